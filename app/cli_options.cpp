@@ -1,0 +1,63 @@
+#include "app/cli_options.h"
+
+#include "core/datasets.h"
+
+namespace uhop::cli {
+
+void addDataFlags(std::set<std::string>& values) { values.insert({"data", "memories", "offset"}); }
+
+std::shared_ptr<const MemorySet> loadMemories(const Args& args) {
+  LoadOptions options;
+  options.offset = args.integer("offset", 0, 0, 100000000);
+  options.count = args.integer("memories", -1, 1, 1000000);
+  const std::string source = args.text("data", "builtin");
+  // Without --memories, a large data set would mean tens of thousands of memories: take 100.
+  if (!args.has("memories") && source != "builtin") options.count = 100;
+  auto set = std::make_shared<MemorySet>(loadDataSource(source, options));
+  if (args.has("memories") && set->count() < options.count)
+    throw DataError(source + ": asked for " + std::to_string(options.count) + " memories from offset " +
+                    std::to_string(options.offset) + " but only " + std::to_string(set->count()) + " are there");
+  return set;
+}
+
+void addStage1Flags(std::set<std::string>& values, std::set<std::string>& switches, const std::string& p) {
+  for (const char* name : {"phi-init", "phi-dim", "loss", "t", "optimizer", "lr", "steps"}) values.insert(p + name);
+  if (!p.empty()) values.insert(p + "seed");
+  switches.insert(p + "normalize-rows");
+}
+
+Stage1Config stage1Config(const Args& args, const std::string& p, bool normalizeByDefault) {
+  Stage1Config c;
+  asUsage([&] {
+    c.init = parseFeatureInit(args.text(p + "phi-init", "identity"));
+    c.loss.kind = parseLossKind(args.text(p + "loss", "avg"));
+    c.optimizer = parseOptimizer(args.text(p + "optimizer", "default"));
+    return 0;
+  });
+  c.featureDim = args.integer(p + "phi-dim", 0, 0, 16384);
+  c.seed = args.seed(p.empty() ? "seed" : p + "seed", 0);
+  c.loss.t = args.real(p + "t", 2.0, 1e-6, 1e3);
+  c.learningRate = args.real(p + "lr", 0.0, 1e-12, 1e12);
+  c.steps = args.integer(p + "steps", 100, 0, 1000000);
+  c.normalizeRows = normalizeByDefault || args.flag(p + "normalize-rows");
+  return c;
+}
+
+void addModelFlags(std::set<std::string>& values, std::set<std::string>& switches) {
+  values.insert({"similarity", "separation", "beta"});
+  switches.insert("beta-after-separation");
+}
+
+ModelConfig modelConfig(const Args& args) {
+  ModelConfig m;
+  asUsage([&] {
+    m.similarity = parseSimilarity(args.text("similarity", "dot"));
+    m.separation = Separation::parse(args.text("separation", "softmax"));
+    return 0;
+  });
+  m.beta = args.real("beta", 1.0, 1e-12, 1e12);
+  m.betaAfterSeparation = args.flag("beta-after-separation");
+  return m;
+}
+
+}  // namespace uhop::cli

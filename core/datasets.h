@@ -1,0 +1,65 @@
+// Loaders that turn image files into a MemorySet (DESIGN.md, core/datasets).
+//
+// Sources: a folder of PNG/JPG/BMP images (stb_image), IDX / IDX.gz files (MNIST,
+// Fashion-MNIST: images, optional labels), CIFAR-10/100 binary batches, the Debian package
+// dataset-fashion-mnist, and the built-in set shipped in assets/.
+// Memories are the first `count` items in file order, starting at `offset`.
+// Every failure throws DataError whose message names the file and the problem; a loader never
+// allocates more than the file can actually hold (headers are checked against file sizes, gzip
+// data against what actually inflates) and one request holds at most 2 GiB of pixel values.
+// Bad options (offset < 0, count 0 or < -1, only one of width/height) throw ConfigError.
+// MemorySet::source is the path loaded, or the spec name for builtin / fashion-mnist[-test].
+#pragma once
+
+#include <string>
+
+#include "core/memory_set.h"
+
+namespace uhop {
+
+struct LoadOptions {
+  int offset = 0;     // first item to take
+  int count = -1;     // how many items; -1 = all that remain
+  bool grayscale = true;  // folders / CIFAR: convert colour to one channel (luma)
+  int width = 0;      // folders: resize every image to width × height (0 = size of the first)
+  int height = 0;
+};
+
+// IDX3 images (ubyte, magic 0x00000803), plain or gzip-compressed (chosen by content, not name).
+// If labelsPath is non-empty, an IDX1 label file (magic 0x00000801) of matching count is read too.
+MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
+                  const std::string& labelsPath = "");
+
+// CIFAR-10 (1 label byte + 3072 pixel bytes per record) or CIFAR-100 (2 label bytes + 3072;
+// detected from the file size; fine label kept) binary batch. Pixels are stored planar
+// (R plane, G plane, B plane) in the file and converted to HWC. A size that fits both record
+// sizes (a multiple of 3073·3074 bytes) is read as CIFAR-100 only if the file name or its
+// folder's name contains "100" (as in cifar-100-binary/train.bin), else as CIFAR-10.
+// Labels outside 0–9 (CIFAR-10) or 0–99 (CIFAR-100) are reported as a corrupt batch.
+MemorySet loadCifar(const std::string& path, const LoadOptions& options);
+
+// All .png/.jpg/.jpeg/.bmp files of a folder (not recursive, extension case-insensitive,
+// hidden files skipped), in sorted file-name order; names are the file names. The common size
+// is options.width × height, else that of the first selected image; images of other sizes are
+// resized (bilinear). Colour is reduced to luma 0.299 R + 0.587 G + 0.114 B when grayscale.
+MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options);
+
+// The built-in memory set shipped in assets/builtin (see assets/README.md).
+MemorySet loadBuiltin(const LoadOptions& options);
+
+// Directory of the installed Fashion-MNIST package (/usr/share/datasets/fashion-mnist), or ""
+// when the package is not installed.
+std::string fashionMnistDirectory();
+
+// Resolves a data source spec as the CLI and the GUI accept it:
+//   "builtin" | "fashion-mnist" (train images + labels) | "fashion-mnist-test" |
+//   a path to an IDX/IDX.gz file, a CIFAR .bin batch, or a folder of images.
+// A path is sniffed by content: IDX image magic (after gunzip) → loadIdx, with the labels of
+// a sibling file named like it with "images-idx3" → "labels-idx1" (or "images.idx3" →
+// "labels.idx1") if one exists; else a .bin name → loadCifar; a folder → loadImageFolder.
+MemorySet loadDataSource(const std::string& spec, const LoadOptions& options);
+
+// The assets directory: $UHOP_ASSETS if set, else the one compiled in.
+std::string assetsDirectory();
+
+}  // namespace uhop

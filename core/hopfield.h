@@ -1,0 +1,73 @@
+// Stage II: a Hopfield model = similarity + separation + β (PAPER.md, "Retrieval dynamics").
+//
+//   one step      x ← Ξ · sep(β · s(Ξ, x))         (β inside the separation)
+//   reference     x ← Ξ · (β · sep(s(Ξ, x)))       (public scripts, deviation 1; opt-in only)
+//   energy        E(x) = ½ K(x, x) − β⁻¹ Ψ*_α(β s(Ξ, x)) + β⁻¹ H_α(uniform_M) + ½ max_μ K(ξ_μ, ξ_μ)
+//                 with K = ⟨·,·⟩ for dot (E) or ⟨W·, W·⟩ for the kernel (E_K).
+//
+// By the concave–convex argument of the paper's Theorem 1, E never increases along the
+// dynamics for every inner-product similarity (dot, meanproj, kernel — for any W, since x = Ξp
+// minimises the convex bound ½K(x,x) − K(x, Ξp)) and every separation that has a conjugate
+// (softmax, sparsemax, entmax). l1/l2 and poly have no such energy: it is reported as NaN.
+// All states are batched: a d × N matrix holds N queries, and a step is two matrix products.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/separation.h"
+#include "core/similarity.h"
+
+namespace uhop {
+
+struct ModelConfig {
+  SimilarityKind similarity = SimilarityKind::Dot;
+  Separation separation = Separation::softmax();
+  double beta = 1.0;
+  bool betaAfterSeparation = false;  // the public scripts' convention (reference mode only)
+};
+
+class HopfieldModel {
+ public:
+  // Throws ConfigError when β is not a positive finite number or the kernel has no W.
+  HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
+                const Matrix* featureMap = nullptr);
+
+  const ModelConfig& config() const { return config_; }
+  const SimilarityOperator& similarity() const { return similarity_; }
+  int memoryCount() const { return static_cast<int>(similarity_.memories().cols()); }
+  int dimension() const { return static_cast<int>(similarity_.memories().rows()); }
+  bool hasEnergy() const;
+
+  // P = sep(β S) for S = s(Ξ, X), column per query (M × N).
+  void weights(const Matrix& states, Matrix& out) const;
+  // X_next = Ξ P; `weightsOut` receives P of the *input* states.
+  void step(const Matrix& states, Matrix& next, Matrix& weightsOut) const;
+  // E of each column (NaN when the model has no energy).
+  VectorD energy(const Matrix& states) const;
+  // The additive constant of E (PAPER.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
+  double energyConstant() const { return energyConstant_; }
+
+ private:
+  ModelConfig config_;
+  SimilarityOperator similarity_;
+  double energyConstant_ = 0;
+};
+
+struct RetrievalTrace {
+  Matrix finalStates;          // x_T, d × N
+  Matrix finalWeights;         // p = sep(β s(Ξ, x_T)), M × N
+  MatrixD energies;            // (T+1) × N: E(x_0) … E(x_T); empty unless requested
+  std::vector<Matrix> states;  // x_0 … x_T; empty unless requested
+};
+
+struct RetrievalOptions {
+  int steps = 1;
+  bool recordEnergy = true;
+  bool recordStates = false;
+};
+
+// Runs T steps of the dynamics for all queries at once.
+RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const RetrievalOptions& options);
+
+}  // namespace uhop

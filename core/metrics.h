@@ -1,0 +1,60 @@
+// Retrieval metrics (PAPER.md "Metastable states", issue #2's definitions):
+//   error       Σ_pixels (clip(x_T) − clip(ξ_target))², clip to [0, 1]
+//   retrieved   argmax_μ p_μ with p = sep(β s(Ξ, x_T)) the weights at the final state
+//   correct     retrieved == target and max p ≥ 0.9
+//   metastable  max p < 0.9 (the state is a mixture of several memories)
+//   support     |{μ : p_μ > 0.01}|
+//   k90         the fewest memories whose weights sum to at least 0.9
+// and the separation of memory μ: Δ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_μ, ξ_ν).
+#pragma once
+
+#include <vector>
+
+#include "core/types.h"
+
+namespace uhop {
+
+constexpr double kMetastableThreshold = 0.9;
+constexpr double kSupportEpsilon = 0.01;
+
+struct QueryOutcome {
+  double error = 0;
+  int retrieved = -1;
+  double maxWeight = 0;
+  int support = 0;
+  int k90 = 0;
+  bool correct = false;
+  bool metastable = false;
+};
+
+double retrievalError(const float* state, const float* target, int d);
+int supportSize(const float* p, int M, double epsilon = kSupportEpsilon);
+int k90(const float* p, int M);
+
+// Outcome of query n: column n of finalStates/finalWeights against memory targetIndex.
+QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, const Matrix& memories,
+                         int column, int targetIndex);
+
+struct OutcomeSummary {
+  double meanError = 0;
+  double correctFraction = 0;
+  double wrongSingleFraction = 0;  // not metastable, but the wrong memory (or the right one with p < 0.9 … never)
+  double metastableFraction = 0;
+  std::vector<int> supportHistogram;  // [k-1] = queries with support k for k = 1..9, [9] = support ≥ 10
+};
+OutcomeSummary summarize(const std::vector<QueryOutcome>& outcomes);
+
+// Δ_μ from a Gram matrix K(ξ_μ, ξ_ν) (M × M).
+VectorD separationMargins(const MatrixD& gram);
+
+struct SeparationStats {
+  VectorD margins;            // Δ_μ
+  double minMargin = 0;
+  double meanMargin = 0;
+  double minPairDistance = 0; // min_{μ≠ν} ‖Φ(ξ_μ) − Φ(ξ_ν)‖ (R = half of it)
+  double maxNorm = 0;         // max_μ ‖Φ(ξ_μ)‖
+};
+// Raw space (Φ = identity) when W is null, otherwise feature space Φ(x) = Wx.
+SeparationStats separationStats(const Matrix& memories, const Matrix* W = nullptr);
+
+}  // namespace uhop

@@ -1,0 +1,111 @@
+#include "core/similarity.h"
+
+#include <cmath>
+#include <limits>
+
+namespace uhop {
+
+SimilarityKind parseSimilarity(const std::string& name) {
+  if (name == "dot") return SimilarityKind::Dot;
+  if (name == "meanproj") return SimilarityKind::MeanProjected;
+  if (name == "l2") return SimilarityKind::NegL2;
+  if (name == "l1") return SimilarityKind::NegL1;
+  if (name == "kernel") return SimilarityKind::Kernel;
+  throw ConfigError("unknown similarity '" + name + "' (expected dot, meanproj, l2, l1 or kernel)");
+}
+
+std::string similarityName(SimilarityKind kind) {
+  switch (kind) {
+    case SimilarityKind::Dot: return "dot";
+    case SimilarityKind::MeanProjected: return "meanproj";
+    case SimilarityKind::NegL2: return "l2";
+    case SimilarityKind::NegL1: return "l1";
+    case SimilarityKind::Kernel: return "kernel";
+  }
+  return "?";
+}
+
+SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<const Matrix> memories,
+                                       const Matrix* featureMap)
+    : kind_(kind), memories_(std::move(memories)) {
+  if (!memories_ || memories_->cols() == 0) throw ConfigError("a model needs at least one memory");
+  const Matrix& xi = *memories_;
+  switch (kind_) {
+    case SimilarityKind::Dot: scoreMatrix_ = xi.transpose(); break;
+    case SimilarityKind::MeanProjected: {
+      Vector mean = xi.rowwise().mean();
+      float norm = mean.norm();
+      meanDirection_ = norm > 0 ? Vector(mean / norm) : Vector::Zero(xi.rows());
+      scoreMatrix_ = xi.transpose();
+      Vector projections = xi.transpose() * meanDirection_;
+      scoreMatrix_.noalias() -= projections * meanDirection_.transpose();
+      break;
+    }
+    case SimilarityKind::Kernel: {
+      if (!featureMap) throw ConfigError("the kernel similarity needs a feature map W (run Stage I)");
+      if (featureMap->cols() != xi.rows())
+        throw ConfigError("feature map has " + std::to_string(featureMap->cols()) +
+                          " columns but memories have dimension " + std::to_string(xi.rows()));
+      featureMap_ = *featureMap;
+      Matrix features = featureMap_ * xi;                        // WΞ, D × M
+      scoreMatrix_.noalias() = features.transpose() * featureMap_;  // ΞᵀWᵀW, M × d
+      break;
+    }
+    case SimilarityKind::NegL2: memoryNorms2_ = xi.colwise().squaredNorm().transpose().cast<double>(); break;
+    case SimilarityKind::NegL1: break;
+  }
+}
+
+void SimilarityOperator::scores(const Matrix& states, Matrix& out) const {
+  const Matrix& xi = *memories_;
+  if (isInnerProduct(kind_)) {
+    out.noalias() = scoreMatrix_ * states;
+    return;
+  }
+  const int M = static_cast<int>(xi.cols()), N = static_cast<int>(states.cols());
+  out.resize(M, N);
+  if (kind_ == SimilarityKind::NegL2) {
+    // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖², clamped at 0 against rounding.
+    out.noalias() = xi.transpose() * states;
+    Eigen::RowVectorXf stateNorms2 = states.colwise().squaredNorm();
+    for (int n = 0; n < N; ++n)
+      for (int m = 0; m < M; ++m) {
+        double d2 = memoryNorms2_(m) - 2.0 * out(m, n) + stateNorms2(n);
+        out(m, n) = -static_cast<float>(std::sqrt(std::max(d2, 0.0)));
+      }
+    return;
+  }
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int n = 0; n < N; ++n)
+    for (int m = 0; m < M; ++m) out(m, n) = -(xi.col(m) - states.col(n)).lpNorm<1>();
+}
+
+VectorD SimilarityOperator::selfSimilarity(const Matrix& states) const {
+  const int N = static_cast<int>(states.cols());
+  VectorD out(N);
+  switch (kind_) {
+    case SimilarityKind::Dot:
+      for (int n = 0; n < N; ++n) out(n) = states.col(n).cast<double>().squaredNorm();
+      break;
+    case SimilarityKind::MeanProjected:
+      for (int n = 0; n < N; ++n) {
+        double along = meanDirection_.cast<double>().dot(states.col(n).cast<double>());
+        out(n) = states.col(n).cast<double>().squaredNorm() - along * along;
+      }
+      break;
+    case SimilarityKind::Kernel: {
+      Matrix features = featureMap_ * states;
+      for (int n = 0; n < N; ++n) out(n) = features.col(n).cast<double>().squaredNorm();
+      break;
+    }
+    default: out.setConstant(std::numeric_limits<double>::quiet_NaN());
+  }
+  return out;
+}
+
+double SimilarityOperator::maxMemorySelfSimilarity() const {
+  if (!isInnerProduct(kind_)) return std::numeric_limits<double>::quiet_NaN();
+  return selfSimilarity(*memories_).maxCoeff();
+}
+
+}  // namespace uhop
