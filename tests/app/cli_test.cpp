@@ -1,0 +1,155 @@
+// Tests of the `uhop` CLI contract (issue #2): JSON shape, determinism, exit codes, and that the
+// CLI's U-Hop equals its pieces (Stage I then kernel retrieval; W = I equals the dot baseline).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct RunResult {
+  int exitCode = -1;
+  std::string out;
+};
+
+// Runs the CLI and captures stdout, or only stderr when `stderrOnly`.
+RunResult runCli(const std::string& args, bool stderrOnly = false) {
+  std::string command = std::string(UHOP_CLI) + " " + args + (stderrOnly ? " 2>&1 >/dev/null" : " 2>/dev/null");
+  RunResult r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  int status = pclose(pipe);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string stderrOf(const std::string& args) {
+  return runCli(args, true).out;
+}
+
+std::string tmpPath(const std::string& name) {
+  std::filesystem::create_directories(UHOP_TEST_TMP);
+  return std::string(UHOP_TEST_TMP) + "/" + name;
+}
+
+TEST(CliStage1, JsonHasLossAndDistancesOfLengthStepsPlusOne) {
+  RunResult r = runCli("stage1 --data builtin --memories 20 --steps 7 --json");
+  ASSERT_EQ(r.exitCode, 0);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["loss"].size(), 8u);
+  ASSERT_EQ(j["min_distance"].size(), 8u);
+  ASSERT_EQ(j["mean_distance"].size(), 8u);
+  EXPECT_LT(j["loss"][7].get<double>(), j["loss"][0].get<double>());
+  // L_Φ ≥ −2t − 2t/(M−1) with t = 2 (pairwise mean of G is at least −1/(M−1)).
+  EXPECT_GT(j["loss"][7].get<double>(), -4.0 - 4.0 / 19.0 - 1e-6);
+  EXPECT_EQ(j["memories"], 20);
+}
+
+TEST(CliStage1, SameSeedSameBytes) {
+  const std::string args = "stage1 --data builtin --memories 16 --phi-init gaussian --seed 7 --steps 5 --json";
+  RunResult a = runCli(args), b = runCli(args);
+  ASSERT_EQ(a.exitCode, 0);
+  EXPECT_EQ(a.out, b.out);
+  RunResult c = runCli("stage1 --data builtin --memories 16 --phi-init gaussian --seed 8 --steps 5 --json");
+  EXPECT_NE(a.out, c.out);
+}
+
+TEST(CliRetrieve, JsonShapeMatchesContract) {
+  RunResult r = runCli("retrieve --data builtin --memories 12 --similarity dot --separation sparsemax --beta 0.5 "
+                       "--steps 3 --corrupt mask:0.3 --seed 2 --json");
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"mean_error", "correct_fraction", "metastable_fraction", "queries"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  ASSERT_EQ(j["queries"].size(), 12u);
+  double sum = 0;
+  for (const auto& q : j["queries"]) {
+    for (const char* key : {"error", "retrieved", "max_weight", "support", "k90", "energy"})
+      EXPECT_TRUE(q.contains(key)) << key;
+    ASSERT_EQ(q["energy"].size(), 4u);
+    // Theorem 1: the energy never rises along the dynamics.
+    for (int t = 1; t < 4; ++t)
+      EXPECT_LE(q["energy"][t].get<double>(), q["energy"][t - 1].get<double>() + 1e-4 * (1 + std::abs(q["energy"][t - 1].get<double>())));
+    EXPECT_GE(q["k90"].get<int>(), 1);
+    sum += q["error"].get<double>();
+  }
+  EXPECT_NEAR(j["mean_error"].get<double>(), sum / 12.0, 1e-9);
+}
+
+TEST(CliRetrieve, SameSeedSameBytes) {
+  const std::string args = "retrieve --data builtin --memories 10 --similarity kernel --stage1-steps 3 --steps 2 "
+                           "--corrupt noise:0.3 --seed 5 --json";
+  RunResult a = runCli(args), b = runCli(args);
+  ASSERT_EQ(a.exitCode, 0);
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST(CliRetrieve, KernelWithIdentityAndNoStage1EqualsDotBaseline) {
+  RunResult dot = runCli("retrieve --data builtin --memories 16 --similarity dot --beta 0.2 --steps 2 --json");
+  RunResult ker = runCli("retrieve --data builtin --memories 16 --similarity kernel --stage1-steps 0 "
+                         "--stage1-phi-init identity --beta 0.2 --steps 2 --json");
+  ASSERT_EQ(dot.exitCode, 0);
+  ASSERT_EQ(ker.exitCode, 0);
+  auto a = nlohmann::json::parse(dot.out), b = nlohmann::json::parse(ker.out);
+  EXPECT_EQ(a["queries"], b["queries"]);
+  EXPECT_EQ(a["mean_error"], b["mean_error"]);
+}
+
+TEST(CliRetrieve, SavedStage1WeightsReproduceTheBuiltInStage1) {
+  const std::string w = tmpPath("cli_w.bin");
+  std::filesystem::remove(w);
+  RunResult s = runCli("stage1 --data builtin --memories 14 --steps 6 --normalize-rows --save-w " + w);
+  ASSERT_EQ(s.exitCode, 0);
+  ASSERT_TRUE(std::filesystem::exists(w));
+  RunResult loaded = runCli("retrieve --data builtin --memories 14 --similarity kernel --load-w " + w +
+                            " --steps 2 --json");
+  RunResult trained = runCli("retrieve --data builtin --memories 14 --similarity kernel --stage1-steps 6 --steps 2 --json");
+  ASSERT_EQ(loaded.exitCode, 0);
+  ASSERT_EQ(trained.exitCode, 0);
+  EXPECT_EQ(nlohmann::json::parse(loaded.out)["queries"], nlohmann::json::parse(trained.out)["queries"]);
+}
+
+TEST(CliErrors, BadFlagsExitTwoWithUsage) {
+  EXPECT_EQ(runCli("retrieve --bogus 1").exitCode, 2);
+  EXPECT_EQ(runCli("retrieve --separation entmax:3").exitCode, 2);
+  EXPECT_EQ(runCli("retrieve --beta -1").exitCode, 2);
+  EXPECT_EQ(runCli("retrieve --corrupt blur:2").exitCode, 2);
+  EXPECT_EQ(runCli("stage1 --steps").exitCode, 2);
+  EXPECT_EQ(runCli("stage1 --optimizer sgd").exitCode, 2);
+  EXPECT_EQ(runCli("frobnicate").exitCode, 2);
+  EXPECT_NE(stderrOf("retrieve --bogus 1").find("usage: uhop"), std::string::npos);
+}
+
+TEST(CliErrors, MissingDataNamesTheFileAndExitsOne) {
+  const std::string path = tmpPath("does-not-exist.idx");
+  RunResult r = runCli("retrieve --data " + path);
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(stderrOf("retrieve --data " + path).find("does-not-exist.idx"), std::string::npos);
+}
+
+TEST(CliErrors, CorruptWeightFileIsRejected) {
+  const std::string w = tmpPath("garbage_w.bin");
+  FILE* f = fopen(w.c_str(), "wb");
+  ASSERT_TRUE(f);
+  fputs("not a feature map at all", f);
+  fclose(f);
+  RunResult r = runCli("retrieve --data builtin --similarity kernel --load-w " + w);
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(stderrOf("retrieve --data builtin --similarity kernel --load-w " + w).find("garbage_w.bin"),
+            std::string::npos);
+}
+
+TEST(CliRetrieve, HumanReadableTableWithoutJson) {
+  RunResult r = runCli("retrieve --data builtin --memories 8 --steps 1");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("mean error"), std::string::npos);
+  EXPECT_NE(r.out.find("k90"), std::string::npos);
+}
+
+}  // namespace
