@@ -1,0 +1,623 @@
+#include "core/datasets.h"
+
+#include <stb_image.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <vector>
+
+#ifndef UHOP_ASSETS_DIR
+#define UHOP_ASSETS_DIR "assets"
+#endif
+
+namespace uhop {
+namespace {
+
+namespace fs = std::filesystem;
+using u64 = std::uint64_t;
+
+// A loader never holds more than this many pixel bytes of one request: it bounds what a
+// lying header or a gzip bomb can make us allocate (the floats are 4× this).
+constexpr u64 kMaxPixelBytes = u64{2} << 30;
+// Larger single images are treated as a corrupt header rather than data (2^26 = 8192²).
+constexpr u64 kMaxImagePixels = u64{1} << 26;
+
+constexpr std::uint32_t kIdxImagesMagic = 0x00000803;  // unsigned bytes, 3 dims
+constexpr std::uint32_t kIdxLabelsMagic = 0x00000801;  // unsigned bytes, 1 dim
+constexpr u64 kIdxImagesHeader = 16;
+constexpr u64 kIdxLabelsHeader = 8;
+
+constexpr u64 kCifarPixels = 32 * 32;
+constexpr u64 kCifar10Record = 1 + 3 * kCifarPixels;
+constexpr u64 kCifar100Record = 2 + 3 * kCifarPixels;
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+  throw DataError(path + ": " + problem);
+}
+
+std::string hex32(std::uint32_t v) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08X", v);
+  return text;
+}
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::uint32_t bigEndian32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+// Exact k/255 for every byte: a table is both faster than dividing 47M times and bit-identical
+// to the division (51 → 0.2f exactly, which tests rely on).
+const std::array<float, 256>& byteToUnit() {
+  static const std::array<float, 256> table = [] {
+    std::array<float, 256> t{};
+    for (int k = 0; k < 256; ++k) t[k] = static_cast<float>(k) / 255.0f;
+    return t;
+  }();
+  return table;
+}
+
+// ITU-R BT.601 luma, computed in double so that grey (r = g = b) maps to exactly r/255.
+float luma(unsigned char r, unsigned char g, unsigned char b) {
+  const double y = (0.299 * r + 0.587 * g + 0.114 * b) / 255.0;
+  return std::min(1.0f, static_cast<float>(y));
+}
+
+void checkOptions(const LoadOptions& options) {
+  if (options.offset < 0)
+    throw ConfigError("offset must be 0 or more, got " + std::to_string(options.offset));
+  if (options.count == 0 || options.count < -1)
+    throw ConfigError("count must be positive, or -1 for all, got " +
+                      std::to_string(options.count));
+  if (options.width < 0 || options.height < 0 || (options.width > 0) != (options.height > 0))
+    throw ConfigError(
+        "width and height must both be positive (or both 0 for the first image's "
+        "size), got " +
+        std::to_string(options.width) + "x" + std::to_string(options.height));
+}
+
+// The items [first, first + count) a request selects from `available` items of a file.
+struct Range {
+  u64 first = 0;
+  u64 count = 0;
+};
+
+Range selectRange(u64 available, const LoadOptions& options, const std::string& path,
+                  const std::string& items) {
+  if (available == 0) fail(path, "holds no " + items + " (the file is empty of data)");
+  const u64 first = static_cast<u64>(options.offset);
+  if (first >= available)
+    fail(path, "offset " + std::to_string(first) + " is beyond the end: it holds " +
+                   std::to_string(available) + " " + items);
+  const u64 count = options.count < 0 ? available - first : static_cast<u64>(options.count);
+  if (first + count > available)
+    fail(path, "asked for " + items + " " + std::to_string(first) + " to " +
+                   std::to_string(first + count - 1) + " but it holds only " +
+                   std::to_string(available));
+  return {first, count};
+}
+
+// Called once the items are known to exist: limits what one memory set may hold.
+void checkRequestSize(u64 count, u64 pixelBytes, const std::string& path,
+                      const std::string& items) {
+  if (count > static_cast<u64>(INT_MAX))
+    fail(path, std::to_string(count) + " " + items + " selected; at most " +
+                   std::to_string(INT_MAX) + " fit in one memory set, load fewer with a count");
+  if (pixelBytes > kMaxPixelBytes)
+    fail(path, "the selected " + items + " hold " + std::to_string(pixelBytes >> 20) +
+                   " MiB of pixels, over the 2 GiB limit; load fewer with a count or offset");
+}
+
+// Reads a file front to back, inflating it on the fly when it is gzip (detected from the
+// content by zlib, not from the name). Plain files also report their size, so headers can be
+// checked against it before anything is allocated; for gzip the size is only known by
+// inflating, so callers grow their buffers with the data actually decompressed.
+class ByteStream {
+ public:
+  explicit ByteStream(const std::string& path) : path_(path) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status)) fail(path, "no such file");
+    if (fs::is_directory(status)) fail(path, "is a folder, not a file");
+    file_ = gzopen(path.c_str(), "rb");
+    if (file_ == nullptr) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    gzbuffer(file_, 1 << 20);  // 1 MiB instead of 8 KiB: fewer read calls on big files
+    compressed_ = gzdirect(file_) == 0;
+    if (!compressed_) {
+      plainSize_ = fs::file_size(path, error);
+      if (error) fail(path, "cannot read its size: " + error.message());
+    }
+  }
+  ~ByteStream() { gzclose(file_); }
+  ByteStream(const ByteStream&) = delete;
+  ByteStream& operator=(const ByteStream&) = delete;
+
+  bool compressed() const { return compressed_; }
+  std::optional<u64> plainSize() const { return plainSize_; }
+  // Bytes delivered so far (decompressed bytes for gzip).
+  u64 position() const { return position_; }
+
+  // Reads up to n bytes; fewer only when the data ends.
+  u64 read(unsigned char* dst, u64 n) {
+    u64 done = 0;
+    while (done < n && !ended_) {
+      const auto chunk = static_cast<unsigned>(std::min<u64>(n - done, u64{1} << 30));
+      const int got = gzread(file_, dst + done, chunk);
+      if (got < 0) {
+        int code = Z_OK;
+        const char* message = gzerror(file_, &code);
+        // A gzip stream cut short is truncated data, which callers report with the sizes.
+        if (code == Z_BUF_ERROR) {
+          ended_ = true;
+          break;
+        }
+        // zlib prefixes its message with the path, which fail() already gives.
+        std::string reason = message;
+        if (reason.rfind(path_ + ": ", 0) == 0) reason.erase(0, path_.size() + 2);
+        fail(path_, "corrupt gzip data (" + reason + ")");
+      }
+      if (got == 0) ended_ = true;
+      done += static_cast<u64>(got);
+    }
+    position_ += done;
+    return done;
+  }
+
+  // Skips n bytes; returns how many were there.
+  u64 skip(u64 n) {
+    if (!compressed_) {
+      // Plain files seek; callers have already checked n against the file size.
+      if (gzseek(file_, static_cast<z_off_t>(n), SEEK_CUR) < 0) fail(path_, "cannot seek");
+      position_ += n;
+      return n;
+    }
+    std::vector<unsigned char> scratch(std::min<u64>(n, u64{1} << 20));
+    u64 done = 0;
+    while (done < n) {
+      const u64 got = read(scratch.data(), std::min<u64>(n - done, scratch.size()));
+      done += got;
+      if (got == 0) break;
+    }
+    return done;
+  }
+
+  // Reads exactly n bytes, or as many as there are. Memory follows the data actually read, so
+  // a header that lies about n cannot make us allocate for data that is not there.
+  std::vector<unsigned char> readUpTo(u64 n) {
+    std::vector<unsigned char> data;
+    if (!compressed_) {
+      data.resize(n);  // n was checked against the file size
+      data.resize(read(data.data(), n));
+      return data;
+    }
+    u64 have = 0;
+    while (have < n) {
+      const u64 chunk = std::min<u64>(n - have, std::max<u64>(have, u64{1} << 20));
+      data.resize(have + chunk);
+      const u64 got = read(data.data() + have, chunk);
+      have += got;
+      if (got < chunk) break;
+    }
+    data.resize(have);
+    return data;
+  }
+
+ private:
+  std::string path_;
+  gzFile file_ = nullptr;
+  bool compressed_ = false;
+  bool ended_ = false;
+  std::optional<u64> plainSize_;
+  u64 position_ = 0;
+};
+
+std::string describeMagic(std::uint32_t magic) {
+  if (magic == kIdxImagesMagic) return "an IDX3 image file";
+  if (magic == kIdxLabelsMagic) return "an IDX1 label file";
+  return "not an unsigned-byte IDX file";
+}
+
+// Reads the IDX header (magic + `dims` big-endian sizes) and checks the magic.
+std::vector<u64> readIdxHeader(ByteStream& in, const std::string& path, std::uint32_t magic,
+                               int dims) {
+  const u64 headerBytes = 4 + 4 * static_cast<u64>(dims);
+  unsigned char header[16] = {};
+  const u64 got = in.read(header, headerBytes);
+  if (got == 0) fail(path, "the file is empty");
+  if (got >= 4 && bigEndian32(header) != magic)
+    fail(path, "wrong magic number " + hex32(bigEndian32(header)) + " (" +
+                   describeMagic(bigEndian32(header)) + "); expected " + hex32(magic) + " (" +
+                   describeMagic(magic) + ")");
+  if (got < headerBytes)
+    fail(path, "truncated: the IDX header needs " + std::to_string(headerBytes) +
+                   " bytes but the file holds " + std::to_string(got));
+  std::vector<u64> sizes(dims);
+  for (int k = 0; k < dims; ++k) sizes[k] = bigEndian32(header + 4 + 4 * k);
+  return sizes;
+}
+
+// How much data there is, for messages: the plain file's size or what gzip inflated to.
+std::string holds(const ByteStream& in) {
+  if (in.plainSize()) return "the file holds " + std::to_string(*in.plainSize()) + " bytes";
+  return "the data ends after " + std::to_string(in.position()) + " decompressed bytes (truncated)";
+}
+
+// Reads items [range.first, range.first + range.count) of `itemBytes` each after the header.
+// For plain files the caller has checked the header against the file size; for gzip the claim
+// is only proven by inflating, so at most the size limit is read before judging it.
+std::vector<unsigned char> readIdxItems(ByteStream& in, const std::string& path, Range range,
+                                        u64 itemBytes, const std::string& claim,
+                                        const std::string& items) {
+  const u64 want = range.count * itemBytes;
+  if (in.plainSize()) checkRequestSize(range.count, want, path, items);
+  const u64 skipBytes = range.first * itemBytes;
+  if (in.skip(skipBytes) < skipBytes) fail(path, claim + " but " + holds(in));
+  const u64 readable = std::min(want, kMaxPixelBytes);
+  std::vector<unsigned char> data = in.readUpTo(readable);
+  if (data.size() < readable) fail(path, claim + " but " + holds(in));
+  checkRequestSize(range.count, want, path, items);
+  return data;
+}
+
+std::vector<int> loadIdxLabels(const std::string& path, u64 imageCount,
+                               const std::string& imagesPath, Range range) {
+  ByteStream in(path);
+  const u64 count = readIdxHeader(in, path, kIdxLabelsMagic, 1)[0];
+  if (count != imageCount)
+    fail(path, "holds " + std::to_string(count) + " labels but " + imagesPath + " holds " +
+                   std::to_string(imageCount) + " images: the label count does not match");
+  const std::string claim = "header says " + std::to_string(count) + " labels";
+  if (in.plainSize() && *in.plainSize() - kIdxLabelsHeader < count)
+    fail(path, claim + " but " + holds(in));
+  const std::vector<unsigned char> bytes = readIdxItems(in, path, range, 1, claim, "labels");
+  return {bytes.begin(), bytes.end()};
+}
+
+// Bilinear resampling with pixel centres aligned (source x = (x + ½)·sw/dw − ½, clamped to the
+// edge), so a constant image stays exactly constant and edges are not shifted. `src` is HWC.
+std::vector<float> resizeBilinear(const std::vector<float>& src, int sw, int sh, int channels,
+                                  int dw, int dh) {
+  struct Tap {
+    int lo, hi;
+    float t;
+  };
+  auto taps = [](int from, int to) {
+    std::vector<Tap> result(to);
+    const double scale = static_cast<double>(from) / to;
+    for (int i = 0; i < to; ++i) {
+      const double s = std::clamp((i + 0.5) * scale - 0.5, 0.0, from - 1.0);
+      const int lo = static_cast<int>(s);
+      result[i] = {lo, std::min(lo + 1, from - 1), static_cast<float>(s - lo)};
+    }
+    return result;
+  };
+  const std::vector<Tap> xs = taps(sw, dw), ys = taps(sh, dh);
+  std::vector<float> dst(static_cast<size_t>(dw) * dh * channels);
+  auto at = [&](int x, int y, int c) {
+    return src[(static_cast<size_t>(y) * sw + x) * channels + c];
+  };
+  for (int y = 0; y < dh; ++y) {
+    for (int x = 0; x < dw; ++x) {
+      for (int c = 0; c < channels; ++c) {
+        // v0 + (v1 − v0)·t rather than a weighted sum: exact when v0 == v1.
+        const float top = at(xs[x].lo, ys[y].lo, c) +
+                          (at(xs[x].hi, ys[y].lo, c) - at(xs[x].lo, ys[y].lo, c)) * xs[x].t;
+        const float bottom = at(xs[x].lo, ys[y].hi, c) +
+                             (at(xs[x].hi, ys[y].hi, c) - at(xs[x].lo, ys[y].hi, c)) * xs[x].t;
+        dst[(static_cast<size_t>(y) * dw + x) * channels + c] = top + (bottom - top) * ys[y].t;
+      }
+    }
+  }
+  return dst;
+}
+
+bool isImageFile(const fs::directory_entry& entry) {
+  const std::string name = entry.path().filename().string();
+  if (name.empty() || name[0] == '.') return false;  // hidden files, e.g. macOS "._x.png" forks
+  std::error_code error;
+  if (!entry.is_regular_file(error)) return false;
+  const std::string ext = lower(entry.path().extension().string());
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
+}
+
+struct ImageSize {
+  int width = 0;
+  int height = 0;
+};
+
+ImageSize probeImage(const std::string& path) {
+  int w = 0, h = 0, comp = 0;
+  if (stbi_info(path.c_str(), &w, &h, &comp) == 0)
+    fail(path, std::string("cannot read the image (") + stbi_failure_reason() + ")");
+  if (w <= 0 || h <= 0) fail(path, "the image has zero size");
+  if (static_cast<u64>(w) * static_cast<u64>(h) > kMaxImagePixels)
+    fail(path, "the image is " + std::to_string(w) + "x" + std::to_string(h) +
+                   ", too large (limit 2^26 pixels)");
+  return {w, h};
+}
+
+// Decodes one image to HWC floats in [0, 1], grey (luma) or RGB; alpha is dropped.
+std::vector<float> decodeImage(const std::string& path, bool grayscale, ImageSize& size) {
+  size = probeImage(path);
+  int w = 0, h = 0, comp = 0;
+  unsigned char* rgb = stbi_load(path.c_str(), &w, &h, &comp, 3);
+  if (rgb == nullptr)
+    fail(path, std::string("cannot decode the image (") + stbi_failure_reason() + ")");
+  size = {w, h};
+  const size_t pixels = static_cast<size_t>(w) * h;
+  const auto& unit = byteToUnit();
+  std::vector<float> out(pixels * (grayscale ? 1 : 3));
+  for (size_t i = 0; i < pixels; ++i) {
+    const unsigned char* p = rgb + 3 * i;
+    if (grayscale) {
+      out[i] = luma(p[0], p[1], p[2]);
+    } else {
+      for (int c = 0; c < 3; ++c) out[3 * i + c] = unit[p[c]];
+    }
+  }
+  stbi_image_free(rgb);
+  return out;
+}
+
+// The labels file that belongs to an IDX images file, by the MNIST naming conventions
+// (train-images-idx3-ubyte[.gz] and train-images.idx3-ubyte), or "" if there is none.
+std::string siblingLabelsPath(const std::string& imagesPath) {
+  const fs::path path(imagesPath);
+  const std::string name = path.filename().string();
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"images-idx3", "labels-idx1"},
+                                 {"images.idx3", "labels.idx1"}}) {
+    const size_t at = name.find(from);
+    if (at == std::string::npos) continue;
+    std::string candidate = name;
+    candidate.replace(at, from.size(), to);
+    const fs::path labels = path.parent_path() / candidate;
+    std::error_code error;
+    if (fs::is_regular_file(labels, error)) return labels.string();
+  }
+  return "";
+}
+
+bool looksLikeCifar100(const fs::path& path) {
+  return path.filename().string().find("100") != std::string::npos ||
+         path.parent_path().filename().string().find("100") != std::string::npos;
+}
+
+}  // namespace
+
+MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
+                  const std::string& labelsPath) {
+  checkOptions(options);
+  ByteStream in(imagesPath);
+  const std::vector<u64> dims = readIdxHeader(in, imagesPath, kIdxImagesMagic, 3);
+  const u64 count = dims[0], rows = dims[1], cols = dims[2];
+  const std::string claim = "header says " + std::to_string(count) +
+                            (count == 1 ? " image of " : " images of ") + std::to_string(rows) +
+                            "×" + std::to_string(cols);
+  if (rows == 0 || cols == 0) fail(imagesPath, claim + ": zero-sized images");
+  if (rows * cols > kMaxImagePixels)
+    fail(imagesPath, claim + ": absurd image size (limit 2^26 pixels), the header is corrupt");
+  const u64 imageBytes = rows * cols;
+  // Plain files: the whole claim is checked up front, before any allocation. Gzip files are
+  // checked as far as they are read (inflating the rest would cost the speed of a small slice).
+  if (in.plainSize() && *in.plainSize() - kIdxImagesHeader < count * imageBytes)
+    fail(imagesPath, claim + " but " + holds(in));
+  const Range range = selectRange(count, options, imagesPath, "images");
+  const std::vector<unsigned char> pixels =
+      readIdxItems(in, imagesPath, range, imageBytes, claim, "images");
+
+  MemorySet set;
+  set.shape = {static_cast<int>(cols), static_cast<int>(rows), 1};
+  set.patterns.resize(static_cast<Eigen::Index>(imageBytes),
+                      static_cast<Eigen::Index>(range.count));
+  // IDX rows are row-major images, exactly the column layout of MemorySet (channels = 1).
+  const auto& unit = byteToUnit();
+  float* dst = set.patterns.data();
+  for (size_t i = 0; i < pixels.size(); ++i) dst[i] = unit[pixels[i]];
+  if (!labelsPath.empty()) set.labels = loadIdxLabels(labelsPath, count, imagesPath, range);
+  set.source = imagesPath;
+  return set;
+}
+
+MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
+  checkOptions(options);
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) fail(path, "no such file");
+  if (fs::is_directory(status)) fail(path, "is a folder, not a CIFAR batch file");
+  const u64 size = fs::file_size(path, error);
+  if (error) fail(path, "cannot read its size: " + error.message());
+  if (size == 0) fail(path, "the file is empty");
+  const bool fits10 = size % kCifar10Record == 0, fits100 = size % kCifar100Record == 0;
+  if (!fits10 && !fits100)
+    fail(path, "size " + std::to_string(size) +
+                   " bytes is not a whole number of CIFAR-10 records (3073 bytes) or CIFAR-100 "
+                   "records (3074 bytes)");
+  // Real batches fit only one record size; sizes that fit both (multiples of 3073·3074 bytes)
+  // are CIFAR-100 only when the file or folder name says "100", as cifar-100-binary/ does.
+  const bool cifar100 = fits100 && (!fits10 || looksLikeCifar100(path));
+  const u64 recordBytes = cifar100 ? kCifar100Record : kCifar10Record;
+  const Range range = selectRange(size / recordBytes, options, path, "records");
+  const int channels = options.grayscale ? 1 : 3;
+  checkRequestSize(range.count, range.count * kCifarPixels * channels, path, "records");
+
+  std::ifstream file(path, std::ios::binary);
+  if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  std::vector<unsigned char> records(range.count * recordBytes);
+  file.seekg(static_cast<std::streamoff>(range.first * recordBytes));
+  file.read(reinterpret_cast<char*>(records.data()), static_cast<std::streamsize>(records.size()));
+  if (static_cast<u64>(file.gcount()) != records.size())
+    fail(path, "read error: the file changed size while reading");
+
+  MemorySet set;
+  set.shape = {32, 32, channels};
+  set.patterns.resize(static_cast<Eigen::Index>(kCifarPixels * channels),
+                      static_cast<Eigen::Index>(range.count));
+  set.labels.resize(range.count);
+  const int classes = cifar100 ? 100 : 10;
+  const auto& unit = byteToUnit();
+  for (u64 m = 0; m < range.count; ++m) {
+    const unsigned char* record = records.data() + m * recordBytes;
+    // CIFAR-100 records are <coarse label><fine label><pixels>; the fine label is the class.
+    const int label = record[cifar100 ? 1 : 0];
+    if (label >= classes)
+      fail(path, "record " + std::to_string(range.first + m) + " has label " +
+                     std::to_string(label) + " but CIFAR-" + std::to_string(classes) +
+                     " labels are 0 to " + std::to_string(classes - 1) +
+                     ": not a CIFAR batch, or a corrupt one");
+    set.labels[m] = label;
+    const unsigned char* red = record + (cifar100 ? 2 : 1);
+    const unsigned char* green = red + kCifarPixels;
+    const unsigned char* blue = green + kCifarPixels;
+    float* dst = set.patterns.col(static_cast<Eigen::Index>(m)).data();
+    for (u64 i = 0; i < kCifarPixels; ++i) {
+      if (channels == 1) {
+        dst[i] = luma(red[i], green[i], blue[i]);
+      } else {
+        dst[3 * i] = unit[red[i]];
+        dst[3 * i + 1] = unit[green[i]];
+        dst[3 * i + 2] = unit[blue[i]];
+      }
+    }
+  }
+  set.source = path;
+  return set;
+}
+
+MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options) {
+  checkOptions(options);
+  std::error_code error;
+  const fs::file_status status = fs::status(folder, error);
+  if (!fs::exists(status)) fail(folder, "no such folder");
+  if (!fs::is_directory(status)) fail(folder, "is not a folder");
+  fs::directory_iterator it(folder, error);
+  if (error) fail(folder, "cannot list the folder: " + error.message());
+  u64 entries = 0;
+  std::vector<fs::path> files;
+  for (; it != fs::directory_iterator(); it.increment(error)) {
+    ++entries;
+    if (isImageFile(*it)) files.push_back(it->path());
+  }
+  if (error) fail(folder, "cannot list the folder: " + error.message());
+  if (entries == 0) fail(folder, "the folder is empty");
+  if (files.empty()) fail(folder, "no images (.png, .jpg, .jpeg, .bmp) in the folder");
+  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+    return a.filename().string() < b.filename().string();
+  });
+  const Range range = selectRange(files.size(), options, folder, "images");
+
+  ImageSize common{options.width, options.height};
+  if (common.width == 0) common = probeImage(files[range.first].string());
+  const int channels = options.grayscale ? 1 : 3;
+  const u64 dimension = static_cast<u64>(common.width) * common.height * channels;
+  checkRequestSize(range.count, dimension * range.count, folder, "images");
+
+  MemorySet set;
+  set.shape = {common.width, common.height, channels};
+  set.patterns.resize(static_cast<Eigen::Index>(dimension), static_cast<Eigen::Index>(range.count));
+  for (u64 m = 0; m < range.count; ++m) {
+    const fs::path& file = files[range.first + m];
+    ImageSize size;
+    std::vector<float> pixels = decodeImage(file.string(), options.grayscale, size);
+    if (size.width != common.width || size.height != common.height)
+      pixels =
+          resizeBilinear(pixels, size.width, size.height, channels, common.width, common.height);
+    std::copy(pixels.begin(), pixels.end(), set.patterns.col(static_cast<Eigen::Index>(m)).data());
+    set.names.push_back(file.filename().string());
+  }
+  set.source = folder;
+  return set;
+}
+
+std::string assetsDirectory() {
+  const char* fromEnvironment = std::getenv("UHOP_ASSETS");
+  if (fromEnvironment != nullptr && *fromEnvironment != '\0') return fromEnvironment;
+  return UHOP_ASSETS_DIR;
+}
+
+MemorySet loadBuiltin(const LoadOptions& options) {
+  const std::string folder = assetsDirectory() + "/builtin";
+  const std::string images = folder + "/images-idx3-ubyte.gz";
+  std::error_code error;
+  if (!fs::is_regular_file(images, error))
+    fail(images,
+         "the built-in memory set is missing; set UHOP_ASSETS to U-Hop Studio's assets "
+         "folder");
+  MemorySet set = loadIdx(images, options, folder + "/labels-idx1-ubyte.gz");
+  set.source = "builtin";
+  return set;
+}
+
+std::string fashionMnistDirectory() {
+  const std::string dir = "/usr/share/datasets/fashion-mnist";
+  std::error_code error;
+  return fs::is_regular_file(dir + "/train-images-idx3-ubyte.gz", error) ? dir : "";
+}
+
+MemorySet loadDataSource(const std::string& spec, const LoadOptions& options) {
+  if (spec.empty())
+    throw DataError(
+        "no data source given: use builtin, fashion-mnist, fashion-mnist-test, or "
+        "the path of an IDX file, a CIFAR .bin batch or an image folder");
+  if (spec == "builtin") return loadBuiltin(options);
+  if (spec == "fashion-mnist" || spec == "fashion-mnist-test") {
+    const std::string dir = fashionMnistDirectory();
+    const std::string prefix = spec == "fashion-mnist" ? "/train" : "/t10k";
+    std::error_code error;
+    if (dir.empty() || !fs::is_regular_file(dir + prefix + "-images-idx3-ubyte.gz", error))
+      throw DataError(spec +
+                      ": Fashion-MNIST is not installed in "
+                      "/usr/share/datasets/fashion-mnist; run `apt-get install "
+                      "dataset-fashion-mnist`, or use --data builtin");
+    MemorySet set = loadIdx(dir + prefix + "-images-idx3-ubyte.gz", options,
+                            dir + prefix + "-labels-idx1-ubyte.gz");
+    set.source = spec;  // a spec, so a saved session can load the same memories again
+    return set;
+  }
+
+  std::error_code error;
+  const fs::file_status status = fs::status(spec, error);
+  if (!fs::exists(status))
+    fail(spec,
+         "no such file or folder (a data source is builtin, fashion-mnist, "
+         "fashion-mnist-test, or the path of an IDX file, CIFAR .bin batch or image folder)");
+  if (fs::is_directory(status)) return loadImageFolder(spec, options);
+
+  std::uint32_t magic = 0;
+  {
+    ByteStream in(spec);
+    unsigned char head[4] = {};
+    const u64 got = in.read(head, 4);
+    if (got == 0) fail(spec, "the file is empty");
+    if (got == 4) magic = bigEndian32(head);
+  }
+  if (magic == kIdxImagesMagic) return loadIdx(spec, options, siblingLabelsPath(spec));
+  if (magic == kIdxLabelsMagic)
+    fail(spec,
+         "is an IDX label file; give the images file (…images-idx3…) instead, its labels "
+         "are found beside it");
+  const std::string ext = lower(fs::path(spec).extension().string());
+  if (ext == ".bin") return loadCifar(spec, options);
+  if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp")
+    fail(spec, "is a single image; give the folder that holds the images instead");
+  fail(spec,
+       "not an IDX, CIFAR or image folder (IDX files start with magic 0x00000803, CIFAR "
+       "batches end in .bin)");
+}
+
+}  // namespace uhop

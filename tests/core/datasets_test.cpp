@@ -1,0 +1,623 @@
+// Tests core/datasets.*: every loader against small files written here with known contents
+// (exact pixel values, layouts, labels, slices), against broken files (each must throw
+// DataError naming the file and the problem), and against the real Fashion-MNIST package and
+// the built-in set.
+#include "core/datasets.h"
+
+#include <gtest/gtest.h>
+#include <stb_image_write.h>
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#ifndef UHOP_TEST_TMP
+#define UHOP_TEST_TMP "/tmp/uhop_test"
+#endif
+
+namespace uhop {
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<unsigned char>;
+
+// A fresh, empty scratch folder per test, so tests cannot see each other's files.
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(UHOP_TEST_TMP) / "datasets" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void writeFile(const fs::path& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  ASSERT_TRUE(out.good()) << path;
+}
+
+void writeGzip(const fs::path& path, const Bytes& bytes) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr) << path;
+  ASSERT_EQ(gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())),
+            static_cast<int>(bytes.size()));
+  ASSERT_EQ(gzclose(file), Z_OK);
+}
+
+void appendBigEndian(Bytes& bytes, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8)
+    bytes.push_back(static_cast<unsigned char>(v >> shift));
+}
+
+Bytes idxHeader(std::uint32_t magic, std::vector<std::uint32_t> dims) {
+  Bytes bytes;
+  appendBigEndian(bytes, magic);
+  for (std::uint32_t d : dims) appendBigEndian(bytes, d);
+  return bytes;
+}
+
+// Pixel (y, x) of image m in the test IDX files; (0, 0, 1) is 51, which must load as 0.2.
+unsigned char idxPixel(int m, int y, int x) {
+  return static_cast<unsigned char>(51 * x + 20 * y + 7 * m);
+}
+
+constexpr int kRows = 2, kCols = 3, kImages = 3;
+const std::vector<int> kLabels = {7, 1, 3};
+
+Bytes idxImages() {
+  Bytes bytes = idxHeader(0x00000803, {kImages, kRows, kCols});
+  for (int m = 0; m < kImages; ++m)
+    for (int y = 0; y < kRows; ++y)
+      for (int x = 0; x < kCols; ++x) bytes.push_back(idxPixel(m, y, x));
+  return bytes;
+}
+
+Bytes idxLabels(const std::vector<int>& labels) {
+  Bytes bytes = idxHeader(0x00000801, {static_cast<std::uint32_t>(labels.size())});
+  for (int label : labels) bytes.push_back(static_cast<unsigned char>(label));
+  return bytes;
+}
+
+LoadOptions slice(int offset, int count) {
+  LoadOptions options;
+  options.offset = offset;
+  options.count = count;
+  return options;
+}
+
+// Runs `load` and checks that it throws DataError whose message holds every word.
+void expectDataError(const std::function<void()>& load, const std::vector<std::string>& words) {
+  try {
+    load();
+    ADD_FAILURE() << "no DataError thrown";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    for (const std::string& word : words)
+      EXPECT_NE(message.find(word), std::string::npos)
+          << "message \"" << message << "\" lacks \"" << word << "\"";
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << "threw something other than DataError: " << error.what();
+  }
+}
+#define EXPECT_DATA_ERROR(load, ...)      \
+  do {                                    \
+    SCOPED_TRACE("expected DataError");   \
+    expectDataError(load, {__VA_ARGS__}); \
+  } while (0)
+
+void expectTestIdx(const MemorySet& set, int offset, int count) {
+  ASSERT_EQ(set.count(), count);
+  EXPECT_EQ(set.shape, (ImageShape{kCols, kRows, 1}));
+  ASSERT_EQ(set.dimension(), kRows * kCols);
+  for (int m = 0; m < count; ++m)
+    for (int y = 0; y < kRows; ++y)
+      for (int x = 0; x < kCols; ++x)
+        EXPECT_EQ(set.patterns(y * kCols + x, m), idxPixel(offset + m, y, x) / 255.0f)
+            << "memory " << m << " pixel (" << x << ", " << y << ")";
+}
+
+// ---------------------------------------------------------------------------------------- IDX
+
+TEST(Datasets, IdxReadsExactPixelsRowMajorAndLabels) {
+  const fs::path dir = scratch("idx_plain");
+  writeFile(dir / "images.idx", idxImages());
+  writeFile(dir / "labels.idx", idxLabels(kLabels));
+  const MemorySet set = loadIdx((dir / "images.idx").string(), {}, (dir / "labels.idx").string());
+  expectTestIdx(set, 0, kImages);
+  EXPECT_EQ(set.patterns(1, 0), 0.2f);  // byte 51 at (x 1, y 0) of the first image
+  EXPECT_EQ(set.labels, kLabels);
+  EXPECT_TRUE(set.names.empty());
+  EXPECT_EQ(set.source, (dir / "images.idx").string());
+  EXPECT_NO_THROW(set.validate());
+
+  // Without a labels path there are no labels.
+  EXPECT_TRUE(loadIdx((dir / "images.idx").string(), {}).labels.empty());
+}
+
+TEST(Datasets, IdxGzipIsDetectedByContentNotName) {
+  const fs::path dir = scratch("idx_gzip");
+  writeGzip(dir / "images.idx", idxImages());  // no .gz suffix on purpose
+  writeGzip(dir / "labels.gz", idxLabels(kLabels));
+  const MemorySet set = loadIdx((dir / "images.idx").string(), {}, (dir / "labels.gz").string());
+  expectTestIdx(set, 0, kImages);
+  EXPECT_EQ(set.labels, kLabels);
+}
+
+TEST(Datasets, IdxOffsetAndCountSelectItemsInFileOrder) {
+  const fs::path dir = scratch("idx_slice");
+  writeFile(dir / "images.idx", idxImages());
+  writeFile(dir / "labels.idx", idxLabels(kLabels));
+  writeGzip(dir / "images.idx.gz", idxImages());
+  const std::string labels = (dir / "labels.idx").string();
+  for (const char* name : {"images.idx", "images.idx.gz"}) {
+    SCOPED_TRACE(name);
+    const std::string images = (dir / name).string();
+    const MemorySet middle = loadIdx(images, slice(1, 1), labels);
+    expectTestIdx(middle, 1, 1);
+    EXPECT_EQ(middle.labels, std::vector<int>{1});
+    const MemorySet rest = loadIdx(images, slice(1, -1), labels);
+    expectTestIdx(rest, 1, 2);
+    EXPECT_EQ(rest.labels, (std::vector<int>{1, 3}));
+    expectTestIdx(loadIdx(images, slice(0, 2)), 0, 2);
+  }
+}
+
+TEST(Datasets, IdxBadFilesThrowDataErrorNamingFileAndProblem) {
+  const fs::path dir = scratch("idx_bad");
+  auto load = [](const fs::path& path, LoadOptions options = {}) {
+    return [path, options] { loadIdx(path.string(), options); };
+  };
+
+  EXPECT_DATA_ERROR(load(dir / "missing.idx"), "missing.idx", "no such file");
+  EXPECT_DATA_ERROR(load(dir), "idx_bad", "folder");
+
+  writeFile(dir / "empty.idx", {});
+  EXPECT_DATA_ERROR(load(dir / "empty.idx"), "empty.idx", "empty");
+
+  Bytes wrongMagic = idxImages();
+  wrongMagic[3] = 0x04;
+  writeFile(dir / "wrong-magic.idx", wrongMagic);
+  EXPECT_DATA_ERROR(load(dir / "wrong-magic.idx"), "wrong-magic.idx", "magic", "0x00000804");
+
+  writeFile(dir / "labels-as-images.idx", idxLabels(kLabels));
+  EXPECT_DATA_ERROR(load(dir / "labels-as-images.idx"), "labels-as-images.idx", "magic",
+                    "label file");
+
+  Bytes shortHeader = idxImages();
+  shortHeader.resize(10);
+  writeFile(dir / "short-header.idx", shortHeader);
+  EXPECT_DATA_ERROR(load(dir / "short-header.idx"), "short-header.idx", "truncated");
+
+  // The design's own example: a header claiming far more than the file holds.
+  Bytes truncated = idxHeader(0x00000803, {60000, 28, 28});
+  truncated.resize(1234, 0);
+  writeFile(dir / "train-images.idx", truncated);
+  EXPECT_DATA_ERROR(load(dir / "train-images.idx"),
+                    "train-images.idx: header says 60000 images of 28×28 but the file holds 1234 "
+                    "bytes");
+  writeGzip(dir / "train-images.idx.gz", truncated);
+  EXPECT_DATA_ERROR(load(dir / "train-images.idx.gz"), "train-images.idx.gz", "60000", "truncated");
+
+  Bytes lastImageCut = idxImages();
+  lastImageCut.pop_back();
+  writeFile(dir / "cut.idx", lastImageCut);
+  EXPECT_DATA_ERROR(load(dir / "cut.idx", slice(0, 1)), "cut.idx", "holds");
+  writeGzip(dir / "cut.idx.gz", lastImageCut);
+  EXPECT_DATA_ERROR(load(dir / "cut.idx.gz"), "cut.idx.gz", "truncated");
+
+  // A gzip stream cut in the middle (not just short data inside a complete stream).
+  Bytes bigImages = idxHeader(0x00000803, {100, 28, 28});
+  for (int i = 0; i < 100 * 28 * 28; ++i) bigImages.push_back(static_cast<unsigned char>(i * 31));
+  writeGzip(dir / "stream-cut.gz", bigImages);
+  fs::resize_file(dir / "stream-cut.gz", fs::file_size(dir / "stream-cut.gz") / 2);
+  EXPECT_DATA_ERROR(load(dir / "stream-cut.gz"), "stream-cut.gz", "truncated");
+
+  Bytes corrupt = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03};
+  for (int i = 0; i < 64; ++i) corrupt.push_back(0xff);
+  writeFile(dir / "corrupt.gz", corrupt);
+  EXPECT_DATA_ERROR(load(dir / "corrupt.gz"), "corrupt.gz: corrupt gzip data");
+
+  writeFile(dir / "zero-rows.idx", idxHeader(0x00000803, {5, 0, 28}));
+  EXPECT_DATA_ERROR(load(dir / "zero-rows.idx"), "zero-rows.idx", "zero-sized");
+  writeFile(dir / "zero-cols.idx", idxHeader(0x00000803, {5, 28, 0}));
+  EXPECT_DATA_ERROR(load(dir / "zero-cols.idx"), "zero-cols.idx", "zero-sized");
+
+  writeFile(dir / "no-images.idx", idxHeader(0x00000803, {0, 28, 28}));
+  EXPECT_DATA_ERROR(load(dir / "no-images.idx"), "no-images.idx", "no images");
+
+  // Absurd headers must be refused from the sizes alone, before any large allocation.
+  Bytes absurdCount = idxHeader(0x00000803, {0x80000000u, 28, 28});
+  absurdCount.resize(16 + 2 * 28 * 28, 9);
+  writeFile(dir / "absurd-count.idx", absurdCount);
+  EXPECT_DATA_ERROR(load(dir / "absurd-count.idx"), "absurd-count.idx", "2147483648", "holds");
+  writeGzip(dir / "absurd-count.idx.gz", absurdCount);
+  EXPECT_DATA_ERROR(load(dir / "absurd-count.idx.gz"), "absurd-count.idx.gz", "2147483648",
+                    "truncated");
+  writeGzip(dir / "absurd-dims.idx.gz", idxHeader(0x00000803, {1, 0xFFFFFFFFu, 0xFFFFFFFFu}));
+  EXPECT_DATA_ERROR(load(dir / "absurd-dims.idx.gz"), "absurd-dims.idx.gz", "absurd");
+
+  writeFile(dir / "good.idx", idxImages());
+  EXPECT_DATA_ERROR(load(dir / "good.idx", slice(3, -1)), "good.idx", "offset 3", "beyond");
+  EXPECT_DATA_ERROR(load(dir / "good.idx", slice(1, 5)), "good.idx", "holds only 3");
+}
+
+TEST(Datasets, IdxBadLabelFilesThrowDataErrorNamingTheLabelFile) {
+  const fs::path dir = scratch("idx_bad_labels");
+  writeFile(dir / "images.idx", idxImages());
+  const std::string images = (dir / "images.idx").string();
+  auto loadWith = [&](const fs::path& labels) {
+    return [&images, labels] { loadIdx(images, {}, labels.string()); };
+  };
+
+  writeFile(dir / "two-labels.idx", idxLabels({1, 2}));
+  EXPECT_DATA_ERROR(loadWith(dir / "two-labels.idx"), "two-labels.idx", "holds 2 labels",
+                    "does not match");
+  writeFile(dir / "four-labels.idx", idxLabels({1, 2, 3, 4}));
+  EXPECT_DATA_ERROR(loadWith(dir / "four-labels.idx"), "four-labels.idx", "holds 4 labels",
+                    "does not match");
+  writeFile(dir / "images-as-labels.idx", idxImages());
+  EXPECT_DATA_ERROR(loadWith(dir / "images-as-labels.idx"), "images-as-labels.idx", "magic");
+  Bytes cut = idxLabels(kLabels);
+  cut.pop_back();
+  writeFile(dir / "cut-labels.idx", cut);
+  EXPECT_DATA_ERROR(loadWith(dir / "cut-labels.idx"), "cut-labels.idx", "holds");
+  EXPECT_DATA_ERROR(loadWith(dir / "no-labels.idx"), "no-labels.idx", "no such file");
+}
+
+TEST(Datasets, BadOptionsAreConfigErrors) {
+  const fs::path dir = scratch("options");
+  writeFile(dir / "images.idx", idxImages());
+  const std::string images = (dir / "images.idx").string();
+  EXPECT_THROW(loadIdx(images, slice(-1, 1)), ConfigError);
+  EXPECT_THROW(loadIdx(images, slice(0, 0)), ConfigError);
+  EXPECT_THROW(loadIdx(images, slice(0, -2)), ConfigError);
+  LoadOptions onlyWidth;
+  onlyWidth.width = 8;
+  EXPECT_THROW(loadImageFolder(dir.string(), onlyWidth), ConfigError);
+}
+
+// -------------------------------------------------------------------------------------- CIFAR
+
+constexpr int kPlane = 32 * 32;
+
+// Channel c of pixel i in record r of the test batches, except one marked pixel.
+unsigned char cifarByte(int r, int c, int i) {
+  return static_cast<unsigned char>(i * 7 + c * 50 + r * 3);
+}
+constexpr int kMarkX = 5, kMarkY = 2;
+constexpr unsigned char kMarkRgb[3] = {10, 20, 30};
+
+// Records of `labelBytes` label bytes followed by the R, G and B planes.
+Bytes cifarBatch(const std::vector<std::vector<int>>& labels) {
+  Bytes bytes;
+  for (int r = 0; r < static_cast<int>(labels.size()); ++r) {
+    for (int label : labels[r]) bytes.push_back(static_cast<unsigned char>(label));
+    for (int c = 0; c < 3; ++c)
+      for (int i = 0; i < kPlane; ++i)
+        bytes.push_back(i == kMarkY * 32 + kMarkX ? kMarkRgb[c] : cifarByte(r, c, i));
+  }
+  return bytes;
+}
+
+TEST(Datasets, Cifar10PlanarRecordsBecomeHwcWithLabels) {
+  const fs::path dir = scratch("cifar10");
+  writeFile(dir / "data_batch_1.bin", cifarBatch({{4}, {0}, {9}}));
+  LoadOptions rgb;
+  rgb.grayscale = false;
+  const MemorySet set = loadCifar((dir / "data_batch_1.bin").string(), rgb);
+  ASSERT_EQ(set.count(), 3);
+  EXPECT_EQ(set.shape, (ImageShape{32, 32, 3}));
+  EXPECT_EQ(set.labels, (std::vector<int>{4, 0, 9}));
+  const int mark = (kMarkY * 32 + kMarkX) * 3;  // HWC: (y·w + x)·c + channel
+  for (int c = 0; c < 3; ++c) EXPECT_EQ(set.patterns(mark + c, 1), kMarkRgb[c] / 255.0f);
+  for (int i : {0, 1, 33, 1023})
+    for (int c = 0; c < 3; ++c) EXPECT_EQ(set.patterns(3 * i + c, 2), cifarByte(2, c, i) / 255.0f);
+
+  const MemorySet last = loadCifar((dir / "data_batch_1.bin").string(), slice(2, 1));
+  ASSERT_EQ(last.count(), 1);
+  EXPECT_EQ(last.shape, (ImageShape{32, 32, 1}));
+  EXPECT_EQ(last.labels, std::vector<int>{9});
+  const double luma = (0.299 * 10 + 0.587 * 20 + 0.114 * 30) / 255.0;
+  EXPECT_NEAR(last.patterns(kMarkY * 32 + kMarkX, 0), luma, 1e-6);
+}
+
+TEST(Datasets, Cifar100KeepsTheFineLabel) {
+  const fs::path dir = scratch("cifar100");
+  writeFile(dir / "train.bin", cifarBatch({{3, 42}, {19, 99}}));
+  const MemorySet set = loadCifar((dir / "train.bin").string(), {});
+  ASSERT_EQ(set.count(), 2);
+  EXPECT_EQ(set.labels, (std::vector<int>{42, 99}));
+  EXPECT_EQ(set.shape, (ImageShape{32, 32, 1}));
+  const double luma = (0.299 * 10 + 0.587 * 20 + 0.114 * 30) / 255.0;
+  EXPECT_NEAR(set.patterns(kMarkY * 32 + kMarkX, 1), luma, 1e-6);
+  const int i = 77;
+  EXPECT_NEAR(
+      set.patterns(i, 0),
+      (0.299 * cifarByte(0, 0, i) + 0.587 * cifarByte(0, 1, i) + 0.114 * cifarByte(0, 2, i)) /
+          255.0,
+      1e-6);
+}
+
+TEST(Datasets, CifarSizeFittingBothFormatsIsDecidedByName) {
+  const fs::path dir = scratch("cifar_ambiguous");
+  const Bytes zeros(3073 * 3074, 0);
+  writeFile(dir / "batch.bin", zeros);
+  EXPECT_EQ(loadCifar((dir / "batch.bin").string(), slice(0, 1)).shape.size(), 1024);
+  EXPECT_EQ(loadCifar((dir / "batch.bin").string(), slice(3073, -1)).count(), 1);  // 3074 records
+  fs::create_directories(dir / "cifar-100-binary");
+  fs::copy_file(dir / "batch.bin", dir / "cifar-100-binary" / "train.bin");
+  const std::string cifar100 = (dir / "cifar-100-binary" / "train.bin").string();
+  EXPECT_EQ(loadCifar(cifar100, slice(3072, -1)).count(), 1);  // 3073 records
+  EXPECT_DATA_ERROR([&] { loadCifar(cifar100, slice(3073, -1)); }, "train.bin", "beyond");
+}
+
+TEST(Datasets, CifarBadFilesThrowDataError) {
+  const fs::path dir = scratch("cifar_bad");
+  auto load = [](const fs::path& path, LoadOptions options = {}) {
+    return [path, options] { loadCifar(path.string(), options); };
+  };
+  EXPECT_DATA_ERROR(load(dir / "missing.bin"), "missing.bin", "no such file");
+  writeFile(dir / "empty.bin", {});
+  EXPECT_DATA_ERROR(load(dir / "empty.bin"), "empty.bin", "empty");
+  Bytes odd = cifarBatch({{1}, {2}});
+  odd.pop_back();
+  writeFile(dir / "odd.bin", odd);
+  EXPECT_DATA_ERROR(load(dir / "odd.bin"), "odd.bin", "not a whole number", "3073");
+  writeFile(dir / "bad-label.bin", cifarBatch({{1}, {12}}));
+  EXPECT_DATA_ERROR(load(dir / "bad-label.bin"), "bad-label.bin", "label 12");
+  writeFile(dir / "ok.bin", cifarBatch({{1}, {2}}));
+  EXPECT_DATA_ERROR(load(dir / "ok.bin", slice(2, 1)), "ok.bin", "offset 2", "beyond");
+  EXPECT_DATA_ERROR(load(dir / "ok.bin", slice(1, 2)), "ok.bin", "holds only 2");
+}
+
+// ------------------------------------------------------------------------------ image folders
+
+struct Rgb {
+  unsigned char r, g, b;
+};
+
+Bytes constantImage(int w, int h, Rgb colour) {
+  Bytes pixels;
+  for (int i = 0; i < w * h; ++i) pixels.insert(pixels.end(), {colour.r, colour.g, colour.b});
+  return pixels;
+}
+
+void writePng(const fs::path& path, int w, int h, const Bytes& rgb) {
+  ASSERT_NE(stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3), 0) << path;
+}
+
+float lumaOf(Rgb c) {
+  return static_cast<float>((0.299 * c.r + 0.587 * c.g + 0.114 * c.b) / 255.0);
+}
+
+TEST(Datasets, FolderLoadsImagesSortedByNameInGrayOrRgb) {
+  const fs::path dir = scratch("folder");
+  // 2×2 image with four different colours, to check HWC order.
+  const std::vector<Rgb> quad = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {51, 51, 51}};
+  Bytes quadPixels;
+  for (Rgb c : quad) quadPixels.insert(quadPixels.end(), {c.r, c.g, c.b});
+  writePng(dir / "b.png", 2, 2, quadPixels);
+  const Rgb teal{51, 102, 153};
+  ASSERT_NE(stbi_write_bmp((dir / "a.bmp").c_str(), 2, 2, 3, constantImage(2, 2, teal).data()), 0);
+  writePng(dir / "C.PNG", 2, 2, constantImage(2, 2, {200, 100, 50}));
+  writeFile(dir / "notes.txt", {'h', 'i'});
+  writeFile(dir / ".hidden.png", {'n', 'o', 't', 'a', 'p', 'n', 'g'});  // skipped, not decoded
+  fs::create_directories(dir / "sub.png");                              // folders are not images
+
+  LoadOptions rgb;
+  rgb.grayscale = false;
+  const MemorySet colour = loadImageFolder(dir.string(), rgb);
+  ASSERT_EQ(colour.count(), 3);
+  EXPECT_EQ(colour.names, (std::vector<std::string>{"C.PNG", "a.bmp", "b.png"}));
+  EXPECT_EQ(colour.shape, (ImageShape{2, 2, 3}));
+  EXPECT_EQ(colour.source, dir.string());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(colour.patterns(3 * i + 0, 2), quad[i].r / 255.0f) << "pixel " << i;
+    EXPECT_EQ(colour.patterns(3 * i + 1, 2), quad[i].g / 255.0f) << "pixel " << i;
+    EXPECT_EQ(colour.patterns(3 * i + 2, 2), quad[i].b / 255.0f) << "pixel " << i;
+  }
+  EXPECT_EQ(colour.patterns(3 * 3 + 1, 1), 102 / 255.0f);  // BMP decodes exactly too
+
+  const MemorySet gray = loadImageFolder(dir.string(), {});
+  ASSERT_EQ(gray.count(), 3);
+  EXPECT_EQ(gray.shape, (ImageShape{2, 2, 1}));
+  EXPECT_FLOAT_EQ(gray.patterns(0, 1), lumaOf(teal));
+  EXPECT_NEAR(gray.patterns(0, 1), 0.363, 1e-3);
+  EXPECT_FLOAT_EQ(gray.patterns(0, 2), 0.299f);  // pure red
+  EXPECT_FLOAT_EQ(gray.patterns(1, 2), 0.587f);  // pure green
+  EXPECT_FLOAT_EQ(gray.patterns(2, 2), 0.114f);  // pure blue
+  EXPECT_EQ(gray.patterns(3, 2), 0.2f);          // grey 51 stays exactly 51/255
+
+  const MemorySet last = loadImageFolder(dir.string(), slice(1, 1));
+  EXPECT_EQ(last.names, std::vector<std::string>{"a.bmp"});
+}
+
+TEST(Datasets, FolderResizesEveryImageToTheCommonSize) {
+  const fs::path dir = scratch("folder_resize");
+  const Rgb grey{51, 51, 51}, orange{200, 100, 50};
+  writePng(dir / "1-first.png", 4, 3, constantImage(4, 3, grey));
+  writePng(dir / "2-big.png", 8, 6, constantImage(8, 6, orange));
+  writePng(dir / "3-ramp.png", 2, 1, {0, 0, 0, 255, 255, 255});  // black | white
+
+  const MemorySet set = loadImageFolder(dir.string(), {});
+  ASSERT_EQ(set.count(), 3);
+  EXPECT_EQ(set.shape, (ImageShape{4, 3, 1}));  // the first image's size
+  EXPECT_EQ(set.dimension(), 12);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(set.patterns(i, 0), 0.2f);
+    EXPECT_FLOAT_EQ(set.patterns(i, 1), lumaOf(orange)) << "a constant image stays constant";
+  }
+  // Pixel centres aligned: 2 → 4 samples the source at x = 0, .25, .75, 1 (clamped at edges).
+  const float ramp[4] = {0.0f, 0.25f, 0.75f, 1.0f};
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 4; ++x) EXPECT_FLOAT_EQ(set.patterns(y * 4 + x, 2), ramp[x]);
+
+  LoadOptions sized;
+  sized.width = 5;
+  sized.height = 7;
+  sized.grayscale = false;
+  const MemorySet resized = loadImageFolder(dir.string(), sized);
+  EXPECT_EQ(resized.shape, (ImageShape{5, 7, 3}));
+  EXPECT_EQ(resized.dimension(), 105);
+  for (int i = 0; i < 35; ++i) {
+    EXPECT_EQ(resized.patterns(3 * i, 0), 0.2f);
+    EXPECT_FLOAT_EQ(resized.patterns(3 * i + 0, 1), 200 / 255.0f);
+    EXPECT_FLOAT_EQ(resized.patterns(3 * i + 1, 1), 100 / 255.0f);
+    EXPECT_FLOAT_EQ(resized.patterns(3 * i + 2, 1), 50 / 255.0f);
+  }
+
+  // With an offset, the common size is that of the first selected image.
+  EXPECT_EQ(loadImageFolder(dir.string(), slice(1, -1)).shape, (ImageShape{8, 6, 1}));
+}
+
+TEST(Datasets, FolderProblemsThrowDataError) {
+  const fs::path dir = scratch("folder_bad");
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "nowhere").string(), {}); }, "nowhere",
+                    "no such folder");
+  fs::create_directories(dir / "empty");
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "empty").string(), {}); }, "empty",
+                    "the folder is empty");
+  fs::create_directories(dir / "text-only");
+  writeFile(dir / "text-only" / "readme.txt", {'x'});
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "text-only").string(), {}); }, "text-only",
+                    "no images");
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "text-only" / "readme.txt").string(), {}); },
+                    "readme.txt", "not a folder");
+
+  fs::create_directories(dir / "corrupt");
+  writePng(dir / "corrupt" / "a-good.png", 2, 2, constantImage(2, 2, {1, 2, 3}));
+  writeFile(dir / "corrupt" / "b-broken.png", {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5});
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), {}); }, "b-broken.png",
+                    "cannot");
+  // The broken image as the first one (sets the common size) fails the same way.
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(1, 1)); },
+                    "b-broken.png", "cannot");
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(2, 1)); }, "corrupt",
+                    "offset 2", "beyond");
+}
+
+// ------------------------------------------------------------------------ sources and assets
+
+TEST(Datasets, DataSourceSniffsPathsByContent) {
+  const fs::path dir = scratch("source");
+  writeFile(dir / "train-images-idx3-ubyte", idxImages());
+  writeFile(dir / "train-labels-idx1-ubyte", idxLabels(kLabels));
+  const MemorySet idx = loadDataSource((dir / "train-images-idx3-ubyte").string(), {});
+  expectTestIdx(idx, 0, kImages);
+  EXPECT_EQ(idx.labels, kLabels);  // the sibling labels file was found
+
+  writeGzip(dir / "t10k-images.idx3-ubyte.gz", idxImages());
+  writeGzip(dir / "t10k-labels.idx1-ubyte.gz", idxLabels({5, 6, 7}));
+  const MemorySet gz = loadDataSource((dir / "t10k-images.idx3-ubyte.gz").string(), slice(1, 2));
+  expectTestIdx(gz, 1, 2);
+  EXPECT_EQ(gz.labels, (std::vector<int>{6, 7}));
+
+  writeFile(dir / "lonely.idx", idxImages());  // no labels beside it: fine, none loaded
+  EXPECT_TRUE(loadDataSource((dir / "lonely.idx").string(), {}).labels.empty());
+  writeFile(dir / "idx-named.bin", idxImages());  // content wins over the .bin name
+  expectTestIdx(loadDataSource((dir / "idx-named.bin").string(), {}), 0, kImages);
+
+  writeFile(dir / "data_batch_1.bin", cifarBatch({{3}, {8}}));
+  const MemorySet cifar = loadDataSource((dir / "data_batch_1.bin").string(), {});
+  EXPECT_EQ(cifar.labels, (std::vector<int>{3, 8}));
+
+  fs::create_directories(dir / "pictures");
+  writePng(dir / "pictures" / "x.png", 3, 2, constantImage(3, 2, {51, 51, 51}));
+  const MemorySet folder = loadDataSource((dir / "pictures").string(), {});
+  EXPECT_EQ(folder.names, std::vector<std::string>{"x.png"});
+  EXPECT_EQ(folder.shape, (ImageShape{3, 2, 1}));
+
+  writeFile(dir / "notes.txt", {'h', 'e', 'l', 'l', 'o'});
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "notes.txt").string(), {}); }, "notes.txt",
+                    "not an IDX, CIFAR or image folder");
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "train-labels-idx1-ubyte").string(), {}); },
+                    "train-labels-idx1-ubyte", "label file");
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "pictures" / "x.png").string(), {}); }, "x.png",
+                    "folder");
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "absent").string(), {}); }, "absent",
+                    "no such file");
+  EXPECT_DATA_ERROR([] { loadDataSource("", {}); }, "no data source");
+  writeFile(dir / "empty", {});
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "empty").string(), {}); }, "empty",
+                    "the file is empty");
+}
+
+TEST(Datasets, BuiltinSetHas64LabelledFashionImages) {
+  const MemorySet set = loadBuiltin({});
+  ASSERT_EQ(set.count(), 64);
+  EXPECT_EQ(set.shape, (ImageShape{28, 28, 1}));
+  ASSERT_EQ(set.labels.size(), 64u);
+  EXPECT_EQ(set.labels[0], 9);  // an ankle boot, as in Fashion-MNIST
+  for (int label : set.labels) EXPECT_TRUE(label >= 0 && label <= 9);
+  EXPECT_GE(set.patterns.minCoeff(), 0.0f);
+  EXPECT_EQ(set.patterns.maxCoeff(), 1.0f);
+  EXPECT_EQ(set.source, "builtin");
+  EXPECT_NO_THROW(set.validate());
+
+  const MemorySet viaSpec = loadDataSource("builtin", slice(60, -1));
+  ASSERT_EQ(viaSpec.count(), 4);
+  EXPECT_EQ(viaSpec.patterns, set.patterns.rightCols(4));
+}
+
+TEST(Datasets, AssetsDirectoryFollowsUhopAssets) {
+  const char* previous = std::getenv("UHOP_ASSETS");
+  const std::optional<std::string> saved =
+      previous ? std::optional<std::string>(previous) : std::nullopt;
+  const fs::path dir = scratch("assets_env");
+  ASSERT_EQ(setenv("UHOP_ASSETS", dir.c_str(), 1), 0);
+  EXPECT_EQ(assetsDirectory(), dir.string());
+  EXPECT_DATA_ERROR([] { loadBuiltin({}); }, "images-idx3-ubyte.gz", "UHOP_ASSETS");
+  if (saved)
+    setenv("UHOP_ASSETS", saved->c_str(), 1);
+  else
+    unsetenv("UHOP_ASSETS");
+  EXPECT_NE(assetsDirectory(), dir.string());
+}
+
+// ------------------------------------------------------------------ the real Fashion-MNIST
+
+TEST(Datasets, FashionMnistPackageLoadsWithLabels) {
+  if (fashionMnistDirectory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const MemorySet train = loadDataSource("fashion-mnist", {});
+  ASSERT_EQ(train.count(), 60000);
+  EXPECT_EQ(train.shape, (ImageShape{28, 28, 1}));
+  ASSERT_EQ(train.labels.size(), 60000u);
+  EXPECT_EQ(train.labels[0], 9);  // ankle boot
+  EXPECT_EQ(train.labels[1], 0);  // T-shirt/top
+  EXPECT_EQ(train.source, "fashion-mnist");
+  // The first image's bytes sum to 76247 (checked with Python's gzip module).
+  EXPECT_NEAR(train.patterns.col(0).cast<double>().sum() * 255.0, 76247.0, 1e-2);
+
+  const MemorySet test = loadDataSource("fashion-mnist-test", slice(0, 500));
+  ASSERT_EQ(test.count(), 500);
+  EXPECT_EQ(test.labels[0], 9);
+  EXPECT_EQ(test.labels[1], 2);  // pullover
+
+  const MemorySet tail = loadDataSource("fashion-mnist", slice(59990, -1));
+  ASSERT_EQ(tail.count(), 10);
+  EXPECT_EQ(tail.patterns, train.patterns.rightCols(10));
+
+  // The built-in set is exactly the first 64 training images.
+  const MemorySet head = loadDataSource("fashion-mnist", slice(0, 64));
+  const MemorySet builtin = loadBuiltin({});
+  EXPECT_EQ(builtin.patterns, head.patterns);
+  EXPECT_EQ(builtin.labels, head.labels);
+}
+
+TEST(Datasets, FashionMnistAbsenceIsExplained) {
+  if (!fashionMnistDirectory().empty()) {
+    EXPECT_EQ(fashionMnistDirectory(), "/usr/share/datasets/fashion-mnist");
+    GTEST_SKIP() << "dataset-fashion-mnist is installed; its absence cannot be tested";
+  }
+  EXPECT_DATA_ERROR([] { loadDataSource("fashion-mnist", {}); },
+                    "apt-get install dataset-fashion-mnist", "builtin");
+}
+
+}  // namespace
+}  // namespace uhop
