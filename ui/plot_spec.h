@@ -17,6 +17,9 @@ struct PlotAxis {
   AxisScale scale = AxisScale::Linear;
   bool autoFit = true;
   double min = 0, max = 1;  // used when autoFit is false
+  // Upper bound on labelled ticks; 0 = from the axis length and font size. The plot widget sets it
+  // on exported copies so the SVG shows the ticks the screen showed.
+  int maxTicks = 0;
 };
 
 enum class SeriesStyle { Line, LineMarkers, Markers, Bars };

@@ -1,0 +1,55 @@
+// The one plot widget of the app (DESIGN.md "Plots"): draws a PlotSpec with ImDrawList inside the
+// current ImGui window. Axes with 1-2-5 ticks (or decades on a log axis), grid, axis labels,
+// several series (lines, markers, grouped bars) in palette colours, error bars, dashed reference
+// lines, a legend that hides/shows a series on click, and a hover read-out of every visible
+// series at the nearest x. Left-drag zooms to a box, double-click auto-fits again; right-click
+// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see ui/plot_export.h).
+// Sizes come from ImGui::GetFontSize() and colours from the ImGui style, so the plot follows the
+// app's font scale and its dark or light theme.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/plot_spec.h"
+
+namespace uhop::ui {
+
+// What the user changed about one plot on screen; owned by the panel, one per plot.
+struct PlotViewState {
+  // Log Y from the context menu; unset = follow spec.yAxis.scale.
+  std::optional<bool> logY;
+  // True: the range follows the data every frame (live plots keep up with new points).
+  // False after a box zoom; "Auto-fit" or a double-click sets it back.
+  bool autoFit = true;
+  // The range shown last frame (written while autoFit, read while not).
+  double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
+  // hidden[i]: series i toggled off in the legend (resized to the series count as needed).
+  std::vector<bool> hidden;
+  // Where "Export SVG/CSV" writes; empty = current directory. Created if missing.
+  std::string exportDirectory;
+  // Outcome of the last export for the caller to show, e.g. "saved plots/loss-3.svg".
+  std::string statusMessage;
+  bool statusIsError = false;
+  double statusTime = -1;  // ImGui::GetTime() of the export, e.g. to fade the message
+
+  // Box-zoom drag in progress (screen coordinates of the press).
+  bool selecting = false;
+  float selectX0 = 0, selectY0 = 0;
+  // Tick density drawn last frame (AxisTicks::maxTicks), passed on to exports.
+  int shownXTicks = 0, shownYTicks = 0;
+};
+
+// Whether y is drawn on a log axis: the user's toggle if set, else the spec's scale.
+bool effectiveLogY(const PlotSpec& spec, const PlotViewState& view);
+
+// The plot as the user sees it, for export: hidden series dropped (palette colours resolved
+// first, so the others keep theirs), log-y toggle and box zoom applied to the axes.
+PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view);
+
+// Draws the plot at the cursor, full available width and `height` pixels tall including title
+// and axis labels (<= 0: the remaining height of the window). `id` must be unique in the window.
+void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height);
+
+}  // namespace uhop::ui
