@@ -1,5 +1,7 @@
 #include "core/hopfield.h"
 
+#include "core/parallel_product.h"
+
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -20,11 +22,17 @@ HopfieldModel::HopfieldModel(std::shared_ptr<const Matrix> memories, const Model
 }
 
 bool HopfieldModel::hasEnergy() const {
-  return isInnerProduct(config_.similarity) && config_.separation.hasEnergy();
+  // β after the separation (reference mode) is not the gradient of any E: report none rather
+  // than a curve that rises and looks like a broken Theorem 1.
+  return isInnerProduct(config_.similarity) && config_.separation.hasEnergy() && !config_.betaAfterSeparation;
 }
 
 void HopfieldModel::weights(const Matrix& states, Matrix& out) const {
   similarity_.scores(states, out);
+  weightsFromScores(out);
+}
+
+void HopfieldModel::weightsFromScores(Matrix& out) const {
   if (config_.betaAfterSeparation) {
     separateColumns(config_.separation, out);
     out *= static_cast<float>(config_.beta);
@@ -36,23 +44,32 @@ void HopfieldModel::weights(const Matrix& states, Matrix& out) const {
 
 void HopfieldModel::step(const Matrix& states, Matrix& next, Matrix& weightsOut) const {
   weights(states, weightsOut);
-  next.noalias() = similarity_.memories() * weightsOut;
+  next.resize(dimension(), weightsOut.cols());
+  parallelProduct(next, similarity_.memories(), weightsOut);
 }
 
 VectorD HopfieldModel::energy(const Matrix& states) const {
-  const int N = static_cast<int>(states.cols());
-  if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
+  if (!hasEnergy()) return VectorD::Constant(states.cols(), std::numeric_limits<double>::quiet_NaN());
   Matrix scores;
   similarity_.scores(states, scores);
+  return energyFromScores(states, scores);
+}
+
+VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scores) const {
+  const int N = static_cast<int>(states.cols());
+  if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
   VectorD quadratic = similarity_.selfSimilarity(states);
   VectorD out(N);
   const double beta = config_.beta;
   const int M = memoryCount();
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < N; ++n) {
-    VectorD z = scores.col(n).cast<double>() * beta;
-    out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), M) / beta +
-             energyConstant_;
+#pragma omp parallel
+  {
+    VectorD z(M);  // one buffer per thread
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      z = scores.col(n).cast<double>() * beta;
+      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
+    }
   }
   return out;
 }
@@ -64,18 +81,19 @@ RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const
                       " but the memories have " + std::to_string(model.dimension()));
   RetrievalTrace trace;
   Matrix state = queries, next, weights;
-  if (options.recordEnergy) {
-    trace.energies.resize(options.steps + 1, queries.cols());
-    trace.energies.row(0) = model.energy(state).transpose();
-  }
+  if (options.recordEnergy) trace.energies.resize(options.steps + 1, queries.cols());
   if (options.recordStates) trace.states.push_back(state);
-  for (int t = 1; t <= options.steps; ++t) {
-    model.step(state, next, weights);
+  for (int t = 0;; ++t) {
+    model.similarity().scores(state, weights);  // S_t = s(Ξ, x_t)
+    if (options.recordEnergy) trace.energies.row(t) = model.energyFromScores(state, weights).transpose();
+    model.weightsFromScores(weights);  // P_t = sep(β S_t)
+    if (t == options.steps) break;
+    next.resize(model.dimension(), weights.cols());
+    parallelProduct(next, model.similarity().memories(), weights);  // x_{t+1} = Ξ P_t, as step()
     state.swap(next);
-    if (options.recordEnergy) trace.energies.row(t) = model.energy(state).transpose();
     if (options.recordStates) trace.states.push_back(state);
   }
-  model.weights(state, trace.finalWeights);
+  trace.finalWeights = std::move(weights);
   trace.finalStates = std::move(state);
   return trace;
 }

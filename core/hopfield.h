@@ -8,7 +8,8 @@
 // By the concave–convex argument of the paper's Theorem 1, E never increases along the
 // dynamics for every inner-product similarity (dot, meanproj, kernel — for any W, since x = Ξp
 // minimises the convex bound ½K(x,x) − K(x, Ξp)) and every separation that has a conjugate
-// (softmax, sparsemax, entmax). l1/l2 and poly have no such energy: it is reported as NaN.
+// (softmax, sparsemax, entmax). l1/l2, poly and the reference mode (β after the separation)
+// have no such energy: it is reported as NaN.
 // All states are batched: a d × N matrix holds N queries, and a step is two matrix products.
 #pragma once
 
@@ -45,6 +46,12 @@ class HopfieldModel {
   void step(const Matrix& states, Matrix& next, Matrix& weightsOut) const;
   // E of each column (NaN when the model has no energy).
   VectorD energy(const Matrix& states) const;
+
+  // The two halves of weights()/energy() for a caller that already holds S = s(Ξ, X) (retrieve()
+  // uses the scores of x_t for both E(x_t) and the step from x_t: one product instead of two).
+  // weightsFromScores turns S into P = sep(β S) in place; energyFromScores(X, S) == energy(X).
+  void weightsFromScores(Matrix& scoresInOut) const;
+  VectorD energyFromScores(const Matrix& states, const Matrix& scores) const;
   // The additive constant of E (PAPER.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
   double energyConstant() const { return energyConstant_; }
 
@@ -67,7 +74,9 @@ struct RetrievalOptions {
   bool recordStates = false;
 };
 
-// Runs T steps of the dynamics for all queries at once.
+// Runs T steps of the dynamics for all queries at once. Each s(Ξ, x_t) is computed once and used
+// for E(x_t) (when recorded), the step from x_t, and p of x_T; states are the same bits with and
+// without energy recording.
 RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const RetrievalOptions& options);
 
 }  // namespace uhop

@@ -1,8 +1,10 @@
 #include "core/separation.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 #include <vector>
 
 namespace uhop {
@@ -43,6 +45,41 @@ template <typename T>
 void sparsemaxInto(const T* z, T* p, int n, std::vector<T>& buffer) {
   T tau = sparsemaxThreshold(z, n, buffer);
   for (int i = 0; i < n; ++i) p[i] = std::max(z[i] - tau, T(0));
+}
+
+// Float fast paths for the per-query separation in Stage II: the max, exp, sum and scaling passes
+// run on the machine's vector width (Eigen's vectorised exp), so the separation costs a small
+// fraction of the two matrix products of a step. Same formulas as the scalar templates above.
+// Eigen peels vector loops up to the first aligned element, so a reduction or exp over unaligned
+// memory would give bits that depend on the address. The work happens in an aligned per-thread copy:
+// the result depends only on the values (a batch column equals a single call, in place or not).
+void softmaxFast(const float* z, float* p, int n) {
+  thread_local Eigen::ArrayXf work;
+  work = Eigen::Map<const Eigen::ArrayXf>(z, n);
+  const float zmax = work.maxCoeff();
+  work = (work - zmax).exp();
+  const float sum = work.sum();
+  Eigen::Map<Eigen::ArrayXf>(p, n) = work / sum;  // may alias z: element-wise, so safe
+}
+
+void sparsemaxFast(const float* z, float* p, int n, std::vector<float>& buffer) {
+  Eigen::Map<const Eigen::ArrayXf> zIn(z, n);
+  const float zmax = zIn.maxCoeff();
+  // Only scores above max − 1 can be in the support: collect those (a handful), sort them.
+  buffer.clear();
+  const float floor = zmax - 1.0f;
+  for (int i = 0; i < n; ++i)
+    if (z[i] > floor) buffer.push_back(z[i]);
+  std::sort(buffer.begin(), buffer.end(), std::greater<float>());
+  float cumulative = 0, tau = floor;
+  for (size_t k = 0; k < buffer.size(); ++k) {
+    cumulative += buffer[k];
+    const float candidate = (cumulative - 1.0f) / static_cast<float>(k + 1);
+    if (buffer[k] > candidate) tau = candidate;
+    else break;
+  }
+  Eigen::Map<Eigen::ArrayXf> out(p, n);
+  out = (zIn - tau).max(0.0f);
 }
 
 // α-entmax by bisection on τ (Peters et al. 2019). With y = (α−1)(z − max z), the threshold lies
@@ -94,6 +131,10 @@ void polynomialInto(const T* z, T* p, int n, int degree) {
 template <typename T>
 void separateAny(const Separation& sep, const T* z, T* p, int n, std::vector<T>& buffer) {
   if (n <= 0) return;
+  if constexpr (std::is_same_v<T, float>) {
+    if (sep.kind == SeparationKind::Softmax) return softmaxFast(z, p, n);
+    if (sep.kind == SeparationKind::Sparsemax) return sparsemaxFast(z, p, n, buffer);
+  }
   switch (sep.kind) {
     case SeparationKind::Softmax: softmaxInto(z, p, n); break;
     case SeparationKind::Sparsemax: sparsemaxInto(z, p, n, buffer); break;
@@ -140,6 +181,8 @@ Separation Separation::parse(const std::string& spec) {
   if (head == "poly") {
     double n = arg.empty() ? 2.0 : number();
     if (n != std::floor(n)) throw ConfigError("separation '" + spec + "': degree must be whole");
+    // Range check before the cast: converting e.g. 1e10 to int is undefined behaviour.
+    if (!(n >= 1 && n <= 64)) throw ConfigError("poly needs a degree between 1 and 64 (got " + arg + ")");
     return polynomial(static_cast<int>(n));
   }
   throw ConfigError("unknown separation '" + spec +
@@ -147,11 +190,15 @@ Separation Separation::parse(const std::string& spec) {
 }
 
 std::string Separation::name() const {
-  std::ostringstream out;
   switch (kind) {
     case SeparationKind::Softmax: return "softmax";
     case SeparationKind::Sparsemax: return "sparsemax";
-    case SeparationKind::Entmax: out << "entmax:" << alpha; return out.str();
+    case SeparationKind::Entmax: {
+      // Shortest text that reads back as the same double, so parse(name()) == *this.
+      char buf[32];
+      auto end = std::to_chars(buf, buf + sizeof buf, alpha).ptr;
+      return "entmax:" + std::string(buf, end);
+    }
     case SeparationKind::Polynomial: return "poly:" + std::to_string(degree);
   }
   return "?";
@@ -165,7 +212,11 @@ void separate(const Separation& sep, const float* z, float* p, int count) {
 void separateColumns(const Separation& sep, Matrix& scores) {
   const int n = static_cast<int>(scores.rows());
   const int cols = static_cast<int>(scores.cols());
-#pragma omp parallel
+  // Softmax and sparsemax are a few vectorised passes per column: below ~10⁶ scores one core does
+  // them in well under a millisecond, less than a parallel join costs on a shared machine.
+  const bool cheap = sep.kind == SeparationKind::Softmax || sep.kind == SeparationKind::Sparsemax;
+  const bool parallel = !cheap || static_cast<long>(n) * cols >= (1L << 20);
+#pragma omp parallel if (parallel)
   {
     std::vector<float> buffer;
 #pragma omp for schedule(static)
@@ -181,7 +232,14 @@ double tsallisEntropy(const Separation& sep, const double* p, int count) {
     return h;
   }
   const double a = sep.alpha;
-  for (int i = 0; i < count; ++i) h += p[i] - std::pow(std::max(p[i], 0.0), a);
+  // Zeros contribute exactly 0 (sparse p is mostly zeros), and p² needs no pow.
+  if (a == 2.0) {
+    for (int i = 0; i < count; ++i)
+      if (p[i] > 0) h += p[i] - p[i] * p[i];
+  } else {
+    for (int i = 0; i < count; ++i)
+      if (p[i] > 0) h += p[i] - std::pow(p[i], a);
+  }
   return h / (a * (a - 1.0));
 }
 
@@ -195,13 +253,15 @@ double conjugateEntropy(const Separation& sep, const double* z, int count) {
   if (!sep.hasEnergy())
     throw ConfigError("the polynomial separation has no convex conjugate, so no energy");
   const double zmax = *std::max_element(z, z + count);
-  if (sep.kind == SeparationKind::Softmax) {
-    double s = 0;
-    for (int i = 0; i < count; ++i) s += std::exp(z[i] - zmax);
-    return zmax + std::log(s);
+  if (sep.kind == SeparationKind::Softmax) {  // log-sum-exp, vectorised (aligned copy: see softmaxFast)
+    thread_local Eigen::ArrayXd work;
+    work = Eigen::Map<const Eigen::ArrayXd>(z, count);
+    return zmax + std::log((work - zmax).exp().sum());
   }
   // Ψ*(z) = ⟨p*, z⟩ + H(p*) with p* = entmax(z); shift-invariance lets us use z − max z.
-  std::vector<double> shifted(z, z + count), p(count), buffer;
+  thread_local std::vector<double> shifted, p, buffer;  // reused: no allocation per query
+  shifted.assign(z, z + count);
+  p.resize(count);
   for (double& v : shifted) v -= zmax;
   separateAny(sep, shifted.data(), p.data(), count, buffer);
   double inner = 0;

@@ -1,7 +1,15 @@
 #include "core/separation_loss.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#include "core/parallel_product.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace uhop {
 namespace {
@@ -49,8 +57,8 @@ void pairwiseDistanceStats(const Matrix& features, double& minDistance, double& 
   distanceStatsFromGram(G, minDistance, meanDistance);
 }
 
-LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config,
-                              bool withGradient) {
+LossEvaluation separationLossReference(const Matrix& W, const Matrix& memories, const LossConfig& config,
+                                       bool withGradient) {
   const int M = static_cast<int>(memories.cols());
   if (M < 2) throw ConfigError("the separation loss needs at least 2 memories");
   if (!(config.t > 0) || !std::isfinite(config.t)) throw ConfigError("the loss temperature t must be positive");
@@ -100,6 +108,215 @@ LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const Los
   Matrix gradF = gradFhat - Fhat * radial.asDiagonal();
   for (int m = 0; m < M; ++m) gradF.col(m) /= norms(m);
   out.gradient.noalias() = gradF * memories.transpose();
+  return out;
+}
+
+namespace {
+
+int threadCount() {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+int threadIndex() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+// The M × M passes are memory-bound and cheap next to the products; below ~10⁶ entries they run
+// on one core. Every parallel region costs a join, and on a shared (oversubscribed) machine a join
+// can cost a whole scheduler time slice, more than the pass itself.
+bool largePairPass(int M) { return static_cast<long>(M) * M >= (1L << 20); }
+
+// G = FᵀF. Only the lower triangle is multiplied (blocks spread over the cores, each a
+// single-threaded GEMM: Eigen does not nest its own threads inside a parallel region), then the
+// strict upper triangle is mirrored, so G is exactly symmetric.
+void symmetricGram(const Matrix& F, Matrix& G) {
+  const int M = static_cast<int>(F.cols());
+  G.resize(M, M);
+  constexpr int kBlock = 160;
+  if (M < 2 * kBlock) {
+    // Small: one lower-triangle product on this thread (D·M² / 2 flops, well under a millisecond);
+    // Eigen's threaded GEMM would spend more time synchronising than multiplying.
+    G.triangularView<Eigen::Lower>() = F.transpose() * F;
+  } else {
+    const int blocks = (M + kBlock - 1) / kBlock;
+    std::vector<std::pair<int, int>> tiles;
+    for (int j = 0; j < blocks; ++j)
+      for (int i = j; i < blocks; ++i) tiles.emplace_back(i, j);
+    auto start = [&](int b) { return static_cast<int>(static_cast<long>(M) * b / blocks); };
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int k = 0; k < static_cast<int>(tiles.size()); ++k) {
+      const int i0 = start(tiles[k].first), i1 = start(tiles[k].first + 1);
+      const int j0 = start(tiles[k].second), j1 = start(tiles[k].second + 1);
+      if (i0 == j0)  // diagonal tile: lower triangle only (SYRK)
+        G.block(i0, i0, i1 - i0, i1 - i0).triangularView<Eigen::Lower>() =
+            F.middleCols(i0, i1 - i0).transpose() * F.middleCols(i0, i1 - i0);
+      else
+        G.block(i0, j0, i1 - i0, j1 - j0).noalias() = F.middleCols(i0, i1 - i0).transpose() * F.middleCols(j0, j1 - j0);
+    }
+  }
+  // Mirror in 64 × 64 tiles (cache-friendly transpose).
+  constexpr int kTile = 64;
+  const int tiles = (M + kTile - 1) / kTile;
+#pragma omp parallel for schedule(dynamic, 1) if (largePairPass(M))
+  for (int tj = 0; tj < tiles; ++tj) {
+    const int j0 = tj * kTile, j1 = std::min(M, j0 + kTile);
+    for (int ti = 0; ti <= tj; ++ti) {
+      const int i0 = ti * kTile, i1 = std::min(M, i0 + kTile);
+      for (int j = j0; j < j1; ++j)
+        for (int i = i0; i < std::min(i1, j); ++i) G(i, j) = G(j, i);  // upper (i < j) ← lower
+    }
+  }
+}
+
+struct PairStats {
+  float gmax = -std::numeric_limits<float>::infinity();
+  int bestLow = 0, bestHigh = 1;  // the pair (bestLow < bestHigh) attaining gmax
+  double distanceSum = 0;
+};
+
+// Keeps the first maximum in the reference's scan order (column-major over the upper triangle:
+// larger index outer, smaller inner), so ties resolve the same way for any thread count.
+bool better(float g, int low, int high, const PairStats& s) {
+  if (g != s.gmax) return g > s.gmax;
+  return high < s.bestHigh || (high == s.bestHigh && low < s.bestLow);
+}
+
+}  // namespace
+
+double separationLossFlops(int featureDim, int dimension, int memoryCount) {
+  const double D = featureDim, d = dimension, M = memoryCount;
+  return 4.0 * D * d * M + 4.0 * D * M * M;
+}
+
+void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config, bool withGradient,
+                    LossWorkspace& ws, LossEvaluation& out) {
+  const int M = static_cast<int>(memories.cols());
+  if (M < 2) throw ConfigError("the separation loss needs at least 2 memories");
+  if (!(config.t > 0) || !std::isfinite(config.t)) throw ConfigError("the loss temperature t must be positive");
+  const double t = config.t;
+  const int D = static_cast<int>(W.rows());
+
+  Matrix& F = ws.features;
+  F.resize(D, M);
+  parallelProduct(F, W, memories);
+  Matrix& G = ws.pairs;
+  symmetricGram(F, G);
+
+  Vector& inv = ws.inverseNorms;
+  inv.resize(M);
+  for (int m = 0; m < M; ++m) {
+    const float norm = std::sqrt(G(m, m));
+    if (!(norm > 1e-30f) || !std::isfinite(norm))
+      throw ConfigError("memory " + std::to_string(m) +
+                        " has a zero or non-finite feature vector Wξ; the separation loss needs Wξ ≠ 0");
+    inv(m) = 1.0f / norm;
+  }
+
+  // Pass 1: normalise G in place (G_μν ← ⟨φ̂_μ, φ̂_ν⟩), the largest off-diagonal entry and the sum
+  // of pairwise distances √(2 − 2G) over the strict lower triangle.
+  // Per-column partial sums, added up serially below: the bits do not depend on the scheduling.
+  VectorD& columnSums = ws.columnSums;
+  columnSums.setZero(M);
+  PairStats stats;
+#pragma omp parallel if (largePairPass(M))
+  {
+    PairStats local;
+#pragma omp for schedule(dynamic, 8) nowait
+    for (int j = 0; j < M; ++j) {
+      Eigen::Map<Eigen::ArrayXf> col(G.col(j).data(), M);
+      col *= inv.array() * inv(j);
+      if (j + 1 < M) {
+        auto below = col.tail(M - j - 1);
+        Eigen::Index at = 0;
+        const float colMax = below.maxCoeff(&at);
+        if (better(colMax, j, j + 1 + static_cast<int>(at), local)) {
+          local.gmax = colMax;
+          local.bestLow = j;
+          local.bestHigh = j + 1 + static_cast<int>(at);
+        }
+        columnSums(j) = static_cast<double>((2.0f - 2.0f * below).max(0.0f).sqrt().sum());
+      }
+    }
+#pragma omp critical
+    {
+      if (better(local.gmax, local.bestLow, local.bestHigh, stats)) {
+        stats.gmax = local.gmax;
+        stats.bestLow = local.bestLow;
+        stats.bestHigh = local.bestHigh;
+      }
+    }
+  }
+  stats.distanceSum = columnSums.sum();
+  const double pairCount = 0.5 * M * (M - 1.0);
+  const double gmax = stats.gmax;
+  out.minDistance = std::sqrt(std::max(0.0, 2.0 - 2.0 * gmax));
+  out.meanDistance = stats.distanceSum / pairCount;
+
+  if (config.kind == LossKind::WorstPair) {
+    out.loss = -2.0 * t + 2.0 * t * gmax;
+    if (!withGradient) {
+      out.gradient.resize(0, 0);
+      return;
+    }
+    // Only the closest pair (a, b) moves: ∂L/∂F_a = 2t (φ̂_b − G_ab φ̂_a) / ‖F_a‖, and symmetrically.
+    const int a = stats.bestLow, b = stats.bestHigh;
+    const float g = G(b, a), scale = static_cast<float>(2.0 * t);
+    Vector gradA = scale * inv(a) * (F.col(b) * inv(b) - g * inv(a) * F.col(a));
+    Vector gradB = scale * inv(b) * (F.col(a) * inv(a) - g * inv(b) * F.col(b));
+    out.gradient.resize(D, memories.rows());
+    out.gradient.noalias() = gradA * memories.col(a).transpose();
+    out.gradient.noalias() += gradB * memories.col(b).transpose();
+    return;
+  }
+
+  // Pass 2 (average): e_μν = exp(2t (G_μν − gmax)) and, in place, Q (see the header). Every pair
+  // is visited from both of its columns; the bits agree because G is exactly symmetric.
+  const float c = static_cast<float>(2.0 * t), gmaxF = stats.gmax;
+  // Padded to 16 floats per column so every thread's buffer has the same alignment: Eigen's
+  // vectorised sums start at the first aligned element, and the bits must not depend on the thread.
+  ws.columnScratch.resize((M + 15) / 16 * 16, threadCount());
+#pragma omp parallel if (largePairPass(M))
+  {
+    Eigen::Map<Eigen::ArrayXf> e(ws.columnScratch.col(threadIndex()).data(), M);
+#pragma omp for schedule(dynamic, 8)
+    for (int j = 0; j < M; ++j) {
+      Eigen::Map<Eigen::ArrayXf> col(G.col(j).data(), M);
+      e = (c * (col - gmaxF)).exp();
+      e(j) = 0.0f;
+      const double weighted = static_cast<double>((e * col).sum());
+      columnSums(j) = static_cast<double>(e.sum());
+      if (withGradient) {
+        col = e * inv.array() * inv(j);
+        col(j) = static_cast<float>(-weighted) * inv(j) * inv(j);
+      }
+    }
+  }
+  const double sum = 0.5 * columnSums.sum();  // Σ_{μ≠ν} e_μν counts every pair twice
+  out.loss = -2.0 * t + 2.0 * t * gmax + std::log(sum / pairCount);
+  if (!withGradient) {
+    out.gradient.resize(0, 0);
+    return;
+  }
+  Matrix& gradF = ws.featureGrad;
+  gradF.resize(D, M);
+  parallelProduct(gradF, F, G, static_cast<float>(2.0 * t / sum));
+  out.gradient.resize(D, memories.rows());
+  parallelProduct(out.gradient, gradF, memories.transpose());
+}
+
+LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config,
+                              bool withGradient) {
+  LossWorkspace workspace;
+  LossEvaluation out;
+  separationLoss(W, memories, config, withGradient, workspace, out);
   return out;
 }
 

@@ -31,9 +31,39 @@ struct LossEvaluation {
   Matrix gradient;          // ∂L/∂W (D_Φ × d); empty unless requested
 };
 
+// Buffers reused between calls of the fast separationLoss, so a Stage I step allocates nothing
+// once the shapes are known. Contents are scratch: only the shapes carry over.
+struct LossWorkspace {
+  Matrix features;      // F = WΞ, D × M
+  Matrix pairs;         // M × M: the Gram FᵀF, then the normalised Gram, then the pair weights Q
+  Matrix featureGrad;   // ∂L/∂F, D × M
+  Vector inverseNorms;  // 1 / ‖F_μ‖
+  Matrix columnScratch; // M × threads, per-thread column buffers
+  VectorD columnSums;   // per-column partial sums (summed serially: deterministic bits)
+};
+
 // Needs M ≥ 2 memories and no memory mapped to the zero vector (ConfigError otherwise).
 LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config,
                               bool withGradient);
+
+// The same, into `out` (out.gradient is resized only when its shape changes), using `workspace`.
+// Fast path (why it is fast, PAPER.md Stage I gradient rewritten in F instead of F̂):
+//   ∂L/∂W = (2t / Σ_{μ<ν} e_μν) · F Q Ξᵀ,   e_μν = exp(2t (G_μν − max G)),
+//   Q_μν = e_μν / (‖F_μ‖‖F_ν‖) (μ ≠ ν),      Q_μμ = −Σ_ν e_μν G_μν / ‖F_μ‖²,
+// so the pair weights, the radial projection and the 1/‖F‖ scaling are one pass over the M × M
+// matrix; only the lower half of the Gram is multiplied (in blocks, on all cores); the worst-pair
+// gradient is a rank-2 update.
+void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config, bool withGradient,
+                    LossWorkspace& workspace, LossEvaluation& out);
+
+// The straightforward implementation (normalise F, full Gram, dense Ω, separate projection pass),
+// kept as the reference the fast path is tested against.
+LossEvaluation separationLossReference(const Matrix& W, const Matrix& memories, const LossConfig& config,
+                                       bool withGradient);
+
+// Upper bound of the floating-point operations of one loss + gradient evaluation counted as the four
+// dense matrix products (WΞ, FᵀF, FQ, ∂L/∂F Ξᵀ): 4·D·d·M + 4·D·M². Used to report GFLOP/s.
+double separationLossFlops(int featureDim, int dimension, int memoryCount);
 
 // Pairwise distances of the normalised columns of `features`: min and mean over pairs.
 void pairwiseDistanceStats(const Matrix& features, double& minDistance, double& meanDistance);

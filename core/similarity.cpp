@@ -1,5 +1,7 @@
 #include "core/similarity.h"
 
+#include "core/parallel_product.h"
+
 #include <cmath>
 #include <limits>
 
@@ -33,9 +35,11 @@ SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<cons
   switch (kind_) {
     case SimilarityKind::Dot: scoreMatrix_ = xi.transpose(); break;
     case SimilarityKind::MeanProjected: {
-      Vector mean = xi.rowwise().mean();
-      float norm = mean.norm();
-      meanDirection_ = norm > 0 ? Vector(mean / norm) : Vector::Zero(xi.rows());
+      // Mean in double; a mean that is only rounding noise next to the memories has no direction
+      // (normalising it would project out an arbitrary one), so it counts as zero.
+      VectorD mean = xi.cast<double>().rowwise().mean();
+      const double norm = mean.norm(), scale = xi.cast<double>().colwise().norm().maxCoeff();
+      meanDirection_ = norm > 1e-9 * scale ? Vector((mean / norm).cast<float>()) : Vector::Zero(xi.rows());
       scoreMatrix_ = xi.transpose();
       Vector projections = xi.transpose() * meanDirection_;
       scoreMatrix_.noalias() -= projections * meanDirection_.transpose();
@@ -59,14 +63,15 @@ SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<cons
 void SimilarityOperator::scores(const Matrix& states, Matrix& out) const {
   const Matrix& xi = *memories_;
   if (isInnerProduct(kind_)) {
-    out.noalias() = scoreMatrix_ * states;
+    out.resize(scoreMatrix_.rows(), states.cols());
+    parallelProduct(out, scoreMatrix_, states);
     return;
   }
   const int M = static_cast<int>(xi.cols()), N = static_cast<int>(states.cols());
   out.resize(M, N);
   if (kind_ == SimilarityKind::NegL2) {
     // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖², clamped at 0 against rounding.
-    out.noalias() = xi.transpose() * states;
+    parallelProduct(out, xi.transpose(), states);
     Eigen::RowVectorXf stateNorms2 = states.colwise().squaredNorm();
     for (int n = 0; n < N; ++n)
       for (int m = 0; m < M; ++m) {
@@ -94,7 +99,8 @@ VectorD SimilarityOperator::selfSimilarity(const Matrix& states) const {
       }
       break;
     case SimilarityKind::Kernel: {
-      Matrix features = featureMap_ * states;
+      Matrix features(featureMap_.rows(), N);
+      parallelProduct(features, featureMap_, states);
       for (int n = 0; n < N; ++n) out(n) = features.col(n).cast<double>().squaredNorm();
       break;
     }

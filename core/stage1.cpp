@@ -1,7 +1,15 @@
 #include "core/stage1.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
+
+#include "core/random.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace uhop {
 
@@ -30,10 +38,17 @@ double defaultLearningRate(OptimizerKind kind) {
   return 0.1;
 }
 
+namespace {
+int memoryDimension(const std::shared_ptr<const Matrix>& memories) {
+  if (!memories || memories->cols() < 2) throw ConfigError("Stage I needs at least 2 memories");
+  return static_cast<int>(memories->rows());
+}
+}  // namespace
+
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config)
     : Stage1(memories, config,
-             initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : static_cast<int>(memories->rows()),
-                            static_cast<int>(memories->rows()), config.seed)) {}
+             initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : memoryDimension(memories),
+                            memoryDimension(memories), config.seed)) {}
 
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config, Matrix initialW)
     : memories_(std::move(memories)), config_(config), W_(std::move(initialW)) {
@@ -42,6 +57,9 @@ Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& confi
     throw ConfigError("feature map has " + std::to_string(W_.cols()) + " columns but memories have dimension " +
                       std::to_string(memories_->rows()));
   if (config_.steps < 0 || config_.steps > 1000000) throw ConfigError("Stage I steps must be in 0..1000000");
+  if (config_.batchSize < 0 || config_.batchSize == 1)
+    throw ConfigError("Stage I batch size must be 0 (full batch) or at least 2 (got " +
+                      std::to_string(config_.batchSize) + ")");
   if (config_.learningRate == 0) config_.learningRate = defaultLearningRate(config_.optimizer);
   if (!(config_.learningRate > 0) || !std::isfinite(config_.learningRate)) {
     std::ostringstream msg;
@@ -60,20 +78,45 @@ Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& confi
   }
 }
 
-void Stage1::evaluate() {
-  LossEvaluation e = separationLoss(W_, *memories_, config_.loss, true);
-  Stage1Record& r = history_.back();
-  r.loss = e.loss;
-  r.minDistance = e.minDistance;
-  r.meanDistance = e.meanDistance;
-  r.gradientNorm = e.gradient.norm();
-  gradient_ = std::move(e.gradient);
+const Matrix& Stage1::evaluationMemories() {
+  const Matrix& all = *memories_;
+  const int M = static_cast<int>(all.cols()), B = config_.batchSize;
+  if (B <= 0 || B >= M) return all;
+  // Partial Fisher–Yates from the identity permutation, seeded by (seed, evaluation index): the
+  // batch of evaluation k does not depend on what happened before it.
+  Random rng(deriveSeed(config_.seed ^ 0x6261746368ull, history_.size() - 1));
+  batchIndex_.resize(M);
+  std::iota(batchIndex_.begin(), batchIndex_.end(), 0);
+  for (int b = 0; b < B; ++b) {
+    const int pick = b + static_cast<int>(rng.uniform() * (M - b));
+    std::swap(batchIndex_[b], batchIndex_[std::min(pick, M - 1)]);
+  }
+  std::sort(batchIndex_.begin(), batchIndex_.begin() + B);  // gather in memory order
+  batch_.resize(all.rows(), B);
+  for (int b = 0; b < B; ++b) batch_.col(b) = all.col(batchIndex_[b]);
+  return batch_;
 }
 
-bool Stage1::step() {
-  if (diverged_) return false;
-  Matrix previous = W_;
-  const int i = stepsDone();
+void Stage1::evaluate() {
+  separationLoss(W_, evaluationMemories(), config_.loss, true, workspace_, evaluation_);
+  Stage1Record& r = history_.back();
+  r.loss = evaluation_.loss;
+  r.minDistance = evaluation_.minDistance;
+  r.meanDistance = evaluation_.meanDistance;
+  r.gradientNorm = evaluation_.gradient.norm();
+  gradient_.swap(evaluation_.gradient);  // keeps both buffers allocated
+}
+
+// One fused pass over W, ∇L and the moments (split between the cores), writing the candidate W
+// into nextW_ so a rejected step costs no copy. Same arithmetic, in the same order, as the
+// straightforward Eigen expressions of the update.
+bool Stage1::adamUpdate(int i) {
+  const Eigen::Index n = W_.size();
+  nextW_.resize(W_.rows(), W_.cols());
+  const float* g = gradient_.data();
+  const float* w = W_.data();
+  float* wn = nextW_.data();
+  bool finite = true;
   switch (config_.optimizer) {
     case OptimizerKind::Default: {
       constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
@@ -81,35 +124,65 @@ bool Stage1::step() {
         adamM_ = Matrix::Zero(W_.rows(), W_.cols());
         adamV_ = Matrix::Zero(W_.rows(), W_.cols());
       }
-      adamM_ = b1 * adamM_ + (1 - b1) * gradient_;
-      adamV_ = b2 * adamV_ + (1 - b2) * gradient_.cwiseAbs2();
       const double c1 = 1 - std::pow(b1, i + 1), c2 = 1 - std::pow(b2, i + 1);
       const float stepSize = static_cast<float>(rate_ * adamScale_ / c1);
       const float vScale = static_cast<float>(1.0 / c2);
-      W_.array() -= stepSize * adamM_.array() / ((adamV_.array() * vScale).sqrt() + float(eps * adamScale_));
-      break;
+      const float epsF = static_cast<float>(eps * adamScale_);
+      const float b1F = static_cast<float>(b1), b1C = static_cast<float>(1 - b1);
+      const float b2F = static_cast<float>(b2), b2C = static_cast<float>(1 - b2);
+      float* m = adamM_.data();
+      float* v = adamV_.data();
+      // Memory-bound: split between the cores only when large (a join can cost a scheduler time
+      // slice on a shared machine, more than this pass over a 784 × 784 W).
+#pragma omp parallel reduction(&& : finite) if (n >= (Eigen::Index(1) << 22))
+      {
+#ifdef _OPENMP
+        const Eigen::Index T = omp_get_num_threads(), id = omp_get_thread_num();
+#else
+        const Eigen::Index T = 1, id = 0;
+#endif
+        const Eigen::Index begin = n * id / T, len = n * (id + 1) / T - begin;
+        Eigen::Map<const Eigen::ArrayXf> gA(g + begin, len), wA(w + begin, len);
+        Eigen::Map<Eigen::ArrayXf> mA(m + begin, len), vA(v + begin, len), wnA(wn + begin, len);
+        mA = b1F * mA + b1C * gA;
+        vA = b2F * vA + b2C * gA.square();
+        wnA = wA - stepSize * mA / ((vA * vScale).sqrt() + epsF);
+        finite = wnA.allFinite();
+      }
+      return finite;
     }
     case OptimizerKind::GradientDescent:
-      W_ -= static_cast<float>(rate_) * gradient_;
-      break;
-    case OptimizerKind::Reference:
-      W_ -= static_cast<float>(rate_) * gradient_;
-      rate_ /= std::sqrt(static_cast<double>(i + 1));
-      break;
+    case OptimizerKind::Reference: {
+      const float rate = static_cast<float>(rate_);
+      Eigen::Map<const Eigen::ArrayXf> gA(g, n), wA(w, n);
+      Eigen::Map<Eigen::ArrayXf> wnA(wn, n);
+      wnA = wA - rate * gA;
+      if (config_.optimizer == OptimizerKind::Reference) rate_ /= std::sqrt(static_cast<double>(i + 1));
+      return wnA.allFinite();
+    }
   }
+  return false;
+}
+
+bool Stage1::step() {
+  if (diverged_) return false;
+  const int i = stepsDone();
+  bool ok = adamUpdate(i);
+  W_.swap(nextW_);  // nextW_ now holds the previous W
   history_.emplace_back();
-  bool ok = W_.allFinite();
   if (ok) {
     try {
       evaluate();
-      ok = std::isfinite(history_.back().loss) && gradient_.allFinite();
+      // A finite ‖∇L‖ implies finite entries; only an overflowing norm needs the full check.
+      ok = std::isfinite(history_.back().loss) &&
+           (std::isfinite(history_.back().gradientNorm) || gradient_.allFinite());
     } catch (const ConfigError&) {
       ok = false;
     }
   }
   if (!ok) {
     history_.pop_back();
-    W_ = std::move(previous);
+    W_.swap(nextW_);
     evaluate();
     diverged_ = true;
     divergenceMessage_ = "Stage I diverged at step " + std::to_string(i + 1) +

@@ -10,6 +10,12 @@
 //              cumulatively (PAPER.md deviation 3) — it stalls after about a dozen steps.
 // A step that produces a non-finite loss or W is rejected: W keeps the last good value, the
 // optimiser reports divergence and refuses further steps.
+//
+// Minibatch mode (batchSize B with 2 ≤ B < M): every evaluation uses B memories drawn without
+// replacement by a generator seeded with (seed, evaluation index), so runs are reproducible and the
+// cost per step is O(D·d·B + D·B²) whatever M is. The recorded loss and distances are then those of
+// the batch (a noisy estimate of the full-set values).
+// A step reuses all of its buffers (loss workspace, gradient, Adam moments, W double buffer).
 #pragma once
 
 #include <atomic>
@@ -35,6 +41,7 @@ struct Stage1Config {
   double learningRate = 0;  // 0 = the optimiser's default (defaultLearningRate)
   int steps = 100;
   bool normalizeRows = true;  // applied by finalFeatureMap() (the paper's step 2)
+  int batchSize = 0;          // memories per step; 0 (or ≥ M) = full batch
 };
 
 double defaultLearningRate(OptimizerKind kind);
@@ -70,11 +77,18 @@ class Stage1 {
   Matrix finalFeatureMap() const;                  // W with rows normalised if configured
 
  private:
-  void evaluate();  // loss + gradient at W_, into current_ / gradient_
+  void evaluate();  // loss + gradient at W_, into history_.back() / gradient_
+  const Matrix& evaluationMemories();  // all memories, or this evaluation's minibatch
+  bool adamUpdate(int stepIndex);      // W_next_ from W_ and gradient_; false if not finite
 
   std::shared_ptr<const Matrix> memories_;
   Stage1Config config_;
   Matrix W_, gradient_, adamM_, adamV_;
+  Matrix nextW_;                 // double buffer: the candidate W of a step
+  LossWorkspace workspace_;
+  LossEvaluation evaluation_;
+  Matrix batch_;                 // d × B gathered minibatch
+  std::vector<int> batchIndex_;  // sampling scratch
   double rate_ = 0;
   double adamScale_ = 1;
   std::vector<Stage1Record> history_;

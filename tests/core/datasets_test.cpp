@@ -384,7 +384,11 @@ struct Rgb {
 
 Bytes constantImage(int w, int h, Rgb colour) {
   Bytes pixels;
-  for (int i = 0; i < w * h; ++i) pixels.insert(pixels.end(), {colour.r, colour.g, colour.b});
+  for (int i = 0; i < w * h; ++i) {
+    pixels.push_back(colour.r);
+    pixels.push_back(colour.g);
+    pixels.push_back(colour.b);
+  }
   return pixels;
 }
 
@@ -401,7 +405,11 @@ TEST(Datasets, FolderLoadsImagesSortedByNameInGrayOrRgb) {
   // 2×2 image with four different colours, to check HWC order.
   const std::vector<Rgb> quad = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {51, 51, 51}};
   Bytes quadPixels;
-  for (Rgb c : quad) quadPixels.insert(quadPixels.end(), {c.r, c.g, c.b});
+  for (Rgb c : quad) {  // push_back: GCC 12's -Wstringop-overflow misfires on insert({...})
+    quadPixels.push_back(c.r);
+    quadPixels.push_back(c.g);
+    quadPixels.push_back(c.b);
+  }
   writePng(dir / "b.png", 2, 2, quadPixels);
   const Rgb teal{51, 102, 153};
   ASSERT_NE(stbi_write_bmp((dir / "a.bmp").c_str(), 2, 2, 3, constantImage(2, 2, teal).data()), 0);

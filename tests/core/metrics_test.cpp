@@ -1,0 +1,204 @@
+// Tests for core/metrics: error, support, k90, query outcomes, summaries and separation margins
+// against hand-computed values.
+#include "core/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "tests/core/test_reference.h"
+
+namespace uhop {
+namespace {
+
+TEST(Metrics, RetrievalErrorClipsBothSides) {
+  // clip(1.5, −0.2, 0.3) = (1, 0, 0.3) vs (1, 0, 0.5) ⇒ 0.2² = 0.04.
+  const float s1[3] = {1.5f, -0.2f, 0.3f}, t1[3] = {1.0f, 0.0f, 0.5f};
+  EXPECT_NEAR(retrievalError(s1, t1, 3), 0.04, 1e-7);
+  // The target is clipped too: (2, 0.5) vs (−1, 0.5) ⇒ (1 − 0)² = 1.
+  const float s2[2] = {2.0f, 0.5f}, t2[2] = {-1.0f, 0.5f};
+  EXPECT_NEAR(retrievalError(s2, t2, 2), 1.0, 1e-12);
+  // Unclipped values: plain sum of squares.
+  const float s3[4] = {0.1f, 0.2f, 0.3f, 0.4f}, t3[4] = {0.4f, 0.2f, 0.0f, 1.0f};
+  EXPECT_NEAR(retrievalError(s3, t3, 4), 0.09 + 0 + 0.09 + 0.36, 1e-6);
+  EXPECT_EQ(retrievalError(s3, s3, 4), 0.0);
+}
+
+TEST(Metrics, SupportSizeIsStrictlyAboveEpsilon) {
+  const float p[5] = {0.5f, 0.011f, 0.01f, 0.0f, 0.479f};
+  EXPECT_EQ(supportSize(p, 5), 3);
+  EXPECT_EQ(supportSize(p, 5, 0.0), 4);
+  EXPECT_EQ(supportSize(p, 5, 0.2), 2);
+  EXPECT_EQ(kSupportEpsilon, 0.01);
+}
+
+TEST(Metrics, K90OnHandVectors) {
+  const float a[4] = {0.5f, 0.3f, 0.15f, 0.05f};
+  EXPECT_EQ(k90(a, 4), 3);
+  const float b[4] = {0.05f, 0.15f, 0.3f, 0.5f};  // order does not matter
+  EXPECT_EQ(k90(b, 4), 3);
+  const float c[2] = {0.9f, 0.1f};
+  EXPECT_EQ(k90(c, 2), 1);
+  const float d[3] = {0.0f, 1.0f, 0.0f};
+  EXPECT_EQ(k90(d, 3), 1);
+  const float e[3] = {0.45f, 0.45f, 0.1f};
+  EXPECT_EQ(k90(e, 3), 2);
+  std::vector<float> uniform(10, 0.1f);
+  EXPECT_EQ(k90(uniform.data(), 10), 9);
+  std::vector<float> u20(20, 0.05f);
+  EXPECT_EQ(k90(u20.data(), 20), 18);
+  const float f[3] = {0.89f, 0.005f, 0.105f};
+  EXPECT_EQ(k90(f, 3), 2);
+}
+
+// Three memories in R²: (0,0), (1,0), (0,1).
+Matrix memories3() { return (Matrix(2, 3) << 0, 1, 0, 0, 0, 1).finished(); }
+
+TEST(Metrics, AssessQueryCorrectMetastableWrong) {
+  Matrix xi = memories3();
+  Matrix states(2, 3), weights(3, 3);
+  states << 0.1f, 0.4f, 1.0f,  //
+      0.0f, 0.3f, 0.0f;
+  weights << 0.95f, 0.5f, 0.02f,  //
+      0.05f, 0.45f, 0.98f,        //
+      0.0f, 0.05f, 0.0f;
+  QueryOutcome ok = assessQuery(states, weights, xi, 0, 0);
+  EXPECT_TRUE(ok.correct);
+  EXPECT_FALSE(ok.metastable);
+  EXPECT_EQ(ok.retrieved, 0);
+  EXPECT_FLOAT_EQ(static_cast<float>(ok.maxWeight), 0.95f);
+  EXPECT_EQ(ok.support, 2);
+  EXPECT_EQ(ok.k90, 1);
+  EXPECT_NEAR(ok.error, 0.01, 1e-7);
+
+  QueryOutcome meta = assessQuery(states, weights, xi, 1, 0);
+  EXPECT_FALSE(meta.correct);
+  EXPECT_TRUE(meta.metastable);
+  EXPECT_EQ(meta.retrieved, 0);
+  EXPECT_EQ(meta.support, 3);
+  EXPECT_EQ(meta.k90, 2);
+  EXPECT_NEAR(meta.error, 0.16 + 0.09, 1e-6);
+
+  QueryOutcome wrong = assessQuery(states, weights, xi, 2, 0);
+  EXPECT_FALSE(wrong.correct);
+  EXPECT_FALSE(wrong.metastable);
+  EXPECT_EQ(wrong.retrieved, 1);
+  EXPECT_EQ(wrong.support, 2);
+  EXPECT_NEAR(wrong.error, 1.0, 1e-7);
+  // The same query judged against the memory it did reach is correct.
+  QueryOutcome right = assessQuery(states, weights, xi, 2, 1);
+  EXPECT_TRUE(right.correct);
+  EXPECT_NEAR(right.error, 0.0, 1e-12);
+}
+
+TEST(Metrics, SummarizeFractionsAndHistogram) {
+  std::vector<QueryOutcome> outcomes;
+  auto add = [&](double error, bool correct, bool metastable, int support) {
+    QueryOutcome o;
+    o.error = error;
+    o.correct = correct;
+    o.metastable = metastable;
+    o.support = support;
+    outcomes.push_back(o);
+  };
+  add(1.0, true, false, 1);
+  add(2.0, true, false, 1);
+  add(3.0, false, true, 3);
+  add(4.0, false, false, 2);   // wrong single memory
+  add(5.0, false, true, 10);   // ≥ 10 ⇒ last bin
+  add(6.0, false, true, 25);   // ≥ 10 ⇒ last bin
+  add(7.0, false, true, 9);
+  add(8.0, true, false, 1);
+  OutcomeSummary s = summarize(outcomes);
+  EXPECT_NEAR(s.meanError, 4.5, 1e-12);
+  EXPECT_NEAR(s.correctFraction, 3.0 / 8, 1e-12);
+  EXPECT_NEAR(s.metastableFraction, 4.0 / 8, 1e-12);
+  EXPECT_NEAR(s.wrongSingleFraction, 1.0 / 8, 1e-12);
+  EXPECT_NEAR(s.correctFraction + s.metastableFraction + s.wrongSingleFraction, 1.0, 1e-12);
+  ASSERT_EQ(s.supportHistogram.size(), 10u);
+  EXPECT_EQ(s.supportHistogram, (std::vector<int>{3, 1, 1, 0, 0, 0, 0, 0, 1, 2}));
+
+  OutcomeSummary empty = summarize({});
+  EXPECT_EQ(empty.supportHistogram, std::vector<int>(10, 0));
+  EXPECT_EQ(empty.meanError, 0.0);
+  EXPECT_EQ(empty.correctFraction, 0.0);
+}
+
+TEST(Metrics, SeparationMarginsOnHandGram) {
+  MatrixD g(3, 3);
+  g << 4, 1, 2,  //
+      1, 3, 0.5,  //
+      2, 0.5, 5;
+  VectorD m = separationMargins(g);
+  ASSERT_EQ(m.size(), 3);
+  EXPECT_DOUBLE_EQ(m(0), 2.0);  // 4 − max(1, 2)
+  EXPECT_DOUBLE_EQ(m(1), 2.0);  // 3 − max(1, 0.5)
+  EXPECT_DOUBLE_EQ(m(2), 3.0);  // 5 − max(2, 0.5)
+  MatrixD h(2, 2);
+  h << 1, 2, 2, 5;
+  VectorD n = separationMargins(h);
+  EXPECT_DOUBLE_EQ(n(0), -1.0);  // negative: a neighbour scores higher than the memory itself
+  EXPECT_DOUBLE_EQ(n(1), 3.0);
+  MatrixD one(1, 1);
+  one << 2.0;
+  EXPECT_TRUE(std::isinf(separationMargins(one)(0)));
+}
+
+TEST(Metrics, SeparationStatsHandValuesRawAndFeatureSpace) {
+  // Memories (1,0), (0,2), (1,1): Gram [[1,0,1],[0,4,2],[1,2,2]].
+  Matrix xi = (Matrix(2, 3) << 1, 0, 1, 0, 2, 1).finished();
+  SeparationStats raw = separationStats(xi);
+  EXPECT_DOUBLE_EQ(raw.margins(0), 0.0);
+  EXPECT_DOUBLE_EQ(raw.margins(1), 2.0);
+  EXPECT_DOUBLE_EQ(raw.margins(2), 0.0);
+  EXPECT_DOUBLE_EQ(raw.minMargin, 0.0);
+  EXPECT_NEAR(raw.meanMargin, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(raw.minPairDistance, 1.0, 1e-12);  // between (1,0) and (1,1)
+  EXPECT_NEAR(raw.maxNorm, 2.0, 1e-12);
+  // W = identity gives the same numbers; W = 2I scales margins by 4 and lengths by 2.
+  Matrix I = Matrix::Identity(2, 2);
+  SeparationStats same = separationStats(xi, &I);
+  EXPECT_TRUE(same.margins == raw.margins);
+  EXPECT_EQ(same.minPairDistance, raw.minPairDistance);
+  EXPECT_EQ(same.maxNorm, raw.maxNorm);
+  Matrix twoI = 2 * I;
+  SeparationStats scaled = separationStats(xi, &twoI);
+  EXPECT_DOUBLE_EQ(scaled.margins(1), 8.0);
+  EXPECT_NEAR(scaled.minPairDistance, 2.0, 1e-12);
+  EXPECT_NEAR(scaled.maxNorm, 4.0, 1e-12);
+}
+
+TEST(Metrics, SeparationStatsMatchDirectComputationWithRandomW) {
+  Matrix xi = testref::uniformMatrix(8, 6, 61);
+  Matrix W = testref::normalMatrix(5, 8, 62);
+  SeparationStats s = separationStats(xi, &W);
+  MatrixD F = W.cast<double>() * xi.cast<double>();
+  double minD = INFINITY, maxN = 0, sumM = 0, minM = INFINITY;
+  for (int m = 0; m < 6; ++m) {
+    maxN = std::max(maxN, F.col(m).norm());
+    double best = -INFINITY;
+    for (int n = 0; n < 6; ++n) {
+      if (n == m) continue;
+      best = std::max(best, F.col(m).dot(F.col(n)));
+      minD = std::min(minD, (F.col(m) - F.col(n)).norm());
+    }
+    const double margin = F.col(m).squaredNorm() - best;
+    EXPECT_NEAR(s.margins(m), margin, 1e-4 * (1 + std::abs(margin)));
+    sumM += margin;
+    minM = std::min(minM, margin);
+  }
+  EXPECT_NEAR(s.minMargin, minM, 1e-4 * (1 + std::abs(minM)));
+  EXPECT_NEAR(s.meanMargin, sumM / 6, 1e-4 * (1 + std::abs(sumM)));
+  EXPECT_NEAR(s.minPairDistance, minD, 1e-4);
+  EXPECT_NEAR(s.maxNorm, maxN, 1e-4);
+  // Raw space equals the explicit identity map, also on random data.
+  Matrix I = Matrix::Identity(8, 8);
+  SeparationStats raw = separationStats(xi), viaI = separationStats(xi, &I);
+  EXPECT_TRUE(raw.margins.isApprox(viaI.margins, 1e-12));
+  EXPECT_DOUBLE_EQ(raw.minPairDistance, viaI.minPairDistance);
+}
+
+}  // namespace
+}  // namespace uhop
