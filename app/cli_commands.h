@@ -9,5 +9,7 @@ namespace uhop::cli {
 
 int runStage1(const std::vector<std::string>& args);
 int runRetrieve(const std::vector<std::string>& args);
+int runSweep(const std::vector<std::string>& args);
+int runMetastable(const std::vector<std::string>& args);
 
 }  // namespace uhop::cli

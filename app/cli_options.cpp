@@ -21,7 +21,8 @@ std::shared_ptr<const MemorySet> loadMemories(const Args& args) {
 }
 
 void addStage1Flags(std::set<std::string>& values, std::set<std::string>& switches, const std::string& p) {
-  for (const char* name : {"phi-init", "phi-dim", "loss", "t", "optimizer", "lr", "steps"}) values.insert(p + name);
+  for (const char* name : {"phi-init", "phi-dim", "loss", "t", "optimizer", "lr", "steps", "batch"})
+    values.insert(p + name);
   if (!p.empty()) values.insert(p + "seed");
   switches.insert(p + "normalize-rows");
 }
@@ -39,6 +40,7 @@ Stage1Config stage1Config(const Args& args, const std::string& p, bool normalize
   c.loss.t = args.real(p + "t", 2.0, 1e-6, 1e3);
   c.learningRate = args.real(p + "lr", 0.0, 1e-12, 1e12);
   c.steps = args.integer(p + "steps", 100, 0, 1000000);
+  c.batchSize = args.integer(p + "batch", 0, 0, 100000000);  // 0 = full batch; else memories per step
   c.normalizeRows = normalizeByDefault || args.flag(p + "normalize-rows");
   return c;
 }

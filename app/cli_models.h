@@ -1,0 +1,29 @@
+// Model-list options shared by `uhop sweep` and `uhop metastable` (core/experiments.h,
+// ModelSpec): either --models LIST of short keys, or one model from --similarity/--separation
+// (the `uhop retrieve` flags), plus overrides applied to every model in the list:
+//   --beta B, --beta-after-separation                    every model
+//   --kernel-scale S, --stage1-phi-init/-phi-dim/-loss/-t/-optimizer/-lr/-steps/-seed/-batch
+//                                                        every kernel (U-Hop) model
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/cli_args.h"
+#include "core/experiments.h"
+
+namespace uhop::cli {
+
+// The default list: mhm,sparse,meanproj,uhop,uhop-ref.
+extern const char* const kDefaultModelKeys;
+
+void addModelListFlags(std::set<std::string>& values, std::set<std::string>& switches);
+// Throws UsageError on unknown keys, bad values, or --models together with --similarity.
+std::vector<ModelSpec> modelList(const Args& args);
+
+// One model as JSON: name, key, similarity, separation, beta, and Stage I settings for kernels.
+nlohmann::json modelJson(const ModelSpec& spec);
+
+}  // namespace uhop::cli
