@@ -485,7 +485,9 @@ void exportAs(const PlotSpec& spec, PlotViewState& view, const char* ext, ImVec2
   view.statusTime = ImGui::GetTime();
 }
 
-void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F) {
+std::optional<PlotPngRequest> gPngRequest;
+
+void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F, ImGuiID id) {
   if (!ImGui::BeginPopupContextItem("##plot-menu")) return;
   const bool logY = effectiveLogY(spec, view);
   if (ImGui::MenuItem("Log Y", nullptr, logY)) {
@@ -496,6 +498,14 @@ void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F
   ImGui::Separator();
   if (ImGui::MenuItem("Export SVG")) exportAs(spec, view, "svg", size, F);
   if (ImGui::MenuItem("Export CSV")) exportAs(spec, view, "csv", size, F);
+  if (ImGui::MenuItem("Export PNG (2×)")) {
+    PlotPngRequest r;
+    r.id = id;
+    r.directory = view.exportDirectory;
+    r.stem = sanitizeFileStem(spec.title);
+    r.view = &view;
+    gPngRequest = r;
+  }
   ImGui::EndPopup();
 }
 
@@ -564,12 +574,25 @@ PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view) {
   return out;
 }
 
+PlotPngRequest* pendingPlotPngRequest() {
+  return gPngRequest ? &*gPngRequest : nullptr;
+}
+
+void clearPlotPngRequest() {
+  gPngRequest.reset();
+}
+
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height) {
   ImGui::PushID(id);
   const float F = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, F * 12), height > 0 ? height : std::max(avail.y, F * 10));
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
+  const ImGuiID plotId = ImGui::GetID("##plot");
+  if (gPngRequest && gPngRequest->id == plotId) {
+    gPngRequest->seen = true;
+    gPngRequest->x0 = p0.x, gPngRequest->y0 = p0.y, gPngRequest->x1 = p1.x, gPngRequest->y1 = p1.y;
+  }
   ImGui::InvisibleButton("##plot", size);
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -712,7 +735,7 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
     ImGui::SetTooltip("click to %s", view.hidden[size_t(legend.series)] ? "show" : "hide");
   }
   c.dl->PopClipRect();
-  contextMenu(spec, view, size, F);
+  contextMenu(spec, view, size, F, plotId);
   ImGui::PopID();
 }
 

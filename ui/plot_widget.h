@@ -3,7 +3,8 @@
 // several series (lines, markers, grouped bars) in palette colours, error bars, dashed reference
 // lines, a legend that hides/shows a series on click, and a hover read-out of every visible
 // series at the nearest x. Left-drag zooms to a box, double-click auto-fits again; right-click
-// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see ui/plot_export.h).
+// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see ui/plot_export.h), Export PNG (2×:
+// the app re-renders the window at twice the resolution and crops the plot).
 // Sizes come from ImGui::GetFontSize() and colours from the ImGui style, so the plot follows the
 // app's font scale and its dark or light theme.
 #pragma once
@@ -47,6 +48,19 @@ bool effectiveLogY(const PlotSpec& spec, const PlotViewState& view);
 // The plot as the user sees it, for export: hidden series dropped (palette colours resolved
 // first, so the others keep theirs), log-y toggle and box zoom applied to the axes.
 PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view);
+
+// "Export PNG (2×)" from a plot's menu: the app re-renders the window at 2× (sharp text), and
+// the plot widget records where this plot was drawn in that frame so the app can crop it.
+struct PlotPngRequest {
+  unsigned int id = 0;                   // ImGui ID of the plot
+  std::string directory, stem;           // where to write (nextFreePath(directory, stem, "png"))
+  PlotViewState* view = nullptr;         // gets the "saved …" message
+  bool seen = false;                     // drawn since markPlotPngRequestUnseen()
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // screen rectangle when last drawn
+};
+// The pending request, if any (the app checks once per frame).
+PlotPngRequest* pendingPlotPngRequest();
+void clearPlotPngRequest();
 
 // Draws the plot at the cursor, full available width and `height` pixels tall including title
 // and axis labels (<= 0: the remaining height of the window). `id` must be unique in the window.

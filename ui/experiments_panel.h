@@ -1,0 +1,36 @@
+// EXPERIMENTS tab of the lower right panel (issue 4 "In the app"): pick a sweep (capacity, noise,
+// Stage I steps, β), its grid, models and seeds; Run starts it on the ExperimentWorker, a
+// progress bar with ETA and Cancel follow it, and the figure (mean over seeds ± std, one series
+// per model) fills in live as cells finish. The metric plotted is selectable.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ui/app_model.h"
+#include "ui/widgets.h"
+
+namespace uhop::ui {
+
+enum class SweepMetric { Error = 0, Correct = 1, Metastable = 2 };
+
+// The figure of a sweep: one LineMarkers series per model, y = the metric's mean over seeds with
+// yError = its standard deviation, log-x where sweepLogX. Pure data (tests build it too).
+PlotSpec sweepPlotSpec(const ExperimentSnapshot& snapshot, SweepMetric metric);
+
+struct ExperimentsPanel {
+  int kind = 0;  // SweepKind
+  std::string gridText[4];
+  bool gridEdited[4] = {false, false, false, false};
+  std::vector<bool> models;  // over defaultModels()
+  int seeds = 3;
+  int memories = 0;  // M of noise / Stage I / β sweeps (0 = min(100, loaded))
+  int metric = 0;    // SweepMetric
+  int seenLoaded = -1;
+  PlotViewState view;
+  void draw(const AppModel& model, Commands& commands, UiContext& ui);
+  // The command Run pushes (also used by --run-sweep).
+  StartExperiment startCommand() const;
+};
+
+}  // namespace uhop::ui

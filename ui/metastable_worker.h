@@ -1,0 +1,93 @@
+// The metastable-states run (PAPER.md "Metastable states", issue 3 item 5) on a worker thread:
+// every memory, corrupted with the current query settings, is retrieved by the baseline and by
+// U-Hop for T steps; each final state is classified (correct / wrong single memory / metastable)
+// and its support size counted. Results are published as an immutable MetastableResult.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/corruption.h"
+#include "core/feature_map.h"
+#include "core/hopfield.h"
+#include "core/memory_set.h"
+#include "core/metrics.h"
+#include "core/stage1.h"
+
+namespace uhop::ui {
+
+struct MetastableJob {
+  std::shared_ptr<const MemorySet> memories;
+  Corruption corruption;
+  uint64_t seed = 1;
+  int steps = 10;  // T
+  ModelConfig baseline, uhop;
+  std::shared_ptr<const Matrix> featureMap;  // scaled W for kernel similarities (may be null)
+  int stage1Step = -1;                       // Stage I step W comes from, for the caption
+  // "Before vs after Stage I" (issue 4): also run the kernel models with W at its init (what
+  // Stage I starts from: initFeatureMap(stage1), rows normalised if configured, then scaled).
+  bool beforeStage1 = false;
+  Stage1Config stage1;
+  KernelScale kernelScale = KernelScale::RowNormalized;
+};
+
+struct MetastableResult {
+  uint64_t id = 0;
+  OutcomeSummary baseline, uhop;
+  // With job.beforeStage1: the same models with W at its init (equal to the above for models
+  // without the kernel).
+  bool hasBefore = false;
+  OutcomeSummary baselineBefore, uhopBefore;
+  int queries = 0;
+  int steps = 0;
+  int stage1Step = -1;
+  double seconds = 0;
+  std::string error;  // non-empty when the run failed (e.g. kernel without W)
+};
+
+class MetastableWorker {
+ public:
+  MetastableWorker();
+  ~MetastableWorker();
+  MetastableWorker(const MetastableWorker&) = delete;
+  MetastableWorker& operator=(const MetastableWorker&) = delete;
+
+  // Cancels any run under way and starts this one. Returns its id.
+  uint64_t start(MetastableJob job);
+  void cancel();
+  bool running() const { return running_.load(); }
+  double progress() const { return progress_.load(); }  // 0..1 of the run under way
+  std::shared_ptr<const MetastableResult> latest() const;
+  bool waitIdle(std::chrono::milliseconds timeout) const;
+
+ private:
+  void loop();
+  std::shared_ptr<MetastableResult> compute(const MetastableJob& job, uint64_t id);
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  mutable std::condition_variable idle_;
+  bool quit_ = false;
+  std::optional<MetastableJob> pending_;
+  uint64_t nextId_ = 0;
+  std::shared_ptr<const MetastableResult> latest_;
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<double> progress_{0};
+  std::thread thread_;
+};
+
+// Runs one model over all queries for T steps (cancellable, progress in [from, to]).
+// Returns false when cancelled.
+bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
+                 const std::atomic<bool>& cancel, std::atomic<double>& progress, double from,
+                 double to, OutcomeSummary& summary);
+
+}  // namespace uhop::ui

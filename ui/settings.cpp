@@ -1,0 +1,198 @@
+#include "ui/settings.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/corruption.h"
+#include "core/feature_map.h"
+#include "core/separation_loss.h"
+#include "core/stage1.h"
+
+namespace uhop::ui {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string configDirectory() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg) return (fs::path(xdg) / "uhop-studio").string();
+  const char* home = std::getenv("HOME");
+  if (home && *home) return (fs::path(home) / ".config" / "uhop-studio").string();
+  return (fs::temp_directory_path() / "uhop-studio").string();
+}
+
+namespace {
+
+// Reads one key if present; keeps the default and notes the key when it has the wrong type or
+// fails `valid`.
+template <typename T, typename Valid>
+void read(const json& j, const char* key, T& out, Valid valid, std::vector<std::string>& bad) {
+  if (!j.contains(key)) return;
+  try {
+    T value = j.at(key).get<T>();
+    if (valid(value))
+      out = value;
+    else
+      bad.push_back(key);
+  } catch (const json::exception&) {
+    bad.push_back(key);
+  }
+}
+
+template <typename Parse>
+bool parses(const std::string& s, Parse parse) {
+  try {
+    parse(s);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+Settings parseSettings(const std::string& text, std::string& message) {
+  Settings s;
+  message.clear();
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    message = std::string("settings file is not valid JSON (") + e.what() + "); using defaults";
+    return s;
+  }
+  if (!j.is_object()) {
+    message = "settings file does not hold a JSON object; using defaults";
+    return s;
+  }
+  std::vector<std::string> bad;
+  std::string theme = "dark";
+  read(
+      j, "theme", theme, [](const std::string& t) { return t == "dark" || t == "light"; }, bad);
+  s.theme = theme == "light" ? Theme::Light : Theme::Dark;
+  read(
+      j, "ui_scale", s.uiScale, [](float v) { return v == 0 || (v >= 0.5f && v <= 4.0f); }, bad);
+  read(
+      j, "recent_sources", s.recentSources,
+      [](const std::vector<std::string>& v) { return v.size() <= 64; }, bad);
+  if (s.recentSources.size() > Settings::kMaxRecent) s.recentSources.resize(Settings::kMaxRecent);
+  read(
+      j, "data_source", s.dataSource,
+      [](const std::string& v) { return !v.empty() && v.size() < 4096; }, bad);
+  read(
+      j, "memory_count", s.memoryCount, [](int v) { return v >= 2 && v <= 60000; }, bad);
+  read(
+      j, "memory_offset", s.memoryOffset, [](int v) { return v >= 0 && v <= 1000000; }, bad);
+  read(
+      j, "feature_dim", s.featureDim, [](int v) { return v >= 0 && v <= 16384; }, bad);
+  read(
+      j, "init", s.init, [](const std::string& v) { return parses(v, parseFeatureInit); }, bad);
+  read(
+      j, "loss", s.loss, [](const std::string& v) { return parses(v, parseLossKind); }, bad);
+  read(
+      j, "loss_t", s.lossT, [](double v) { return v > 0 && v <= 100; }, bad);
+  read(
+      j, "optimizer", s.optimizer, [](const std::string& v) { return parses(v, parseOptimizer); },
+      bad);
+  read(
+      j, "learning_rate", s.learningRate, [](double v) { return v >= 0 && v <= 1000; }, bad);
+  read(
+      j, "stage1_steps", s.stage1Steps, [](int v) { return v >= 0 && v <= 100000; }, bad);
+  read(
+      j, "stage1_seed", s.stage1Seed, [](int v) { return v >= 0; }, bad);
+  read(
+      j, "normalize_rows", s.normalizeRows, [](bool) { return true; }, bad);
+  read(
+      j, "beta", s.beta, [](double v) { return v > 0 && v <= 1e4 && std::isfinite(v); }, bad);
+  read(
+      j, "corruption", s.corruption,
+      [](const std::string& v) { return parses(v, Corruption::parse); }, bad);
+  read(
+      j, "query_seed", s.querySeed, [](int v) { return v >= 0; }, bad);
+  read(
+      j, "metastable_steps", s.metastableSteps, [](int v) { return v >= 1 && v <= 1000; }, bad);
+  read(
+      j, "kernel_scale", s.kernelScale,
+      [](const std::string& v) { return parses(v, parseKernelScale); }, bad);
+  read(
+      j, "screenshot_dir", s.screenshotDir, [](const std::string& v) { return v.size() < 4096; },
+      bad);
+  if (!bad.empty()) {
+    std::ostringstream msg;
+    msg << "settings: ignored invalid value(s) for";
+    for (size_t i = 0; i < bad.size(); ++i) msg << (i ? ", " : " ") << bad[i];
+    msg << "; using their defaults";
+    message = msg.str();
+  }
+  return s;
+}
+
+std::string settingsToJson(const Settings& s) {
+  json j;
+  j["theme"] = s.theme == Theme::Light ? "light" : "dark";
+  j["ui_scale"] = s.uiScale;
+  j["recent_sources"] = s.recentSources;
+  j["data_source"] = s.dataSource;
+  j["memory_count"] = s.memoryCount;
+  j["memory_offset"] = s.memoryOffset;
+  j["feature_dim"] = s.featureDim;
+  j["init"] = s.init;
+  j["loss"] = s.loss;
+  j["loss_t"] = s.lossT;
+  j["optimizer"] = s.optimizer;
+  j["learning_rate"] = s.learningRate;
+  j["stage1_steps"] = s.stage1Steps;
+  j["stage1_seed"] = s.stage1Seed;
+  j["normalize_rows"] = s.normalizeRows;
+  j["beta"] = s.beta;
+  j["corruption"] = s.corruption;
+  j["query_seed"] = s.querySeed;
+  j["metastable_steps"] = s.metastableSteps;
+  j["kernel_scale"] = s.kernelScale;
+  j["screenshot_dir"] = s.screenshotDir;
+  return j.dump(2) + "\n";
+}
+
+Settings loadSettings(const std::string& path, std::string& message) {
+  message.clear();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Settings{};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  Settings s = parseSettings(buffer.str(), message);
+  if (!message.empty()) message = path + ": " + message;
+  return s;
+}
+
+bool saveSettings(const std::string& path, const Settings& settings, std::string& message) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << settingsToJson(settings);
+    if (!out) {
+      message = "could not write " + temp;
+      return false;
+    }
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    message = "could not replace " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+void rememberSource(Settings& settings, const std::string& source) {
+  auto& r = settings.recentSources;
+  std::erase(r, source);
+  r.insert(r.begin(), source);
+  if (r.size() > Settings::kMaxRecent) r.resize(Settings::kMaxRecent);
+}
+
+}  // namespace uhop::ui

@@ -1,0 +1,60 @@
+// The app's persistent settings (DESIGN.md "Settings"): theme, UI scale, recent sources and the
+// knobs a user expects to find as they left them. Stored as JSON in the user's config directory
+// ($XDG_CONFIG_HOME/uhop-studio, else ~/.config/uhop-studio) next to imgui.ini. Every value is
+// range-checked on load; a value out of range falls back to its default and a corrupt file falls
+// back to all defaults, each with a message for the user (never a crash, never a silent clamp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace uhop::ui {
+
+enum class Theme { Dark, Light };
+
+struct Settings {
+  Theme theme = Theme::Dark;
+  float uiScale = 0;                       // 0 = follow the monitor's content scale
+  std::vector<std::string> recentSources;  // most recent first, at most kMaxRecent
+  std::string dataSource = "builtin";
+  int memoryCount = 64;
+  int memoryOffset = 0;
+  // Stage I knobs
+  int featureDim = 0;  // 0 = d
+  std::string init = "identity";
+  std::string loss = "avg";
+  double lossT = 2.0;
+  std::string optimizer = "default";
+  double learningRate = 0;  // 0 = optimiser default
+  int stage1Steps = 100;
+  int stage1Seed = 0;
+  bool normalizeRows = true;
+  // Stage II / query
+  double beta = 1.0;
+  std::string corruption = "mask:0.5";
+  int querySeed = 1;
+  int metastableSteps = 10;
+  std::string kernelScale = "row-normalized";
+  std::string screenshotDir;  // "" = current directory
+
+  static constexpr int kMaxRecent = 8;
+  bool operator==(const Settings&) const = default;
+};
+
+// $XDG_CONFIG_HOME/uhop-studio or ~/.config/uhop-studio (created on demand by saveSettings).
+std::string configDirectory();
+
+// Parses settings JSON text. Unknown keys are ignored; values of the wrong type or out of range
+// are replaced by defaults and listed in `message`; unparsable text gives all defaults.
+Settings parseSettings(const std::string& text, std::string& message);
+std::string settingsToJson(const Settings& settings);
+
+// Reads `path`; a missing file gives defaults silently, a corrupt one defaults + message.
+Settings loadSettings(const std::string& path, std::string& message);
+// Writes atomically (temp file + rename), creating the directory. Returns false + message on error.
+bool saveSettings(const std::string& path, const Settings& settings, std::string& message);
+
+// Puts `source` first in the recent list (deduplicated, at most kMaxRecent).
+void rememberSource(Settings& settings, const std::string& source);
+
+}  // namespace uhop::ui

@@ -1,0 +1,85 @@
+// Stage I on a worker thread (DESIGN.md "Threading"): the worker owns the core::Stage1 optimiser
+// and, after every step, publishes an immutable Stage1Snapshot (loss history, a copy of W) under a
+// mutex. The UI thread only flips atomics and swaps in the newest snapshot; it never waits.
+// Pause acts at once: the flag is read before every step, so at most the step already under way
+// (one W update, ~30–60 ms at M = 500, d = D_Φ = 784) completes after it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/stage1.h"
+
+namespace uhop::ui {
+
+struct Stage1Snapshot {
+  uint64_t generation = 0;            // which reset produced it
+  std::vector<Stage1Record> history;  // record 0 = the initial W
+  std::shared_ptr<const Matrix> W;    // W after the last step, as learned (rows not normalised)
+  int stepsDone = 0;
+  bool diverged = false;
+  std::string message;  // divergence or configuration error, empty when fine
+};
+
+class Stage1Worker {
+ public:
+  Stage1Worker();
+  ~Stage1Worker();
+  Stage1Worker(const Stage1Worker&) = delete;
+  Stage1Worker& operator=(const Stage1Worker&) = delete;
+
+  // Drops the current run and starts a new one; W is initialised on the worker. Pauses.
+  // Returns the generation number that snapshots of the new run carry.
+  uint64_t reset(std::shared_ptr<const Matrix> memories, const Stage1Config& config);
+  // Playing stops by itself once this many steps are done (config.steps is ignored).
+  void setTargetSteps(int steps);
+  void play();
+  void pause();
+  void requestStep();  // one step (pauses first)
+
+  bool playing() const { return playing_.load(); }
+  bool busy() const { return busy_.load(); }
+  int stepsDone() const { return stepsDone_.load(); }
+  int targetSteps() const { return targetSteps_.load(); }
+  uint64_t generation() const { return generation_.load(); }
+  // The newest published snapshot (null before the first run has initialised W).
+  std::shared_ptr<const Stage1Snapshot> latest() const;
+  // Blocks until nothing is pending or running (tests and shutdown only; the UI never calls it).
+  bool waitIdle(std::chrono::milliseconds timeout) const;
+
+ private:
+  void loop();
+  bool hasWork() const;  // mutex_ held
+  void publish(std::shared_ptr<const Stage1Snapshot> snapshot, uint64_t generation);
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  mutable std::condition_variable idle_;
+  bool quit_ = false;
+  bool resetPending_ = false;
+  std::shared_ptr<const Matrix> pendingMemories_;
+  Stage1Config pendingConfig_;
+  int pendingSteps_ = 0;
+  std::shared_ptr<const Stage1Snapshot> latest_;
+  std::unique_ptr<Stage1> stage_;  // touched only by the worker thread
+
+  std::atomic<bool> playing_{false};
+  std::atomic<bool> busy_{false};
+  std::atomic<int> stepsDone_{0};
+  std::atomic<int> targetSteps_{100};
+  std::atomic<uint64_t> generation_{0};
+  std::thread thread_;
+};
+
+// Worker threads leave one core to the UI thread: OpenMP (Eigen's GEMM) in this thread gets
+// hardware_concurrency − 1 threads (at least 1).
+void limitWorkerThreads();
+
+}  // namespace uhop::ui

@@ -1,0 +1,39 @@
+// Command line of uhop-studio (issue 3 "Headless contract"; keep the names):
+//   uhop-studio [--data SRC] [--memories M] [--offset K] [--autoplay] [--frames N]
+//               [--screenshot FILE] [--frame-stats FILE] [--layout-json FILE]
+//               [--theme dark|light] [--scale S] [--size WxH]
+//               [--screenshot-2x FILE] [--tab comparison|experiments]
+//               [--run-sweep capacity|noise|stage1|beta]
+// --frames N renders N frames and exits 0 (headless mode: the user's settings are neither read
+// nor written, so figure scripts and tests are reproducible).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace uhop::ui {
+
+struct StudioOptions {
+  std::optional<std::string> data;
+  std::optional<int> memories;
+  std::optional<int> offset;
+  bool autoplay = false;
+  int frames = 0;  // 0 = run until the window is closed
+  std::string screenshot;
+  std::string screenshot2x;  // also write the last frame re-rendered at 2× (fonts and all)
+  std::string frameStats;
+  std::string layoutJson;
+  std::optional<std::string> theme;  // "dark" | "light"
+  std::optional<float> scale;
+  int width = 0, height = 0;  // 0 = default size
+  std::string tab;            // lower right tab to open: "" | "comparison" | "experiments"
+  std::string runSweep;  // start this sweep (default grid) at launch: "" | capacity | noise | ...
+  bool help = false;
+  bool headless() const { return frames > 0; }
+};
+
+// Throws std::invalid_argument with a message naming the bad option.
+StudioOptions parseStudioOptions(int argc, const char* const* argv);
+std::string studioUsage();
+
+}  // namespace uhop::ui

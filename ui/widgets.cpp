@@ -1,0 +1,91 @@
+#include "ui/widgets.h"
+
+#include <cstdarg>
+
+#include "ui/theme.h"
+
+namespace uhop::ui {
+
+void tooltip(const char* text) {
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(em() * 30);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+void helpMarker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  tooltip(text);
+}
+
+void heading(const char* title, const char* help) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colorAccent());
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  if (help) tooltip(help);
+}
+
+void textColored(unsigned int color, const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
+}
+
+static void drawFrame(ImVec2 min, ImVec2 max, bool highlight) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (highlight)
+    dl->AddRect(ImVec2(min.x - 2, min.y - 2), ImVec2(max.x + 2, max.y + 2), colorAccent(), 0, 0, 3);
+  else
+    dl->AddRect(min, max, ImGui::GetColorU32(ImGuiCol_Border));
+}
+
+bool imageButton(UiContext& ui, const std::string& key, uint64_t version, const float* pixels,
+                 const ImageShape& shape, float size, bool nearest, bool highlight) {
+  const float aspect = shape.height > 0 ? static_cast<float>(shape.width) / shape.height : 1;
+  const ImVec2 extent(aspect >= 1 ? size : size * aspect, aspect >= 1 ? size / aspect : size);
+  ImGui::PushID(key.c_str());
+  const bool clicked = ImGui::InvisibleButton("img", extent);
+  const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  if (ImGui::IsRectVisible(min, max)) {
+    void* tex = ui.textures.get(key, version, pixels, shape, nearest);
+    ImGui::GetWindowDrawList()->AddImage(tex, min, max);
+    drawFrame(min, max, highlight);
+    if (ImGui::IsItemHovered())
+      ImGui::GetWindowDrawList()->AddRect(min, max, ImGui::GetColorU32(ImGuiCol_ButtonHovered), 0,
+                                          0, 2);
+  }
+  ImGui::PopID();
+  return clicked;
+}
+
+void image(UiContext& ui, const std::string& key, uint64_t version, const float* pixels,
+           const ImageShape& shape, float size, bool nearest) {
+  const float aspect = shape.height > 0 ? static_cast<float>(shape.width) / shape.height : 1;
+  const ImVec2 extent(aspect >= 1 ? size : size * aspect, aspect >= 1 ? size / aspect : size);
+  void* tex = ui.textures.get(key, version, pixels, shape, nearest);
+  ImGui::Image(tex, extent);
+  drawFrame(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), false);
+}
+
+void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& view,
+          float height) {
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  drawPlot(name, spec, view, height);
+  const float endY = ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y;
+  ui.record(name, start, ImVec2(start.x + width, std::max(endY, start.y + height)));
+}
+
+void labelAt(const char* label, float xEm) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine(em() * xEm);
+}
+
+}  // namespace uhop::ui

@@ -1,0 +1,57 @@
+// Small shared pieces of the panels: tooltips with formulas, images from the texture cache, a
+// plot call that records where it was drawn (for --layout-json), and the UI context the panels
+// share (textures, layout rectangles).
+#pragma once
+
+#include <imgui.h>
+
+#include <map>
+#include <string>
+
+#include "core/memory_set.h"
+#include "ui/plot_spec.h"
+#include "ui/plot_widget.h"
+#include "ui/texture_cache.h"
+
+namespace uhop::ui {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// Shared by all panels for one window: textures and the screen rectangles of named regions.
+struct UiContext {
+  TextureCache textures;
+  std::map<std::string, Rect> layout;  // refreshed every frame
+  void record(const std::string& name, ImVec2 min, ImVec2 max) {
+    layout[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
+  }
+};
+
+inline float em() {
+  return ImGui::GetFontSize();
+}
+
+// Wrapped tooltip for the last item (what a knob does, with its formula).
+void tooltip(const char* text);
+// "(?)" marker with a tooltip, on the same line.
+void helpMarker(const char* text);
+// Panel heading in the accent colour, with a tooltip.
+void heading(const char* title, const char* help = nullptr);
+// Colored text.
+void textColored(unsigned int color, const char* fmt, ...) IM_FMTARGS(2);
+
+// Draws column `index` of the memories (or any pixels) as an image of side `size` px.
+// Returns true when clicked. `highlight` draws a frame in the accent colour.
+bool imageButton(UiContext& ui, const std::string& key, uint64_t version, const float* pixels,
+                 const ImageShape& shape, float size, bool nearest, bool highlight = false);
+void image(UiContext& ui, const std::string& key, uint64_t version, const float* pixels,
+           const ImageShape& shape, float size, bool nearest);
+
+// drawPlot + records its rectangle under `name` in ui.layout.
+void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& view, float height);
+
+// Fixed-width label column helper: text, then the next widget on the same line at `x` (em).
+void labelAt(const char* label, float xEm);
+
+}  // namespace uhop::ui
