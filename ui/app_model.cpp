@@ -246,16 +246,7 @@ static void loadMemories(AppModel& model, const LoadMemories& cmd) {
   MemoryState& mem = model.memories;
   std::shared_ptr<const MemorySet> set;
   try {
-    if (cmd.count == 0 || cmd.count < -1) throw ConfigError("M must be at least 2");
-    LoadOptions options;
-    options.offset = cmd.offset;
-    options.count = cmd.count;
-    auto loaded = std::make_shared<MemorySet>(loadDataSource(cmd.source, options));
-    loaded->validate();
-    if (loaded->count() < 2)
-      throw ConfigError("only " + std::to_string(loaded->count()) +
-                        " image(s) found; Hopfield retrieval needs at least 2 memories");
-    set = loaded;
+    set = readMemories(cmd);
   } catch (const std::exception& e) {
     mem.error = "Could not load \"" + cmd.source + "\": " + e.what() +
                 (mem.set ? " — the memories already loaded stay." : "");

@@ -4,6 +4,8 @@
 // JSON shape (before/after Stage I), progress on stderr only, and exit code 2 on bad flags.
 #include <gtest/gtest.h>
 
+#include "tests/app/cli_runner.h"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -16,29 +18,9 @@
 
 namespace {
 
-struct RunResult {
-  int exitCode = -1;
-  std::string out;
-};
-
-// Runs a shell command line and captures its stdout.
-RunResult runShell(const std::string& command) {
-  RunResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// `env` is prepended (e.g. "OMP_NUM_THREADS=1"); stderr is dropped unless `stderrOnly`.
-RunResult runCli(const std::string& args, const std::string& env = "", bool stderrOnly = false) {
-  return runShell(env + (env.empty() ? "" : " ") + std::string(UHOP_CLI) + " " + args +
-                  (stderrOnly ? " 2>&1 >/dev/null" : " 2>/dev/null"));
-}
+using uhop::test::RunResult;
+using uhop::test::runCli;
+using uhop::test::runShell;
 
 std::string tmpPath(const std::string& name) {
   std::filesystem::create_directories(UHOP_TEST_TMP);

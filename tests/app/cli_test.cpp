@@ -2,6 +2,8 @@
 // CLI's U-Hop equals its pieces (Stage I then kernel retrieval; W = I equals the dot baseline).
 #include <gtest/gtest.h>
 
+#include "tests/app/cli_runner.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -10,27 +12,11 @@
 
 namespace {
 
-struct RunResult {
-  int exitCode = -1;
-  std::string out;
-};
-
-// Runs the CLI and captures stdout, or only stderr when `stderrOnly`.
-RunResult runCli(const std::string& args, bool stderrOnly = false) {
-  std::string command = std::string(UHOP_CLI) + " " + args + (stderrOnly ? " 2>&1 >/dev/null" : " 2>/dev/null");
-  RunResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  int status = pclose(pipe);
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using uhop::test::RunResult;
+using uhop::test::runCli;
 
 std::string stderrOf(const std::string& args) {
-  return runCli(args, true).out;
+  return runCli(args, "", true).out;
 }
 
 std::string tmpPath(const std::string& name) {
