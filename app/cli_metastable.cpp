@@ -16,16 +16,6 @@ namespace uhop::cli {
 
 namespace {
 
-nlohmann::json summaryJson(const OutcomeSummary& s) {
-  nlohmann::json j;
-  j["mean_error"] = s.meanError;
-  j["correct_fraction"] = s.correctFraction;
-  j["wrong_single_fraction"] = s.wrongSingleFraction;
-  j["metastable_fraction"] = s.metastableFraction;
-  j["support_histogram"] = s.supportHistogram;
-  return j;
-}
-
 void printSummary(const char* model, const char* stage, const OutcomeSummary& s) {
   std::printf("%-28s %-14s %9.4f %8.1f%% %8.1f%% %10.1f%%  ", model, stage, s.meanError,
               100 * s.correctFraction, 100 * s.wrongSingleFraction, 100 * s.metastableFraction);

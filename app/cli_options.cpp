@@ -62,4 +62,14 @@ ModelConfig modelConfig(const Args& args) {
   return m;
 }
 
+nlohmann::json summaryJson(const OutcomeSummary& s) {
+  nlohmann::json j;
+  j["mean_error"] = s.meanError;
+  j["correct_fraction"] = s.correctFraction;
+  j["wrong_single_fraction"] = s.wrongSingleFraction;
+  j["metastable_fraction"] = s.metastableFraction;
+  j["support_histogram"] = s.supportHistogram;
+  return j;
+}
+
 }  // namespace uhop::cli

@@ -8,9 +8,12 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli_args.h"
 #include "core/hopfield.h"
 #include "core/memory_set.h"
+#include "core/metrics.h"
 #include "core/stage1.h"
 
 namespace uhop::cli {
@@ -25,6 +28,10 @@ Stage1Config stage1Config(const Args& args, const std::string& prefix, bool norm
 
 void addModelFlags(std::set<std::string>& values, std::set<std::string>& switches);
 ModelConfig modelConfig(const Args& args);
+
+// The outcome fractions and support histogram as the CLI's JSON names them (issue #2 contract):
+// mean_error, correct_fraction, wrong_single_fraction, metastable_fraction, support_histogram.
+nlohmann::json summaryJson(const OutcomeSummary& summary);
 
 // UsageError for ConfigError thrown while interpreting a flag value.
 template <typename F>

@@ -57,11 +57,7 @@ int runRetrieve(const std::vector<std::string>& argv) {
     out["corrupt"] = corruption.name();
     out["seed"] = seed;
     if (!wSource.empty()) out["feature_map"] = wSource;
-    out["mean_error"] = s.meanError;
-    out["correct_fraction"] = s.correctFraction;
-    out["wrong_single_fraction"] = s.wrongSingleFraction;
-    out["metastable_fraction"] = s.metastableFraction;
-    out["support_histogram"] = s.supportHistogram;
+    out.update(summaryJson(s));
     nlohmann::json queries = nlohmann::json::array();
     for (size_t m = 0; m < result.outcomes.size(); ++m) {
       const QueryOutcome& o = result.outcomes[m];
