@@ -7,10 +7,6 @@
 
 #include "core/parallel_product.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 namespace uhop {
 namespace {
 
@@ -113,68 +109,10 @@ LossEvaluation separationLossReference(const Matrix& W, const Matrix& memories, 
 
 namespace {
 
-int threadCount() {
-#ifdef _OPENMP
-  return omp_get_max_threads();
-#else
-  return 1;
-#endif
-}
-
-int threadIndex() {
-#ifdef _OPENMP
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
-}
-
-// The M × M passes are memory-bound and cheap next to the products; below ~10⁶ entries they run
-// on one core. Every parallel region costs a join, and on a shared (oversubscribed) machine a join
+// The M × M passes are memory-bound and cheap next to the products; below 2¹⁶ entries they run on
+// one core. Every parallel region costs a join, and on a shared (oversubscribed) machine a join
 // can cost a whole scheduler time slice, more than the pass itself.
-bool largePairPass(int M) { return static_cast<long>(M) * M >= (1L << 20); }
-
-// G = FᵀF. Only the lower triangle is multiplied (blocks spread over the cores, each a
-// single-threaded GEMM: Eigen does not nest its own threads inside a parallel region), then the
-// strict upper triangle is mirrored, so G is exactly symmetric.
-void symmetricGram(const Matrix& F, Matrix& G) {
-  const int M = static_cast<int>(F.cols());
-  G.resize(M, M);
-  constexpr int kBlock = 160;
-  if (M < 2 * kBlock) {
-    // Small: one lower-triangle product on this thread (D·M² / 2 flops, well under a millisecond);
-    // Eigen's threaded GEMM would spend more time synchronising than multiplying.
-    G.triangularView<Eigen::Lower>() = F.transpose() * F;
-  } else {
-    const int blocks = (M + kBlock - 1) / kBlock;
-    std::vector<std::pair<int, int>> tiles;
-    for (int j = 0; j < blocks; ++j)
-      for (int i = j; i < blocks; ++i) tiles.emplace_back(i, j);
-    auto start = [&](int b) { return static_cast<int>(static_cast<long>(M) * b / blocks); };
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int k = 0; k < static_cast<int>(tiles.size()); ++k) {
-      const int i0 = start(tiles[k].first), i1 = start(tiles[k].first + 1);
-      const int j0 = start(tiles[k].second), j1 = start(tiles[k].second + 1);
-      if (i0 == j0)  // diagonal tile: lower triangle only (SYRK)
-        G.block(i0, i0, i1 - i0, i1 - i0).triangularView<Eigen::Lower>() =
-            F.middleCols(i0, i1 - i0).transpose() * F.middleCols(i0, i1 - i0);
-      else
-        G.block(i0, j0, i1 - i0, j1 - j0).noalias() = F.middleCols(i0, i1 - i0).transpose() * F.middleCols(j0, j1 - j0);
-    }
-  }
-  // Mirror in 64 × 64 tiles (cache-friendly transpose).
-  constexpr int kTile = 64;
-  const int tiles = (M + kTile - 1) / kTile;
-#pragma omp parallel for schedule(dynamic, 1) if (largePairPass(M))
-  for (int tj = 0; tj < tiles; ++tj) {
-    const int j0 = tj * kTile, j1 = std::min(M, j0 + kTile);
-    for (int ti = 0; ti <= tj; ++ti) {
-      const int i0 = ti * kTile, i1 = std::min(M, i0 + kTile);
-      for (int j = j0; j < j1; ++j)
-        for (int i = i0; i < std::min(i1, j); ++i) G(i, j) = G(j, i);  // upper (i < j) ← lower
-    }
-  }
-}
+bool largePairPass(int M) { return static_cast<long>(M) * M >= (1L << 16); }
 
 struct PairStats {
   float gmax = -std::numeric_limits<float>::infinity();
@@ -207,8 +145,10 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
   Matrix& F = ws.features;
   F.resize(D, M);
   parallelProduct(F, W, memories);
+  // Only the lower triangle of the Gram is computed, and every M × M pass below walks the strict
+  // lower triangle (each pair once); the pair weights are mirrored just before their product.
   Matrix& G = ws.pairs;
-  symmetricGram(F, G);
+  lowerGram(F, G);
 
   Vector& inv = ws.inverseNorms;
   inv.resize(M);
@@ -220,8 +160,8 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
     inv(m) = 1.0f / norm;
   }
 
-  // Pass 1: normalise G in place (G_μν ← ⟨φ̂_μ, φ̂_ν⟩), the largest off-diagonal entry and the sum
-  // of pairwise distances √(2 − 2G) over the strict lower triangle.
+  // Pass 1: normalise the strict lower triangle in place (G_μν ← ⟨φ̂_μ, φ̂_ν⟩), find its largest
+  // entry and sum the pairwise distances √(2 − 2G).
   // Per-column partial sums, added up serially below: the bits do not depend on the scheduling.
   VectorD& columnSums = ws.columnSums;
   columnSums.setZero(M);
@@ -230,20 +170,17 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
   {
     PairStats local;
 #pragma omp for schedule(dynamic, 8) nowait
-    for (int j = 0; j < M; ++j) {
-      Eigen::Map<Eigen::ArrayXf> col(G.col(j).data(), M);
-      col *= inv.array() * inv(j);
-      if (j + 1 < M) {
-        auto below = col.tail(M - j - 1);
-        Eigen::Index at = 0;
-        const float colMax = below.maxCoeff(&at);
-        if (better(colMax, j, j + 1 + static_cast<int>(at), local)) {
-          local.gmax = colMax;
-          local.bestLow = j;
-          local.bestHigh = j + 1 + static_cast<int>(at);
-        }
-        columnSums(j) = static_cast<double>((2.0f - 2.0f * below).max(0.0f).sqrt().sum());
+    for (int j = 0; j < M - 1; ++j) {
+      Eigen::Map<Eigen::ArrayXf> below(G.col(j).data() + j + 1, M - j - 1);
+      below *= inv.array().tail(M - j - 1) * inv(j);
+      Eigen::Index at = 0;
+      const float colMax = below.maxCoeff(&at);
+      if (better(colMax, j, j + 1 + static_cast<int>(at), local)) {
+        local.gmax = colMax;
+        local.bestLow = j;
+        local.bestHigh = j + 1 + static_cast<int>(at);
       }
+      columnSums(j) = static_cast<double>((2.0f - 2.0f * below).max(0.0f).sqrt().sum());
     }
 #pragma omp critical
     {
@@ -277,37 +214,39 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
     return;
   }
 
-  // Pass 2 (average): e_μν = exp(2t (G_μν − gmax)) and, in place, Q (see the header). Every pair
-  // is visited from both of its columns; the bits agree because G is exactly symmetric.
+  // Pass 2 (average), strict lower triangle: e_μν = exp(2t (G_μν − gmax)) and, in place, the
+  // off-diagonal pair weights Q_μν = e_μν / (‖F_μ‖‖F_ν‖); the diagonal of Q is 0.
   const float c = static_cast<float>(2.0 * t), gmaxF = stats.gmax;
-  // Padded to 16 floats per column so every thread's buffer has the same alignment: Eigen's
-  // vectorised sums start at the first aligned element, and the bits must not depend on the thread.
-  ws.columnScratch.resize((M + 15) / 16 * 16, threadCount());
-#pragma omp parallel if (largePairPass(M))
-  {
-    Eigen::Map<Eigen::ArrayXf> e(ws.columnScratch.col(threadIndex()).data(), M);
-#pragma omp for schedule(dynamic, 8)
-    for (int j = 0; j < M; ++j) {
-      Eigen::Map<Eigen::ArrayXf> col(G.col(j).data(), M);
-      e = (c * (col - gmaxF)).exp();
-      e(j) = 0.0f;
-      const double weighted = static_cast<double>((e * col).sum());
-      columnSums(j) = static_cast<double>(e.sum());
-      if (withGradient) {
-        col = e * inv.array() * inv(j);
-        col(j) = static_cast<float>(-weighted) * inv(j) * inv(j);
-      }
+  columnSums(M - 1) = 0;
+#pragma omp parallel for schedule(dynamic, 8) if (largePairPass(M))
+  for (int j = 0; j < M - 1; ++j) {
+    Eigen::Map<Eigen::ArrayXf> below(G.col(j).data() + j + 1, M - j - 1);
+    below = (c * (below - gmaxF)).exp();
+    columnSums(j) = static_cast<double>(below.sum());
+    if (withGradient) {
+      below *= inv.array().tail(M - j - 1) * inv(j);
+      G(j, j) = 0.0f;
     }
   }
-  const double sum = 0.5 * columnSums.sum();  // Σ_{μ≠ν} e_μν counts every pair twice
+  G(M - 1, M - 1) = 0.0f;
+  const double sum = columnSums.sum();  // Σ_{μ<ν} e_μν
   out.loss = -2.0 * t + 2.0 * t * gmax + std::log(sum / pairCount);
   if (!withGradient) {
     out.gradient.resize(0, 0);
     return;
   }
+  // P = (2t / Σe) F Q, then the radial part is removed column by column:
+  //   ∂L/∂F_μ = P_μ − (⟨F_μ, P_μ⟩ / ‖F_μ‖²) F_μ,
+  // since ⟨F_μ, (F Q)_μ⟩ = Σ_ν e_μν G_μν: the −Σ_ν e_μν G_μν / ‖F_μ‖² diagonal term of the header.
+  mirrorLowerToUpper(G);
   Matrix& gradF = ws.featureGrad;
   gradF.resize(D, M);
   parallelProduct(gradF, F, G, static_cast<float>(2.0 * t / sum));
+#pragma omp parallel for schedule(static) if (largePairPass(M))
+  for (int m = 0; m < M; ++m) {
+    const float radial = F.col(m).dot(gradF.col(m)) * inv(m) * inv(m);
+    gradF.col(m) -= radial * F.col(m);
+  }
   out.gradient.resize(D, memories.rows());
   parallelProduct(out.gradient, gradF, memories.transpose());
 }

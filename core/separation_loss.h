@@ -38,7 +38,6 @@ struct LossWorkspace {
   Matrix pairs;         // M × M: the Gram FᵀF, then the normalised Gram, then the pair weights Q
   Matrix featureGrad;   // ∂L/∂F, D × M
   Vector inverseNorms;  // 1 / ‖F_μ‖
-  Matrix columnScratch; // M × threads, per-thread column buffers
   VectorD columnSums;   // per-column partial sums (summed serially: deterministic bits)
 };
 
@@ -50,9 +49,10 @@ LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const Los
 // Fast path (why it is fast, PAPER.md Stage I gradient rewritten in F instead of F̂):
 //   ∂L/∂W = (2t / Σ_{μ<ν} e_μν) · F Q Ξᵀ,   e_μν = exp(2t (G_μν − max G)),
 //   Q_μν = e_μν / (‖F_μ‖‖F_ν‖) (μ ≠ ν),      Q_μμ = −Σ_ν e_μν G_μν / ‖F_μ‖²,
-// so the pair weights, the radial projection and the 1/‖F‖ scaling are one pass over the M × M
-// matrix; only the lower half of the Gram is multiplied (in blocks, on all cores); the worst-pair
-// gradient is a rank-2 update.
+// so the pair weights and the 1/‖F‖ scaling are one pass over the strict lower triangle of the
+// M × M matrix (each pair once) and the diagonal term is a column pass after the product (see the
+// .cpp); only the lower half of the Gram is multiplied (SYRK/GEMM tiles on all cores); the
+// worst-pair gradient is a rank-2 update.
 void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& config, bool withGradient,
                     LossWorkspace& workspace, LossEvaluation& out);
 

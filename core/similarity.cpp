@@ -51,8 +51,10 @@ SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<cons
         throw ConfigError("feature map has " + std::to_string(featureMap->cols()) +
                           " columns but memories have dimension " + std::to_string(xi.rows()));
       featureMap_ = *featureMap;
-      Matrix features = featureMap_ * xi;                        // WΞ, D × M
-      scoreMatrix_.noalias() = features.transpose() * featureMap_;  // ΞᵀWᵀW, M × d
+      Matrix features(featureMap_.rows(), xi.cols());
+      parallelProduct(features, featureMap_, xi);  // WΞ, D × M
+      scoreMatrix_.resize(xi.cols(), featureMap_.cols());
+      parallelProduct(scoreMatrix_, features.transpose(), featureMap_);  // ΞᵀWᵀW, M × d
       break;
     }
     case SimilarityKind::NegL2: memoryNorms2_ = xi.colwise().squaredNorm().transpose().cast<double>(); break;

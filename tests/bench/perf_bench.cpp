@@ -1,14 +1,16 @@
 // Speed of the hot paths beside the machine's own limit (issue 5, DESIGN.md "Tests and measurement").
 //
-//   gemm/M:<M>                    784×784 by 784×M single-precision product (Eigen, same build flags
-//                                 and OpenMP as core/): the reference rate.
+//   gemm/M:<M>                    784×784 by 784×M single-precision product as an Eigen expression
+//                                 (EIGEN_USE_BLAS: one OpenBLAS SGEMM on all cores, the library
+//                                 core/ uses): the reference rate.
 //   gemm_split/M:<M>              the same product split by columns over the cores (parallelProduct,
 //                                 what core/ uses); the reference is the better of the two.
 //   stage1_step/M:<M>             one Stage I step (Adam update + loss + gradient), d = D_Φ = 784.
 //   stage1_step_reference/M:<M>   the same with the straightforward loss and unfused Adam (before).
-//   stage1_products/M:<M>         only the four matrix products of a step (WΞ, FᵀF, FQ, ∂F Ξᵀ), plain Eigen.
+//   stage1_products/M:<M>         only the four matrix products of a step as core/ runs them (WΞ, the
+//                                 lower half of FᵀF, FQ, ∂F Ξᵀ): the floor of a step.
 //   stage2_step/<model>/M:<M>     one retrieval step for all M memories as queries (N = M).
-//   stage2_products/M:<M>         only its two products (A X and Ξ P), Eigen threads;
+//   stage2_products/M:<M>         only its two products (A X and Ξ P), OpenBLAS threads;
 //   stage2_products_split/M:<M>   the same with parallelProduct; the floor is the faster of the two.
 //   stage2_retrieve/<model>/energy:<0|1>/M:<M>   retrieve() with 3 steps, energy recorded or not.
 //   scaling/stage1_step/batch:<B>/M:<M>          Stage I step vs M (full batch B = 0, or minibatch).
@@ -60,7 +62,7 @@ Matrix maskedQueries(const Matrix& xi, uint64_t seed) {
 
 double gemmFlops(int M) { return 2.0 * kDim * kDim * M; }
 
-// GEMM rate at 784×784×M in GFLOP/s: the better of Eigen's own threaded product and the
+// GEMM rate at 784×784×M in GFLOP/s: the better of OpenBLAS's own threaded SGEMM (an Eigen product) and the
 // column-split product core/ uses (parallelProduct), min time of 7 runs each, cached per M.
 double gemmRate(int M) {
   static std::map<int, double> cache;
@@ -155,10 +157,10 @@ void stage1Products(benchmark::State& state, int M) {
   auto xi = memories(M);
   Matrix W = uniformMatrix(kDim, kDim, 3), F(kDim, M), G(M, M), P(kDim, M), grad(kDim, kDim);
   for (auto _ : state) {
-    F.noalias() = W * *xi;
-    G.noalias() = F.transpose() * F;
-    P.noalias() = F * G;
-    grad.noalias() = P * xi->transpose();
+    uhop::parallelProduct(F, W, *xi);
+    uhop::lowerGram(F, G);
+    uhop::parallelProduct(P, F, G);
+    uhop::parallelProduct(grad, P, xi->transpose());
     benchmark::DoNotOptimize(grad.data());
   }
   setRate(state, uhop::separationLossFlops(kDim, kDim, M), M);

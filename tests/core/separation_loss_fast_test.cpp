@@ -1,5 +1,5 @@
-// Tests for the fast separation loss (core/separation_loss: symmetric blocked Gram, fused pair-weight
-// pass, reusable workspace) against the straightforward separationLossReference, and for the
+// Tests for the fast separation loss (core/separation_loss: lower-triangle Gram and pair-weight
+// passes, radial term after the product, reusable workspace) against the straightforward separationLossReference, and for the
 // Stage I minibatch mode built on it.
 #include <gtest/gtest.h>
 
@@ -31,8 +31,8 @@ void expectMatchesReference(const Matrix& W, const Matrix& xi, const LossConfig&
   EXPECT_LT(relativeDifference(fast.gradient, ref.gradient), 1e-5) << what;
 }
 
-// Shapes cover a single Gram GEMM (M < 320) and the blocked lower-triangle path (M ≥ 320, several
-// tiles, a ragged last tile), square, tall and wide W.
+// Shapes cover one Gram tile (M ≤ 256), several tiles with a ragged last one, the M × M passes on
+// one core (M² < 2¹⁶) and split over the cores (M ≥ 256), square, tall and wide W.
 TEST(SeparationLossFast, AverageMatchesReferenceValuesAndGradients) {
   struct Shape {
     int D, d, M;
