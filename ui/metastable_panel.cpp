@@ -142,11 +142,15 @@ void ComparisonPanel::draw(const AppModel& model, Commands& commands, UiContext&
       commands.push_back(SetKernelScale{values[i]});
     tooltip(help[i]);
   }
-  // trace(WᵀW)/d of the W U-Hop would use now.
+  // trace(WᵀW)/d of the W U-Hop would use now. It copies and rescales W (a few ms at d = 784), so
+  // while Stage I plays it follows the newest W four times a second, not at every step.
   const Stage1Snapshot* snap = model.stage1.snapshot.get();
   if (snap && snap->W) {
-    if (seenW != snap->W.get() || seenScale != f.kernelScale ||
-        seenNormalize != model.stage1.config.normalizeRows) {
+    const bool settingsChanged =
+        seenScale != f.kernelScale || seenNormalize != model.stage1.config.normalizeRows;
+    const bool throttled = model.stage1Playing() && ImGui::GetTime() - traceTime < 0.25;
+    if (settingsChanged || (seenW != snap->W.get() && !throttled)) {
+      traceTime = ImGui::GetTime();
       auto W = model.scaledFeatureMap(snap);
       kernelTrace = W ? W->cast<double>().squaredNorm() / std::max<Eigen::Index>(1, W->cols()) : 0;
       seenW = snap->W.get();

@@ -19,6 +19,7 @@ struct ComparisonPanel {
   KernelScale seenScale = KernelScale::Raw;
   bool seenNormalize = true;
   double kernelTrace = 0;
+  double traceTime = -1e9;  // ImGui time of the last trace(WᵀW)/d computation
   void draw(const AppModel& model, Commands& commands, UiContext& ui);
 };
 

@@ -1,6 +1,9 @@
 #include "ui/stage1_worker.h"
 
 #include <omp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -9,6 +12,10 @@ namespace uhop::ui {
 void limitWorkerThreads() {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   omp_set_num_threads(std::max(1, cores - 1));
+  // Lower this thread's scheduling priority (Linux nice is per thread): when the UI thread and
+  // the OpenGL rasteriser need a core, they get it first and the worker takes what is left.
+  // Failure (a sandbox that forbids it) only costs smoothness.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kWorkerNice);
 }
 
 Stage1Worker::Stage1Worker() : thread_([this] { loop(); }) {}

@@ -78,8 +78,10 @@ class Stage1Worker {
   std::thread thread_;
 };
 
-// Worker threads leave one core to the UI thread: OpenMP (Eigen's GEMM) in this thread gets
-// hardware_concurrency − 1 threads (at least 1).
+// Worker threads leave one core to the UI thread: OpenMP (our product splits, OpenBLAS) in this
+// thread gets hardware_concurrency − 1 threads (at least 1), and the thread runs at nice
+// kWorkerNice so the UI thread and the OpenGL rasteriser win a contended core.
+constexpr int kWorkerNice = 10;
 void limitWorkerThreads();
 
 }  // namespace uhop::ui

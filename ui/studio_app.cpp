@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ui/app_model.h"
+#include "ui/background.h"
 #include "ui/experiments_panel.h"
 #include "ui/memories_panel.h"
 #include "ui/metastable_panel.h"
@@ -45,7 +47,8 @@ double percentile(std::vector<double> values, double p) {
   return values[i];
 }
 
-std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector<double>& wallMs) {
+std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector<double>& wallMs,
+                           const std::vector<bool>& stage1Playing) {
   auto summary = [](nlohmann::json& j, const std::string& prefix, const std::vector<double>& v) {
     double sum = 0;
     for (double x : v) sum += x;
@@ -65,8 +68,23 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
     j["wall_ms"] = wallMs;
     summary(j, "wall_", wallMs);
   }
+  // The same over the frames during which Stage I was playing on its worker (issue 5 measures the
+  // frame time "while Stage I runs").
+  if (stage1Playing.size() == frameMs.size()) {
+    std::vector<double> cpu, wall;
+    for (size_t i = 0; i < frameMs.size(); ++i)
+      if (stage1Playing[i]) {
+        cpu.push_back(frameMs[i]);
+        if (i < wallMs.size()) wall.push_back(wallMs[i]);
+      }
+    j["stage1_playing_frames"] = cpu.size();
+    summary(j, "stage1_playing_", cpu);
+    if (!wall.empty()) summary(j, "stage1_playing_wall_", wall);
+  }
   return j.dump(1) + "\n";
 }
+
+constexpr std::chrono::microseconds kFramePeriod{16667};
 
 double threadCpuMs() {
   timespec t{};
@@ -123,6 +141,7 @@ struct Studio {
   MetastablePanel metastablePanel;
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
+  std::vector<ImVec4> panelRects;  // this frame's panel cards (ImGui coordinates), for clearBackground
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
@@ -306,19 +325,22 @@ struct Studio {
   void drawChild(const char* id, const char* layoutName, ImVec2 size, auto&& body) {
     ImGui::BeginChild(id, size, true);
     const ImVec2 min = ImGui::GetWindowPos();
-    ui.record(layoutName, min,
-              ImVec2(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight()));
+    const ImVec2 max(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight());
+    ui.record(layoutName, min, max);
+    panelRects.push_back(ImVec4(min.x, min.y, max.x, max.y));
     body();
     ImGui::EndChild();
   }
 
   void drawFrame() {
+    panelRects.clear();
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    // No background: clearBackground paints it, and the panel cards, with glClear.
     ImGui::Begin("U-Hop Studio", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                 ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoResize | ImGuiWindowFlags_MenuBar |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
                      ImGuiWindowFlags_NoScrollWithMouse);
@@ -477,9 +499,7 @@ RgbImage renderScaledFrame(Studio& studio, GLFWwindow* window, float scale, floa
   ImGui::Render();
   studio.commands.clear();
   target.bind();
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1);
-  glClear(GL_COLOR_BUFFER_BIT);
+  clearBackground(studio.panelRects, target.width(), target.height());
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   RgbImage image = target.read();
   target.unbind();
@@ -539,6 +559,7 @@ int runStudio(const StudioOptions& opt) {
   }
   if (opt.memories) settings.memoryCount = *opt.memories;
   if (opt.offset) settings.memoryOffset = *opt.offset;
+  if (opt.stage1Steps) settings.stage1Steps = *opt.stage1Steps;
   applySettings(model, settings);
 
   float xs = 1, ys = 1;
@@ -585,6 +606,7 @@ int runStudio(const StudioOptions& opt) {
 
   Autoplay autoplay;
   std::vector<double> frameMs, wallMs;
+  std::vector<bool> stage1Playing;
   int exitCode = 0;
   for (int frame = 0; !glfwWindowShouldClose(window) && !model.quitRequested; ++frame) {
     if (opt.headless() && frame >= opt.frames) break;
@@ -620,13 +642,10 @@ int runStudio(const StudioOptions& opt) {
     int fw, fh;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(bg.x, bg.y, bg.z, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
+    clearBackground(studio->panelRects, fw, fh);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     frameMs.push_back(threadCpuMs() - cpu0);
-    wallMs.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    stage1Playing.push_back(model.stage1Playing());
     studio->ui.textures.collectUnused();
 
     const bool last = opt.headless() && frame + 1 >= opt.frames;
@@ -703,11 +722,19 @@ int runStudio(const StudioOptions& opt) {
       }
     }
     glfwSwapBuffers(window);
+    // Wall time of the whole frame, presentation included: under Xvfb, llvmpipe rasterises in
+    // glfwSwapBuffers, and that is most of a frame.
+    wallMs.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    // At most 60 frames per second, as a display's vsync would pace it. Without a display (Xvfb,
+    // swap interval 0) an unpaced loop has llvmpipe rasterise frames nobody sees: measured at
+    // M = 500, its two threads took 70 % of the CPU and left the UI thread and Stage I waiting.
+    std::this_thread::sleep_until(t0 + kFramePeriod);
   }
 
   if (!opt.frameStats.empty()) {
     std::ofstream out(opt.frameStats);
-    out << frameStatsJson(frameMs, wallMs);
+    out << frameStatsJson(frameMs, wallMs, stage1Playing);
     if (!out) {
       std::fprintf(stderr, "uhop-studio: could not write %s\n", opt.frameStats.c_str());
       exitCode = 1;

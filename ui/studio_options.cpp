@@ -34,6 +34,8 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
       o.memories = parseInt(arg, value(), 2, 60000);
     } else if (arg == "--offset") {
       o.offset = parseInt(arg, value(), 0, 10000000);
+    } else if (arg == "--stage1-steps") {
+      o.stage1Steps = parseInt(arg, value(), 1, 1000000);
     } else if (arg == "--autoplay") {
       o.autoplay = true;
     } else if (arg == "--frames") {
@@ -88,6 +90,7 @@ std::string studioUsage() {
          "                      an IDX/IDX.gz file, a CIFAR .bin batch or a folder of images\n"
          "  --memories M        number of memories (default 64)\n"
          "  --offset K          first item of the source to use (default 0)\n"
+         "  --stage1-steps N    Stage I step target (default 100)\n"
          "  --autoplay          start Stage I and step Stage II by itself\n"
          "  --frames N          render N frames and exit 0 (headless: settings untouched)\n"
          "  --screenshot FILE   write the last frame as PNG\n"

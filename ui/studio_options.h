@@ -1,5 +1,5 @@
 // Command line of uhop-studio (issue 3 "Headless contract"; keep the names):
-//   uhop-studio [--data SRC] [--memories M] [--offset K] [--autoplay] [--frames N]
+//   uhop-studio [--data SRC] [--memories M] [--offset K] [--stage1-steps N] [--autoplay] [--frames N]
 //               [--screenshot FILE] [--frame-stats FILE] [--layout-json FILE]
 //               [--theme dark|light] [--scale S] [--size WxH]
 //               [--screenshot-2x FILE] [--tab comparison|experiments]
@@ -17,6 +17,7 @@ struct StudioOptions {
   std::optional<std::string> data;
   std::optional<int> memories;
   std::optional<int> offset;
+  std::optional<int> stage1Steps;  // Stage I step target (default: the settings', 100)
   bool autoplay = false;
   int frames = 0;  // 0 = run until the window is closed
   std::string screenshot;

@@ -10,6 +10,11 @@ namespace uhop::ui {
 const char* const kDefaultFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 static Theme gTheme = Theme::Dark;
+static ImVec4 gPanel(0.11f, 0.11f, 0.12f, 1.0f);
+
+ImVec4 panelColor() {
+  return gPanel;
+}
 
 Theme currentTheme() {
   return gTheme;
@@ -21,20 +26,23 @@ void applyTheme(Theme theme, float scale) {
   if (theme == Theme::Dark) {
     ImGui::StyleColorsDark(&style);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.09f, 0.10f, 1.0f);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(0.11f, 0.11f, 0.12f, 1.0f);
+    gPanel = ImVec4(0.11f, 0.11f, 0.12f, 1.0f);
     style.Colors[ImGuiCol_Separator] = ImVec4(0.35f, 0.35f, 0.40f, 1.0f);
   } else {
     ImGui::StyleColorsLight(&style);
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.96f, 0.96f, 1.0f);
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+    gPanel = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
     // Fields must stand out from the white panels.
     style.Colors[ImGuiCol_FrameBg] = ImVec4(0.88f, 0.89f, 0.91f, 1.0f);
     style.Colors[ImGuiCol_FrameBgHovered] = ImVec4(0.80f, 0.86f, 0.95f, 1.0f);
     style.Colors[ImGuiCol_FrameBgActive] = ImVec4(0.72f, 0.82f, 0.95f, 1.0f);
     style.Colors[ImGuiCol_Border] = ImVec4(0.0f, 0.0f, 0.0f, 0.22f);
   }
+  // Panels are painted by glClear (studio_app.cpp, clearBackground), hence square and without
+  // an ImGui background of their own.
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
   style.WindowRounding = 0;
-  style.ChildRounding = 4;
+  style.ChildRounding = 0;
   style.FrameRounding = 3;
   style.GrabRounding = 3;
   style.ChildBorderSize = 1;

@@ -4,6 +4,8 @@
 // the file the app falls back to ImGui's built-in font (ASCII only) and says so once.
 #pragma once
 
+#include <imgui.h>
+
 #include <string>
 
 #include "ui/settings.h"
@@ -26,5 +28,7 @@ unsigned int colorBad();
 unsigned int colorWarn();
 unsigned int colorAccent();
 Theme currentTheme();
+// Background of the panel cards (ImGui's ChildBg is transparent: the app clears the cards itself).
+ImVec4 panelColor();
 
 }  // namespace uhop::ui

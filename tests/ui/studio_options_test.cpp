@@ -21,8 +21,9 @@ TEST(StudioOptionsTest, HeadlessContract) {
       {"--data",   "fashion-mnist", "--memories", "500",           "--autoplay", "--frames",
        "300",      "--screenshot",  "a.png",      "--frame-stats", "f.json",     "--layout-json",
        "l.json",   "--theme",       "light",      "--scale",       "1.5",        "--size",
-       "1280x800", "--offset",      "10"});
+       "1280x800", "--offset",      "10", "--stage1-steps", "400"});
   EXPECT_EQ(*o.data, "fashion-mnist");
+  EXPECT_EQ(*o.stage1Steps, 400);
   EXPECT_EQ(*o.memories, 500);
   EXPECT_EQ(*o.offset, 10);
   EXPECT_TRUE(o.autoplay);
@@ -54,12 +55,14 @@ TEST(StudioOptionsTest, DefaultsAreInteractive) {
   EXPECT_FALSE(o.headless());
   EXPECT_FALSE(o.data);
   EXPECT_FALSE(o.autoplay);
+  EXPECT_FALSE(o.stage1Steps);
 }
 
 TEST(StudioOptionsTest, BadValuesAreRejectedWithTheOptionName) {
   for (auto args : std::vector<std::vector<const char*>>{{"--frames", "0"},
                                                          {"--frames"},
                                                          {"--memories", "1"},
+                                                         {"--stage1-steps", "0"},
                                                          {"--theme", "blue"},
                                                          {"--scale", "9"},
                                                          {"--size", "big"},
@@ -89,6 +92,25 @@ TEST(FrameStatsTest, PercentilesAndJson) {
   EXPECT_EQ(j["frame_ms"].size(), 100u);
   EXPECT_EQ(j["p95_ms"], 95.0);
   EXPECT_EQ(j["max_ms"], 100.0);
+  EXPECT_FALSE(j.contains("stage1_playing_frames"));
+}
+
+TEST(FrameStatsTest, SummariesOverTheFramesWhileStage1Plays) {
+  // Frames 1..100 ms; Stage I plays on the even ones (2, 4, ..., 100): their p95 is 96, max 100.
+  std::vector<double> cpu, wall;
+  std::vector<bool> playing;
+  for (int i = 1; i <= 100; ++i) {
+    cpu.push_back(i);
+    wall.push_back(i + 0.5);
+    playing.push_back(i % 2 == 0);
+  }
+  const auto j = nlohmann::json::parse(frameStatsJson(cpu, wall, playing));
+  EXPECT_EQ(j["stage1_playing_frames"], 50);
+  EXPECT_EQ(j["stage1_playing_p95_ms"], 96.0);
+  EXPECT_EQ(j["stage1_playing_p50_ms"], 50.0);
+  EXPECT_EQ(j["stage1_playing_max_ms"], 100.0);
+  EXPECT_EQ(j["stage1_playing_wall_p95_ms"], 96.5);
+  EXPECT_EQ(j["p95_ms"], 95.0);  // all frames unchanged
 }
 
 }  // namespace
