@@ -82,16 +82,22 @@ std::string seriesPath(const PlotSeries& s, uint32_t color, const Frame& f, cons
   switch (s.style) {
     case SeriesStyle::Line:
     case SeriesStyle::LineMarkers: {
-      bool pen = false;
+      // A piece of one point gets a zero-length segment, which round caps draw as a dot.
+      size_t piece = 0;
+      auto endPiece = [&] {
+        if (piece == 1) d += " l0 0";
+        piece = 0;
+      };
       for (size_t i = 0; i < n; ++i) {
         const double x = pointX(s, i), y = s.y[i];
         if (!plottable(x, y, f.logX, f.logY)) {
-          pen = false;  // gap: NaN, or non-positive on a log axis
+          endPiece();  // gap: NaN, or non-positive on a log axis
           continue;
         }
-        d += (pen ? " " : (d.empty() ? "M" : " M")) + num(f.px(x)) + " " + num(f.py(y));
-        pen = true;
+        d += (piece > 0 ? " " : (d.empty() ? "M" : " M")) + num(f.px(x)) + " " + num(f.py(y));
+        ++piece;
       }
+      endPiece();
       if (s.style == SeriesStyle::LineMarkers) {
         for (size_t i = 0; i < n; ++i) {
           const double x = pointX(s, i), y = s.y[i];

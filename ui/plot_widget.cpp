@@ -186,12 +186,17 @@ void drawSeries(const PlotSpec& spec, const PlotViewState& view, const Canvas& c
       }
       continue;
     }
-    if (s.style != SeriesStyle::Markers) {
-      for (const auto& piece : linePieces(s, c)) strokePolyline(c.dl, piece, color, lineW);
-    }
     // Markers closer than ~3 radii merge into a thick line and only cost time; skip them then.
     const bool markers = s.style == SeriesStyle::Markers ||
                          (s.style == SeriesStyle::LineMarkers && float(n) * markerR * 3 <= frameW);
+    if (s.style != SeriesStyle::Markers) {
+      for (const auto& piece : linePieces(s, c)) {
+        if (piece.size() == 1 && !markers)  // a lone point has no segment: show it as a dot
+          c.dl->AddCircleFilled(piece[0], markerR, color, 12);
+        else
+          strokePolyline(c.dl, piece, color, lineW);
+      }
+    }
     if (markers) {
       for (size_t k = 0; k < n; ++k) {
         const double x = pointX(s, k), y = s.y[k];

@@ -428,6 +428,22 @@ TEST(PlotToSvg, HasTitleLabelsAndOnePathPerSeries) {
   EXPECT_NE(svg.find(colorToHex(seriesColor(1))), std::string::npos) << "palette colour";
 }
 
+// A line series whose point stands alone (one point, or between gaps) is a dot: a zero-length
+// segment that round caps draw; joined points get no such segment.
+TEST(PlotToSvg, LonePointsOfALineAreDrawnAsDots) {
+  PlotSpec spec;
+  spec.series.push_back(series("loss", {0}, {-1.4}));
+  spec.series.push_back(series("gappy", {0, 1, 2, 3, 4}, {1, std::nan(""), 2, 3, std::nan("")}));
+  const std::string svg = plotToSvg(spec);
+  const size_t first = svg.find("<g id=\"series-0\""), second = svg.find("<g id=\"series-1\"");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  const std::string one = svg.substr(first, second - first), two = svg.substr(second);
+  EXPECT_EQ(countOf(one, " l0 0"), 1u) << one;
+  EXPECT_NE(one.find("stroke-linecap=\"round\""), std::string::npos);
+  EXPECT_EQ(countOf(two.substr(0, two.find("</g>")), " l0 0"), 1u) << "only x = 0 stands alone";
+}
+
 TEST(PlotToSvg, TicksMatchTheSharedTickCode) {
   PlotSpec spec;
   spec.series.push_back(series("s", {0, 1}, {0, 1}));
