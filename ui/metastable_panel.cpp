@@ -33,7 +33,10 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
       "Also retrieve with U-Hop's W at its initialisation (before Stage I; with the identity "
       "init that is the dot-product baseline), to see what the learned kernel changes.");
   if (running) {
-    ImGui::SameLine();
+    // Beside the controls when there is room for a readable bar, else on its own line.
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x +
+                       ImGui::GetCursorScreenPos().x - ImGui::GetStyle().ItemSpacing.x;
+    if (room >= 6 * ImGui::GetFontSize()) ImGui::SameLine();
     ImGui::ProgressBar(static_cast<float>(model.metastableWorker->progress()), ImVec2(-1, 0));
   }
   const MetastableResult* r = m.result.get();
