@@ -11,34 +11,11 @@
 #endif
 
 #include "core/evaluation.h"
+#include "core/omp_threads.h"
 
 namespace uhop {
 
 namespace {
-
-// Sets the OpenMP thread count (which Eigen's products read through omp_get_max_threads) for the
-// calling thread only, and restores it on exit. Eigen::setNbThreads would be process-wide.
-class EigenThreadsScope {
- public:
-  explicit EigenThreadsScope(int threads) {
-#ifdef _OPENMP
-    previous_ = omp_get_max_threads();
-    if (threads > 0) omp_set_num_threads(threads);
-#else
-    (void)threads;
-#endif
-  }
-  ~EigenThreadsScope() {
-#ifdef _OPENMP
-    omp_set_num_threads(previous_);
-#endif
-  }
-  EigenThreadsScope(const EigenThreadsScope&) = delete;
-  EigenThreadsScope& operator=(const EigenThreadsScope&) = delete;
-
- private:
-  int previous_ = 1;
-};
 
 int resolveEigenThreads(int requested) {
   if (requested < 0) throw ConfigError("Eigen threads cannot be negative");
@@ -598,7 +575,7 @@ bool Sweep::step(const std::atomic<bool>* cancel) {
   if (isCancelled(cancel)) return false;
   const std::optional<int> index = takeCell();
   if (!index) return false;
-  EigenThreadsScope scope(config_.eigenThreads);
+  OmpThreadsScope scope(config_.eigenThreads);
   std::optional<SweepRow> row = runCell(*index, cancel);
   if (!row) {
     returnCell(*index);
@@ -613,7 +590,7 @@ void Sweep::run(const std::atomic<bool>* cancel, int threads,
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, std::max(1, totalCells() - cellsDone()));
   auto worker = [&] {
-    EigenThreadsScope scope(config_.eigenThreads);
+    OmpThreadsScope scope(config_.eigenThreads);
     while (!isCancelled(cancel)) {
       const std::optional<int> index = takeCell();
       if (!index) return;
@@ -649,7 +626,7 @@ std::vector<MetastableComparison> compareBeforeAfterStage1(const MemorySet& memo
                                                            const std::vector<ModelSpec>& models,
                                                            const MetastableConfig& config,
                                                            const std::atomic<bool>* cancel) {
-  EigenThreadsScope scope(resolveEigenThreads(config.eigenThreads));
+  OmpThreadsScope scope(resolveEigenThreads(config.eigenThreads));
   auto patterns = std::make_shared<const Matrix>(memories.patterns);
   const int trainCount = trainingCount(config.training, memories.count());
   std::shared_ptr<const Matrix> trainPatterns =

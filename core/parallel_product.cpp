@@ -1,8 +1,14 @@
 #include "core/parallel_product.h"
 
+#include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace uhop {
 
@@ -15,16 +21,23 @@ void syrkLower(const float* A, int lda, int n, int k, float* C, int ldc) {
   ssyrk_(&uplo, &trans, &n, &k, &one, A, &lda, &zero, C, &ldc);
 }
 
-// Above this many entries an M × M pass is split over the cores; below, a join costs more than it
-// saves (and on a shared machine it can cost a scheduler time slice).
-bool worthSplitting(long entries) { return entries >= (1L << 16); }
+// Number of column blocks parallelProduct uses for n columns: one per core, none thinner than 16.
+int productChunks(int n) {
+#ifdef _OPENMP
+  const int cores = omp_get_max_threads();
+#else
+  const int cores = 1;
+#endif
+  constexpr int kMinColumns = 16;  // below this a block is too thin to run at full speed
+  return std::max(1, std::min(cores, n / kMinColumns));
+}
 
 }  // namespace
 
 void parallelProduct(Matrix& dst, const GemmOperand& a, const GemmOperand& b, float alpha) {
   if (a.cols != b.rows)
-    throw std::logic_error("parallelProduct: inner dimensions differ (" + std::to_string(a.cols) + " vs " +
-                           std::to_string(b.rows) + ")");
+    throw std::logic_error("parallelProduct: inner dimensions differ (" + std::to_string(a.cols) +
+                           " vs " + std::to_string(b.rows) + ")");
   const int m = a.rows, n = b.cols, k = a.cols;
   dst.resize(m, n);
   if (m == 0 || n == 0) return;
@@ -60,7 +73,8 @@ void lowerGram(const Matrix& F, Matrix& G) {
     if (i0 == j0)
       syrkLower(F.col(i0).data(), D, i1 - i0, D, &G(i0, i0), M);
     else
-      G.block(i0, j0, i1 - i0, j1 - j0).noalias() = F.middleCols(i0, i1 - i0).transpose() * F.middleCols(j0, j1 - j0);
+      G.block(i0, j0, i1 - i0, j1 - j0).noalias() =
+          F.middleCols(i0, i1 - i0).transpose() * F.middleCols(j0, j1 - j0);
   }
 }
 
@@ -68,7 +82,7 @@ void mirrorLowerToUpper(Matrix& A) {
   const int M = static_cast<int>(A.cols());
   constexpr int kTile = 64;
   const int tiles = (M + kTile - 1) / kTile;
-#pragma omp parallel for schedule(dynamic, 1) if (worthSplitting(static_cast<long>(M) * M))
+#pragma omp parallel for schedule(dynamic, 1) if (worthSplitting(static_cast <long>(M) * M))
   for (int tj = 0; tj < tiles; ++tj) {
     const int j0 = tj * kTile, j1 = std::min(M, j0 + kTile);
     for (int ti = 0; ti <= tj; ++ti) {

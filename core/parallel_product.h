@@ -14,26 +14,15 @@
 // cell pinned to one thread stays at one; see EigenThreadsScope in experiments.cpp).
 #pragma once
 
-#include <algorithm>
-#include <stdexcept>
-
 #include "core/types.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace uhop {
 
-// Number of column blocks parallelProduct uses for n columns.
-inline int productChunks(int n) {
-#ifdef _OPENMP
-  const int cores = omp_get_max_threads();
-#else
-  const int cores = 1;
-#endif
-  constexpr int kMinColumns = 16;  // below this a block is too thin to run at full speed
-  return std::max(1, std::min(cores, n / kMinColumns));
+// Whether a memory-bound pass over `entries` floats is worth splitting over the cores: below 2¹⁶
+// a join costs more than it saves (and on a shared machine it can cost a scheduler time slice).
+// One threshold for every such pass in core/ (pair passes, column passes, the Adam update).
+inline bool worthSplitting(long entries) {
+  return entries >= (1L << 16);
 }
 
 // A GEMM operand: a column-major float matrix, used as is or transposed. op(X) is rows × cols.
@@ -45,19 +34,22 @@ struct GemmOperand {
 };
 
 inline GemmOperand gemmOperand(const Matrix& m) {
-  return {m.data(), static_cast<int>(m.rows()), static_cast<int>(m.cols()), static_cast<int>(m.rows()), false};
+  return {m.data(), static_cast<int>(m.rows()), static_cast<int>(m.cols()),
+          static_cast<int>(m.rows()), false};
 }
 
 template <typename Stored>
 GemmOperand gemmOperand(const Eigen::Transpose<Stored>& t) {
   const Matrix& m = t.nestedExpression();
-  return {m.data(), static_cast<int>(m.cols()), static_cast<int>(m.rows()), static_cast<int>(m.rows()), true};
+  return {m.data(), static_cast<int>(m.cols()), static_cast<int>(m.rows()),
+          static_cast<int>(m.rows()), true};
 }
 
 // dst = α · lhs · rhs (dst resized to fit; it must not share storage with lhs or rhs), the columns
 // of dst split into one block per core, each block one SGEMM with β = 0 (no zeroing pass first,
 // which Eigen's own product expression would add).
-void parallelProduct(Matrix& dst, const GemmOperand& lhs, const GemmOperand& rhs, float alpha = 1.0f);
+void parallelProduct(Matrix& dst, const GemmOperand& lhs, const GemmOperand& rhs,
+                     float alpha = 1.0f);
 
 template <typename Lhs, typename Rhs>
 void parallelProduct(Matrix& dst, const Lhs& lhs, const Rhs& rhs, float alpha = 1.0f) {
@@ -73,8 +65,8 @@ void lowerGram(const Matrix& F, Matrix& G);
 // (cache-blocked, on all cores when large).
 void mirrorLowerToUpper(Matrix& A);
 
-// ‖A‖² accumulated in double over fixed column blocks (split over the cores), summed in a fixed
-// order: the bits do not depend on the thread count.
+// ‖A‖², float sums of 1024 consecutive entries added up in double, in eight fixed blocks of the
+// storage (split over the cores) summed in a fixed order: the bits do not depend on the threads.
 double squaredNormSplit(const Matrix& A);
 
 }  // namespace uhop

@@ -109,11 +109,6 @@ LossEvaluation separationLossReference(const Matrix& W, const Matrix& memories, 
 
 namespace {
 
-// The M × M passes are memory-bound and cheap next to the products; below 2¹⁶ entries they run on
-// one core. Every parallel region costs a join, and on a shared (oversubscribed) machine a join
-// can cost a whole scheduler time slice, more than the pass itself.
-bool largePairPass(int M) { return static_cast<long>(M) * M >= (1L << 16); }
-
 struct PairStats {
   float gmax = -std::numeric_limits<float>::infinity();
   int bestLow = 0, bestHigh = 1;  // the pair (bestLow < bestHigh) attaining gmax
@@ -166,7 +161,7 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
   VectorD& columnSums = ws.columnSums;
   columnSums.setZero(M);
   PairStats stats;
-#pragma omp parallel if (largePairPass(M))
+#pragma omp parallel if (worthSplitting(static_cast<long>(M) * M))
   {
     PairStats local;
 #pragma omp for schedule(dynamic, 8) nowait
@@ -218,7 +213,7 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
   // off-diagonal pair weights Q_μν = e_μν / (‖F_μ‖‖F_ν‖); the diagonal of Q is 0.
   const float c = static_cast<float>(2.0 * t), gmaxF = stats.gmax;
   columnSums(M - 1) = 0;
-#pragma omp parallel for schedule(dynamic, 8) if (largePairPass(M))
+#pragma omp parallel for schedule(dynamic, 8) if (worthSplitting(static_cast<long>(M) * M))
   for (int j = 0; j < M - 1; ++j) {
     Eigen::Map<Eigen::ArrayXf> below(G.col(j).data() + j + 1, M - j - 1);
     below = (c * (below - gmaxF)).exp();
@@ -242,7 +237,7 @@ void separationLoss(const Matrix& W, const Matrix& memories, const LossConfig& c
   Matrix& gradF = ws.featureGrad;
   gradF.resize(D, M);
   parallelProduct(gradF, F, G, static_cast<float>(2.0 * t / sum));
-#pragma omp parallel for schedule(static) if (largePairPass(M))
+#pragma omp parallel for schedule(static) if (worthSplitting(static_cast<long>(D) * M))
   for (int m = 0; m < M; ++m) {
     const float radial = F.col(m).dot(gradF.col(m)) * inv(m) * inv(m);
     gradF.col(m) -= radial * F.col(m);

@@ -133,9 +133,9 @@ bool Stage1::adamUpdate(int i) {
       const float b2F = static_cast<float>(b2), b2C = static_cast<float>(1 - b2);
       float* m = adamM_.data();
       float* v = adamV_.data();
-      // Memory-bound with a square root and a division per entry: split between the cores once
-      // large enough to repay the join (a 784 × 784 W takes ~0.8 ms on one core).
-#pragma omp parallel reduction(&& : finite) if (n >= (Eigen::Index(1) << 16))
+      // Memory-bound with a square root and a division per entry (a 784 × 784 W takes ~0.8 ms
+      // on one core).
+#pragma omp parallel reduction(&& : finite) if (worthSplitting(n))
       {
 #ifdef _OPENMP
         const Eigen::Index T = omp_get_num_threads(), id = omp_get_thread_num();

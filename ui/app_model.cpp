@@ -1,12 +1,11 @@
 #include "ui/app_model.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <thread>
 
 #include "core/datasets.h"
+#include "core/omp_threads.h"
 #include "core/random.h"
 
 namespace uhop::ui {
@@ -34,20 +33,6 @@ std::shared_ptr<const Matrix> AppModel::scaledFeatureMap(const Stage1Snapshot* s
 }
 
 // ---- Stage II columns ----------------------------------------------------------------------
-
-// Sets the calling thread's OpenMP thread count to every core for its lifetime (when `enable`).
-class AllCoresScope {
- public:
-  explicit AllCoresScope(bool enable) : previous_(omp_get_max_threads()) {
-    if (enable) omp_set_num_threads(std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
-  }
-  ~AllCoresScope() { omp_set_num_threads(previous_); }
-  AllCoresScope(const AllCoresScope&) = delete;
-  AllCoresScope& operator=(const AllCoresScope&) = delete;
-
- private:
-  int previous_;
-};
 
 static bool usesKernel(const ModelConfig& c) {
   return c.similarity == SimilarityKind::Kernel;
@@ -90,7 +75,7 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
     // A kernel model caches ΞᵀWᵀW: two D·d·M products (1.2 GFLOP at M = 500, d = 784). The UI
     // thread otherwise runs one OpenMP thread (runStudio); for this it takes every core, and the
     // workers, at lower priority, yield them.
-    AllCoresScope allCores(kernel);
+    OmpThreadsScope allCores(kernel ? static_cast<int>(std::thread::hardware_concurrency()) : 0);
     col.model = std::make_shared<const HopfieldModel>(model.memories.patterns, col.config, W.get());
     col.wStep = kernel ? snap->stepsDone : -1;
     col.wGeneration = kernel ? snap->generation : 0;

@@ -13,11 +13,8 @@
 #include <memory>
 #include <thread>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/evaluation.h"
+#include "core/omp_threads.h"
 #include "tests/core/test_reference.h"
 
 namespace uhop {
@@ -47,22 +44,11 @@ SweepConfig tinyCapacity() {
   return c;
 }
 
-// Runs the calling thread's OpenMP regions (Eigen's products, core's parallel loops) on one
-// thread, as the sweep's cells do by default (SweepConfig::eigenThreads = 1): float rounding
+// Runs the calling thread's OpenMP regions (our product splits, OpenBLAS, core's parallel loops)
+// on one thread, as the sweep's cells do by default (SweepConfig::eigenThreads = 1): float rounding
 // depends on the thread count, and the comparisons below are exact.
-class SingleThreaded {
- public:
-#ifdef _OPENMP
-  SingleThreaded() : previous_(omp_get_max_threads()) {
-    omp_set_num_threads(1);
-  }
-  ~SingleThreaded() {
-    omp_set_num_threads(previous_);
-  }
-
- private:
-  int previous_;
-#endif
+struct SingleThreaded : OmpThreadsScope {
+  SingleThreaded() : OmpThreadsScope(1) {}
 };
 
 // What one cell should be, computed without the sweep.

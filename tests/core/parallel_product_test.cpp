@@ -7,11 +7,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/omp_threads.h"
 #include "tests/core/test_reference.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace uhop {
 namespace {
@@ -35,7 +32,8 @@ MatrixD naiveProduct(const MatrixD& A, const MatrixD& B) {
 
 // Largest entry-wise difference relative to the scale of the entries.
 double maxRelativeError(const Matrix& got, const MatrixD& want) {
-  return (got.cast<double>() - want).cwiseAbs().maxCoeff() / std::max(1e-300, want.cwiseAbs().maxCoeff());
+  return (got.cast<double>() - want).cwiseAbs().maxCoeff() /
+         std::max(1e-300, want.cwiseAbs().maxCoeff());
 }
 
 TEST(ParallelProduct, EveryTranspositionAndScaleMatchesANaiveProduct) {
@@ -48,14 +46,19 @@ TEST(ParallelProduct, EveryTranspositionAndScaleMatchesANaiveProduct) {
           Matrix A = ta ? testref::normalMatrix(k, m, 10 + n) : testref::normalMatrix(m, k, 10 + n);
           Matrix B = tb ? testref::normalMatrix(n, k, 20 + n) : testref::normalMatrix(k, n, 20 + n);
           Matrix C(3, 3);  // wrong shape on purpose: resized
-          if (ta && tb) parallelProduct(C, A.transpose(), B.transpose(), alpha);
-          else if (ta) parallelProduct(C, A.transpose(), B, alpha);
-          else if (tb) parallelProduct(C, A, B.transpose(), alpha);
-          else parallelProduct(C, A, B, alpha);
+          if (ta && tb)
+            parallelProduct(C, A.transpose(), B.transpose(), alpha);
+          else if (ta)
+            parallelProduct(C, A.transpose(), B, alpha);
+          else if (tb)
+            parallelProduct(C, A, B.transpose(), alpha);
+          else
+            parallelProduct(C, A, B, alpha);
           MatrixD want = alpha * naiveProduct(applyOp(A, ta), applyOp(B, tb));
           ASSERT_EQ(C.rows(), m);
           ASSERT_EQ(C.cols(), n);
-          EXPECT_LT(maxRelativeError(C, want), 1e-5) << "n=" << n << " ta=" << ta << " tb=" << tb << " alpha=" << alpha;
+          EXPECT_LT(maxRelativeError(C, want), 1e-5)
+              << "n=" << n << " ta=" << ta << " tb=" << tb << " alpha=" << alpha;
         }
 }
 
@@ -95,8 +98,10 @@ TEST(LowerGram, LowerTriangleMatchesFtFAndTheUpperIsUntouched) {
     bool upperKept = true;
     for (int j = 0; j < M; ++j)
       for (int i = 0; i < M; ++i) {
-        if (i >= j) worst = std::max(worst, std::abs(G(i, j) - want(i, j)));
-        else upperKept = upperKept && G(i, j) == -123.0f;
+        if (i >= j)
+          worst = std::max(worst, std::abs(G(i, j) - want(i, j)));
+        else
+          upperKept = upperKept && G(i, j) == -123.0f;
       }
     EXPECT_LT(worst / scale, 1e-5) << "M=" << M;
     EXPECT_TRUE(upperKept) << "M=" << M;
@@ -120,16 +125,12 @@ TEST(SquaredNormSplit, MatchesADoubleSumAndIsIndependentOfThreads) {
   for (int n : {0, 1, 7, 1000, 300000}) {
     Matrix A = testref::normalMatrix(n > 0 ? 3 : 0, n / 3 + (n > 0 ? 1 : 0), 900 + n);
     double want = 0;
-    for (Eigen::Index i = 0; i < A.size(); ++i) want += static_cast<double>(A.data()[i]) * A.data()[i];
+    for (Eigen::Index i = 0; i < A.size(); ++i)
+      want += static_cast<double>(A.data()[i]) * A.data()[i];
     const double got = squaredNormSplit(A);
     EXPECT_NEAR(got, want, 1e-6 * (1 + want)) << "n=" << n;
-#ifdef _OPENMP
-    const int previous = omp_get_max_threads();
-    omp_set_num_threads(1);
-    const double single = squaredNormSplit(A);
-    omp_set_num_threads(previous);
-    EXPECT_EQ(single, got);
-#endif
+    OmpThreadsScope one(1);
+    EXPECT_EQ(squaredNormSplit(A), got);
   }
 }
 
