@@ -34,7 +34,8 @@ std::vector<ImVec4> uncoveredRects(const std::vector<ImVec4>& panels, float widt
     if (x < width) out.push_back(ImVec4(x, y0, width, y1));
   }
   // Drop slivers produced by clamping (zero width).
-  out.erase(std::remove_if(out.begin(), out.end(), [](const ImVec4& r) { return r.z <= r.x || r.w <= r.y; }),
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const ImVec4& r) { return r.z <= r.x || r.w <= r.y; }),
             out.end());
   return out;
 }
@@ -51,8 +52,10 @@ void clearBackground(const std::vector<ImVec4>& panels, int width, int height) {
   glClearColor(bg.x, bg.y, bg.z, 1);
   glEnable(GL_SCISSOR_TEST);
   for (const ImVec4& r : uncoveredRects(panels, io.DisplaySize.x, io.DisplaySize.y)) {
-    const int x0 = static_cast<int>(std::lround(r.x * sx)), x1 = static_cast<int>(std::lround(r.z * sx));
-    const int y0 = static_cast<int>(std::lround(r.y * sy)), y1 = static_cast<int>(std::lround(r.w * sy));
+    const int x0 = static_cast<int>(std::lround(r.x * sx)),
+              x1 = static_cast<int>(std::lround(r.z * sx));
+    const int y0 = static_cast<int>(std::lround(r.y * sy)),
+              y1 = static_cast<int>(std::lround(r.w * sy));
     if (x1 <= x0 || y1 <= y0) continue;
     glScissor(x0, height - y1, x1 - x0, y1 - y0);  // GL's origin is bottom-left
     glClear(GL_COLOR_BUFFER_BIT);

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
-#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ui/app_model.h"
 #include "ui/background.h"
@@ -141,7 +141,6 @@ struct Studio {
   MetastablePanel metastablePanel;
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
-  std::vector<ImVec4> panelRects;  // this frame's panel cards (ImGui coordinates), for clearBackground
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
@@ -325,25 +324,32 @@ struct Studio {
   void drawChild(const char* id, const char* layoutName, ImVec2 size, auto&& body) {
     ImGui::BeginChild(id, size, true);
     const ImVec2 min = ImGui::GetWindowPos();
-    const ImVec2 max(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight());
-    ui.record(layoutName, min, max);
-    panelRects.push_back(ImVec4(min.x, min.y, max.x, max.y));
+    ui.record(layoutName, min,
+              ImVec2(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight()));
     body();
     ImGui::EndChild();
   }
 
+  // This frame's panel cards (the "panel.*" rectangles of the layout), which clearBackground
+  // paints.
+  std::vector<ImVec4> panelCards() const {
+    std::vector<ImVec4> cards;
+    for (const auto& [name, r] : ui.layout)
+      if (name.rfind("panel.", 0) == 0) cards.push_back(ImVec4(r.x, r.y, r.x + r.w, r.y + r.h));
+    return cards;
+  }
+
   void drawFrame() {
-    panelRects.clear();
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
     // No background: clearBackground paints it, and the panel cards, with glClear.
     ImGui::Begin("U-Hop Studio", nullptr,
-                 ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                     ImGuiWindowFlags_NoResize | ImGuiWindowFlags_MenuBar |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar |
-                     ImGuiWindowFlags_NoScrollWithMouse);
+                 ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoDecoration |
+                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                     ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     drawMenu();
     const float statusH = ImGui::GetFrameHeightWithSpacing();
@@ -499,7 +505,7 @@ RgbImage renderScaledFrame(Studio& studio, GLFWwindow* window, float scale, floa
   ImGui::Render();
   studio.commands.clear();
   target.bind();
-  clearBackground(studio.panelRects, target.width(), target.height());
+  clearBackground(studio.panelCards(), target.width(), target.height());
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   RgbImage image = target.read();
   target.unbind();
@@ -642,7 +648,7 @@ int runStudio(const StudioOptions& opt) {
     int fw, fh;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    clearBackground(studio->panelRects, fw, fh);
+    clearBackground(studio->panelCards(), fw, fh);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     frameMs.push_back(threadCpuMs() - cpu0);
     stage1Playing.push_back(model.stage1Playing());

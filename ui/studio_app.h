@@ -19,8 +19,8 @@ double percentile(std::vector<double> values, double p);
 // The --frame-stats JSON: frame count, per-frame CPU time of the UI thread in ms ("frame_ms")
 // with mean, p50, p95, p99, max; and, if given, the wall-clock frame times ("wall_ms", wall_*:
 // from the start of the frame to the end of glfwSwapBuffers, so they also count waiting for a CPU
-// core, the OpenGL driver's rasterisation and the presentation; not the 60 Hz pacing); and, if one flag
-// per frame says whether Stage I was playing, the same summaries over those frames only
+// core, the OpenGL driver's rasterisation and the presentation; not the 60 Hz pacing); and, if one
+// flag per frame says whether Stage I was playing, the same summaries over those frames only
 // ("stage1_playing_*", "stage1_playing_wall_*").
 std::string frameStatsJson(const std::vector<double>& frameMs,
                            const std::vector<double>& wallMs = {},

@@ -14,15 +14,17 @@ std::vector<int> coverage(const std::vector<ImVec4>& rects, int w, int h) {
   for (const ImVec4& r : rects)
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
-        if (x + 0.5f > r.x && x + 0.5f < r.z && y + 0.5f > r.y && y + 0.5f < r.w) ++c[static_cast<size_t>(y) * w + x];
+        if (x + 0.5f > r.x && x + 0.5f < r.z && y + 0.5f > r.y && y + 0.5f < r.w)
+          ++c[static_cast<size_t>(y) * w + x];
   return c;
 }
 
 TEST(Background, GapsAndPanelsTileTheWindowExactlyOnce) {
   // The studio's layout shape: a left column, a middle column split in two, a right column
   // split in two, with gaps, a menu bar and a status bar; one panel sticks out of the window.
-  const std::vector<ImVec4> panels = {{8, 36, 304, 952},   {314, 36, 1144, 336}, {315, 359, 1144, 951},
-                                      {1154, 36, 1592, 482}, {1154, 505, 1592, 951}, {1500, 960, 1700, 1100}};
+  const std::vector<ImVec4> panels = {{8, 36, 304, 952},      {314, 36, 1144, 336},
+                                      {315, 359, 1144, 951},  {1154, 36, 1592, 482},
+                                      {1154, 505, 1592, 951}, {1500, 960, 1700, 1100}};
   const int w = 1600, h = 1000;
   const std::vector<ImVec4> gaps = uncoveredRects(panels, w, h);
   std::vector<ImVec4> all = panels;
