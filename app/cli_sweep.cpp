@@ -22,11 +22,8 @@
 #include "app/cli_options.h"
 #include "core/datasets.h"
 #include "core/experiments.h"
-#ifdef UHOP_CLI_WITH_PLOT_EXPORT
 #include "ui/plot_export.h"
-#else
-#include "ui/plot_spec.h"
-#endif
+#include "ui/sweep_plot.h"
 
 namespace uhop::cli {
 
@@ -97,45 +94,12 @@ std::string rowsCsv(const std::string& kind, const std::vector<SweepRow>& rows) 
   return out;
 }
 
-enum class PlotMetric { Error, Correct, Metastable };
-
-[[maybe_unused]] ui::PlotSpec sweepFigure(const Sweep& sweep, const std::vector<SweepPoint>& points,
-                                          PlotMetric metric, const std::string& source) {
-  const SweepConfig& c = sweep.config();
-  ui::PlotSpec spec;
-  const char* what = metric == PlotMetric::Error     ? "Retrieval error"
-                     : metric == PlotMetric::Correct ? "Correct retrievals"
-                                                     : "Metastable queries";
-  spec.title = std::string(what) + " vs " + sweepAxisLabel(c.kind) + " (" + source + ", " +
-               (c.kind == SweepKind::Noise ? std::string("noise:σ") : c.corruption.name()) +
-               ", T = " + std::to_string(c.steps) + ", " + std::to_string(c.seeds) +
-               (c.seeds == 1 ? " seed)" : " seeds, ± std)");
-  spec.xAxis.label = sweepAxisLabel(c.kind);
-  // A log axis cannot show x = 0 (σ = 0, N = 0), so only capacity and β use one.
-  spec.xAxis.scale = sweepLogX(c.kind) ? ui::AxisScale::Log10 : ui::AxisScale::Linear;
-  spec.yAxis.label = metric == PlotMetric::Error     ? "mean error (Σ px² per query)"
-                     : metric == PlotMetric::Correct ? "fraction correct"
-                                                     : "fraction metastable";
-  spec.tooltip =
-      "Each point: mean over seeds of one evaluation of every memory as a query; "
-      "error bars: sample standard deviation over seeds.";
-  for (size_t m = 0; m < c.models.size(); ++m) {
-    ui::PlotSeries s;
-    s.name = c.models[m].name;
-    s.style = ui::SeriesStyle::LineMarkers;
-    for (const SweepPoint& p : points) {
-      if (p.modelIndex != static_cast<int>(m) || p.seeds == 0) continue;
-      s.x.push_back(p.x);
-      s.y.push_back(metric == PlotMetric::Error     ? p.meanError
-                    : metric == PlotMetric::Correct ? p.meanCorrect
-                                                    : p.meanMetastable);
-      s.yError.push_back(metric == PlotMetric::Error     ? p.stdError
-                         : metric == PlotMetric::Correct ? p.stdCorrect
-                                                         : p.stdMetastable);
-    }
-    spec.series.push_back(std::move(s));
-  }
-  return spec;
+// What follows the figure's title: the data, corruption, T and seeds.
+std::string figureContext(const SweepConfig& c, const std::string& source) {
+  return source + ", " +
+         (c.kind == SweepKind::Noise ? std::string("noise:σ") : c.corruption.name()) +
+         ", T = " + std::to_string(c.steps) + ", " + std::to_string(c.seeds) +
+         (c.seeds == 1 ? " seed" : " seeds, ± std");
 }
 
 nlohmann::json rowJson(const SweepRow& r) {
@@ -237,16 +201,12 @@ int runSweep(const std::vector<std::string>& argvAll) {
   config.eigenThreads = args.integer("eigen-threads", 1, 0, 256);
   const int threads = args.integer("threads", 0, 0, 256);
   const bool quiet = args.flag("quiet");
-#ifndef UHOP_CLI_WITH_PLOT_EXPORT
-  if (args.has("svg"))
-    throw UhopError("this uhop was built without ui/plot_export.cpp, so it cannot write --svg");
-#endif
   const std::string plotName = args.text("plot", "error");
-  [[maybe_unused]] PlotMetric metric = PlotMetric::Error;
+  ui::SweepMetric metric = ui::SweepMetric::Error;
   if (plotName == "correct")
-    metric = PlotMetric::Correct;
+    metric = ui::SweepMetric::Correct;
   else if (plotName == "metastable")
-    metric = PlotMetric::Metastable;
+    metric = ui::SweepMetric::Metastable;
   else if (plotName != "error")
     throw UsageError("--plot expects error, correct or metastable, got '" + plotName + "'");
 
@@ -351,11 +311,9 @@ int runSweep(const std::vector<std::string>& argvAll) {
     writeOutput(args.text("json", ""), j.dump(2) + "\n");
   }
   if (args.has("svg")) {
-#ifdef UHOP_CLI_WITH_PLOT_EXPORT
-    const std::string svg =
-        ui::plotToSvg(sweepFigure(sweep, points, metric, pool->source), 800, 500);
-    writeOutput(args.text("svg", ""), svg);
-#endif
+    const ui::PlotSpec figure = ui::sweepPlotSpec(sweep.config(), points, metric,
+                                                  figureContext(sweep.config(), pool->source));
+    writeOutput(args.text("svg", ""), ui::plotToSvg(figure, 800, 500));
   }
 
   const bool stdoutTaken = args.text("csv", "") == "-" || args.text("rows-csv", "") == "-" ||

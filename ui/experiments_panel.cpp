@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "ui/palette.h"
 #include "ui/theme.h"
 
 namespace uhop::ui {
@@ -22,45 +21,6 @@ const std::vector<ModelSpec>& allModels() {
 }
 
 }  // namespace
-
-PlotSpec sweepPlotSpec(const ExperimentSnapshot& snap, SweepMetric metric) {
-  PlotSpec spec;
-  const SweepKind kind = snap.config.kind;
-  spec.title = std::string(kMetricNames[static_cast<int>(metric)]) + " vs " + sweepAxisLabel(kind);
-  spec.xAxis.label = sweepAxisLabel(kind);
-  spec.xAxis.scale = sweepLogX(kind) ? AxisScale::Log10 : AxisScale::Linear;
-  spec.yAxis.label = metric == SweepMetric::Error     ? "mean error (Σ px²)"
-                     : metric == SweepMetric::Correct ? "fraction correct"
-                                                      : "fraction metastable";
-  spec.tooltip =
-      "Every memory as a corrupted query, per model and seed; points are the mean over seeds, "
-      "error bars ± one standard deviation (n − 1). Hover for the values.";
-  for (size_t m = 0; m < snap.config.models.size(); ++m) {
-    PlotSeries s{snap.config.models[m].name,
-                 seriesColor(static_cast<int>(m)),
-                 SeriesStyle::LineMarkers,
-                 {},
-                 {},
-                 {}};
-    for (const SweepPoint& p : snap.points) {
-      if (p.modelIndex != static_cast<int>(m) || p.seeds == 0) continue;
-      s.x.push_back(p.x);
-      switch (metric) {
-        case SweepMetric::Error:
-          s.y.push_back(p.meanError), s.yError.push_back(p.stdError);
-          break;
-        case SweepMetric::Correct:
-          s.y.push_back(p.meanCorrect), s.yError.push_back(p.stdCorrect);
-          break;
-        case SweepMetric::Metastable:
-          s.y.push_back(p.meanMetastable), s.yError.push_back(p.stdMetastable);
-          break;
-      }
-    }
-    spec.series.push_back(std::move(s));
-  }
-  return spec;
-}
 
 StartExperiment ExperimentsPanel::startCommand() const {
   StartExperiment c;
@@ -206,7 +166,7 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
                   snap->config.seeds == 1 ? "" : "s", model.experiments.corruption.c_str());
     tooltip(details);
   }
-  const PlotSpec spec = sweepPlotSpec(*snap, static_cast<SweepMetric>(metric));
+  const PlotSpec spec = sweepPlotSpec(snap->config, snap->points, static_cast<SweepMetric>(metric));
   plot(ui, "experiments.figure", spec, view,
        std::max(em() * 8, ImGui::GetContentRegionAvail().y - 2));
 }

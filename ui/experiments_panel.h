@@ -8,15 +8,10 @@
 #include <vector>
 
 #include "ui/app_model.h"
+#include "ui/sweep_plot.h"
 #include "ui/widgets.h"
 
 namespace uhop::ui {
-
-enum class SweepMetric { Error = 0, Correct = 1, Metastable = 2 };
-
-// The figure of a sweep: one LineMarkers series per model, y = the metric's mean over seeds with
-// yError = its standard deviation, log-x where sweepLogX. Pure data (tests build it too).
-PlotSpec sweepPlotSpec(const ExperimentSnapshot& snapshot, SweepMetric metric);
 
 struct ExperimentsPanel {
   int kind = 0;  // SweepKind

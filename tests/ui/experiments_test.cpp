@@ -1,5 +1,5 @@
 // Tests the Experiments tab's logic (ui/experiment_worker.*, the StartExperiment /
-// CancelExperiment commands of ui/app_model.*, sweepPlotSpec of ui/experiments_panel.*) without a
+// CancelExperiment commands of ui/app_model.*, sweepPlotSpec of ui/sweep_plot.*) without a
 // window: a tiny sweep run through the commands equals core's Sweep run directly; cancel stops a
 // run promptly; bad grids and M beyond the loaded memories are refused with a message.
 #include <gtest/gtest.h>
@@ -81,7 +81,7 @@ TEST(ExperimentsTest, TinySweepThroughCommandsEqualsCoreSweep) {
   }
 
   // The figure: one series per model, mean ± std at every x.
-  const PlotSpec spec = sweepPlotSpec(*snap, SweepMetric::Error);
+  const PlotSpec spec = sweepPlotSpec(snap->config, snap->points, SweepMetric::Error);
   ASSERT_EQ(spec.series.size(), 2u);
   EXPECT_EQ(spec.xAxis.scale, AxisScale::Log10);  // capacity reads better on log x
   for (const PlotSeries& s : spec.series) {
@@ -89,7 +89,7 @@ TEST(ExperimentsTest, TinySweepThroughCommandsEqualsCoreSweep) {
     EXPECT_EQ(s.yError.size(), s.y.size());
   }
   EXPECT_EQ(spec.series[0].name, snap->config.models[0].name);
-  const PlotSpec correct = sweepPlotSpec(*snap, SweepMetric::Correct);
+  const PlotSpec correct = sweepPlotSpec(snap->config, snap->points, SweepMetric::Correct);
   for (double y : correct.series[0].y) EXPECT_TRUE(y >= 0 && y <= 1);
 }
 

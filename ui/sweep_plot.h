@@ -1,0 +1,21 @@
+// The figure of a sweep (issue 4): one LineMarkers series per model, y = the metric's mean over
+// seeds with yError = its sample standard deviation, log x where sweepLogX. One builder for the
+// Experiments tab and `uhop sweep --svg`. Pure data, no ImGui (the CLI compiles it too).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/experiments.h"
+#include "ui/plot_spec.h"
+
+namespace uhop::ui {
+
+enum class SweepMetric { Error = 0, Correct = 1, Metastable = 2 };
+
+// `context`, when given, follows the title in parentheses (the CLI's data source, corruption, T
+// and seeds; the app shows those beside the figure).
+PlotSpec sweepPlotSpec(const SweepConfig& config, const std::vector<SweepPoint>& points,
+                       SweepMetric metric, const std::string& context = "");
+
+}  // namespace uhop::ui
