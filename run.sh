@@ -35,7 +35,8 @@ install_missing() {
 build() {  # build DIR [cmake args...]
   local dir=$1
   shift
-  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  # UHOP_WERROR=ON (set by .ci/run) makes warnings errors; a user's build only reports them.
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DUHOP_WERROR="${UHOP_WERROR:-OFF}" "$@" >/dev/null
   cmake --build "$dir" -j "$JOBS"
 }
 
