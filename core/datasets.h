@@ -11,11 +11,17 @@
 // MemorySet::source is the path loaded, or the spec name for builtin / fashion-mnist[-test].
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/memory_set.h"
 
 namespace uhop {
+
+// Default bound on what one load may allocate for its memories (d·M float32 values plus any
+// decoding buffers): well inside a desktop's memory, far above Fashion-MNIST (188 MB) or CIFAR-10
+// in colour (614 MB). The CLI's --memory-budget and the studio's settings change it.
+inline constexpr std::size_t kDefaultMemoryBudgetBytes = std::size_t{2} << 30;
 
 struct LoadOptions {
   int offset = 0;     // first item to take
@@ -23,6 +29,9 @@ struct LoadOptions {
   bool grayscale = true;  // folders / CIFAR: convert colour to one channel (luma)
   int width = 0;      // folders: resize every image to width × height (0 = size of the first)
   int height = 0;
+  // Upper bound on the bytes the load may allocate; checked from headers before allocating or
+  // decoding. A source that would need more is refused with a DataError naming file and limit.
+  std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes;
 };
 
 // IDX3 images (ubyte, magic 0x00000803), plain or gzip-compressed (chosen by content, not name).
