@@ -111,9 +111,19 @@ static void resetColumns(AppModel& model, int side) {
     if (side < 0 || side == s) resetColumn(model, model.columns[s]);
 }
 
-// One retrieval step x ← Ξ sep(β s(Ξ, x)); returns max |Δx|.
+// True when a kernel column retrieves with an older W than Stage I's newest. A trajectory keeps
+// one W (so its energy stays one function); the column goes back to the query when it takes the
+// newest W, so a Step or Run never continues with a W that training has left behind.
+static bool usesOlderW(const AppModel& model, const RetrievalColumn& col) {
+  if (!col.model || !usesKernel(col.config)) return false;
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  return snap && snap->W && (col.wGeneration != snap->generation || col.wStep != snap->stepsDone);
+}
+
+// One retrieval step x ← Ξ sep(β s(Ξ, x)); returns max |Δx|. A column without a model, or with an
+// older W, first returns to the query with the newest one.
 static double stepColumn(AppModel& model, RetrievalColumn& col) {
-  if (!col.model) resetColumn(model, col);
+  if (!col.model || usesOlderW(model, col)) resetColumn(model, col);
   if (!col.model || col.state.size() == 0) return 0;
   Matrix X = col.state, next, P;
   col.model->step(X, next, P);
@@ -573,6 +583,7 @@ void applyCommand(AppModel& model, const Command& command) {
                    for (int s = 0; s < 2; ++s) {
                      if (c.side >= 0 && c.side != s) continue;
                      RetrievalColumn& col = model.columns[s];
+                     if (usesOlderW(model, col)) resetColumn(model, col);
                      for (int i = 0; i < c.maxSteps && !col.converged; ++i)
                        if (stepColumn(model, col) == 0 && !col.model) break;
                    }
@@ -631,6 +642,12 @@ void updateModel(AppModel& model) {
       if (waiting || (first && idle)) resetColumn(model, col);
     }
   }
+  // While Stage I is not playing (finished, paused, or after a single step), a kernel column takes
+  // the newest W at once: rebuilding costs a D·d·M product, too much for every frame of a run but
+  // nothing once per change. While it plays, the next Step or Run takes it (stepColumn).
+  if (!model.stage1Worker->playing())
+    for (auto& col : model.columns)
+      if (usesOlderW(model, col)) resetColumn(model, col);
   if (s1.restoreTarget >= 0 && s1.snapshot && s1.snapshot->stepsDone >= s1.restoreTarget &&
       !model.stage1Worker->playing()) {
     model.stage1Worker->setTargetSteps(s1.config.steps);

@@ -215,11 +215,13 @@ void StageTwoPanel::drawColumn(const AppModel& model, Side side, Commands& comma
     const bool stale =
         snap && (snap->stepsDone != col.wStep || snap->generation != col.wGeneration);
     if (stale)
-      textColored(colorWarn(), "W of step %d", col.wStep);
+      textColored(colorWarn(), "W of step %d (newest: %d)", col.wStep, snap->stepsDone);
     else
       ImGui::TextDisabled("W of step %d", col.wStep);
-    tooltip(stale ? "Stage I has moved on since this trajectory started; Reset retrieves with the "
-                    "newest W (a trajectory keeps one W, so its energy stays one function)."
+    tooltip(stale ? "Stage I is playing and has moved on since this column took its W. The next "
+                    "Step or Run starts again from the query with the newest W (a trajectory keeps "
+                    "one W, so its energy stays one function); when Stage I stops, the column "
+                    "takes the newest W at once."
                   : "This column retrieves with the W of this Stage I step.");
   }
 

@@ -235,6 +235,66 @@ TEST(AppModelTest, UHopFollowsStageOneWhenReset) {
   EXPECT_EQ(model.column(Side::UHop).wStep, 3);
 }
 
+// The state one step from the query takes with a model built here from the given W (or, with
+// W = nullptr, with the identity W of Stage I's step 0).
+Vector oneStepWith(const AppModel& model, std::shared_ptr<const Matrix> W) {
+  const RetrievalColumn& col = model.column(Side::UHop);
+  if (!W) W = std::make_shared<const Matrix>(Matrix::Identity(784, 784));
+  HopfieldModel reference(model.memories.patterns, col.config, W.get());
+  Matrix next, P;
+  reference.step(Matrix(model.query.pixels), next, P);
+  return next.col(0);
+}
+
+TEST(AppModelTest, UHopTakesTheTrainedWWhenStageOneFinishes) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, SelectTarget{5});
+  // Two steps with the W of step 0, then Stage I trains to its end: no Reset is pressed.
+  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  ASSERT_EQ(model.column(Side::UHop).steps, 2);
+  Stage1Config config = model.stage1.config;
+  config.steps = 30;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  ASSERT_EQ(model.stage1.snapshot->stepsDone, 30);
+  const RetrievalColumn& col = model.column(Side::UHop);
+  EXPECT_EQ(col.wStep, 30);   // the column names the W it uses
+  EXPECT_EQ(col.steps, 0);    // and went back to the query
+  EXPECT_EQ(col.state, model.query.pixels);
+  // Its next step is the step of a model built from the trained W, not from W of step 0.
+  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  const Vector trained = oneStepWith(model, model.scaledFeatureMap(model.stage1.snapshot.get()));
+  const Vector untrained = oneStepWith(model, nullptr);
+  ASSERT_GT((trained - untrained).norm(), 1e-3f);  // the two W retrieve differently here
+  EXPECT_LT((col.state - trained).norm(), 1e-5f);
+}
+
+TEST(AppModelTest, UHopStepWhileStageOnePlaysUsesTheNewestW) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  Stage1Config config = model.stage1.config;
+  config.steps = 100000;
+  applyCommand(model, SetStage1Config{config});
+  settle(model);
+  applyCommand(model, Stage1Play{});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (model.stage1Worker->stepsDone() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  updateModel(model);  // takes in a snapshot of step ≥ 3 while Stage I still plays
+  ASSERT_TRUE(model.stage1Playing());
+  const int newest = model.stage1.snapshot->stepsDone;
+  ASSERT_GE(newest, 3);
+  EXPECT_NE(model.column(Side::UHop).wStep, newest);  // not rebuilt every frame while playing
+  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  EXPECT_EQ(model.column(Side::UHop).wStep, newest);
+  EXPECT_EQ(model.column(Side::UHop).steps, 1);
+  applyCommand(model, Stage1Pause{});
+  ASSERT_TRUE(model.stage1Worker->waitIdle(10s));
+}
+
 TEST(AppModelTest, MetastableRunAfterStageOne) {
   AppModel model;
   loadBuiltin(model, 16);
