@@ -261,8 +261,8 @@ TEST(AppModelTest, UHopTakesTheTrainedWWhenStageOneFinishes) {
   settle(model);
   ASSERT_EQ(model.stage1.snapshot->stepsDone, 30);
   const RetrievalColumn& col = model.column(Side::UHop);
-  EXPECT_EQ(col.wStep, 30);   // the column names the W it uses
-  EXPECT_EQ(col.steps, 0);    // and went back to the query
+  EXPECT_EQ(col.wStep, 30);  // the column names the W it uses
+  EXPECT_EQ(col.steps, 0);   // and went back to the query
   EXPECT_EQ(col.state, model.query.pixels);
   // Its next step is the step of a model built from the trained W, not from W of step 0.
   applyCommand(model, StepRetrieval{index(Side::UHop)});
