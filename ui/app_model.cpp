@@ -613,10 +613,13 @@ void applyCommand(AppModel& model, const Command& command) {
                    model.themeOrScaleChanged = true;
                  },
                  [&](const SetUiScale& c) {
-                   model.settings.uiScale = std::clamp(c.scale, 0.5f, 4.0f);
+                   model.settings.uiScale = c.scale <= 0 ? 0 : std::clamp(c.scale, 0.5f, 4.0f);
                    model.themeOrScaleChanged = true;
                  },
-                 [&](const RequestScreenshot&) { model.screenshotRequested = true; },
+                 [&](const RequestScreenshot& c) {
+                   ++(c.doubleResolution ? model.screenshots2xRequested
+                                         : model.screenshotsRequested);
+                 },
                  [&](const Quit&) { model.quitRequested = true; },
              },
              command);

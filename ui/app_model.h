@@ -128,7 +128,10 @@ struct AppModel {
   bool betaLinked = true;
   MetastableState metastable;
   ExperimentsState experiments;
-  bool screenshotRequested = false;
+  // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
+  // resolution): counts, so that every press writes its file.
+  int screenshotsRequested = 0;
+  int screenshots2xRequested = 0;
   bool quitRequested = false;
   bool themeOrScaleChanged = false;
 
@@ -240,9 +243,11 @@ struct SetTheme {
   Theme theme = Theme::Dark;
 };
 struct SetUiScale {
-  float scale = 1;
+  float scale = 1;  // 0 = follow the monitor's content scale; else clamped to [0.5, 4]
 };
-struct RequestScreenshot {};
+struct RequestScreenshot {
+  bool doubleResolution = false;
+};
 struct Quit {};
 
 using Command =

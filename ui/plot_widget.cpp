@@ -490,9 +490,8 @@ void exportAs(const PlotSpec& spec, PlotViewState& view, const char* ext, ImVec2
   view.statusTime = ImGui::GetTime();
 }
 
-std::optional<PlotPngRequest> gPngRequest;
-
-void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F, ImGuiID id) {
+void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F, ImGuiID id,
+                 std::optional<PlotPngRequest>& pngRequest) {
   if (!ImGui::BeginPopupContextItem("##plot-menu")) return;
   const bool logY = effectiveLogY(spec, view);
   if (ImGui::MenuItem("Log Y", nullptr, logY)) {
@@ -509,7 +508,7 @@ void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F
     r.directory = view.exportDirectory;
     r.stem = sanitizeFileStem(spec.title);
     r.view = &view;
-    gPngRequest = r;
+    pngRequest = r;
   }
   ImGui::EndPopup();
 }
@@ -579,24 +578,17 @@ PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view) {
   return out;
 }
 
-PlotPngRequest* pendingPlotPngRequest() {
-  return gPngRequest ? &*gPngRequest : nullptr;
-}
-
-void clearPlotPngRequest() {
-  gPngRequest.reset();
-}
-
-void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height) {
+void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
+              std::optional<PlotPngRequest>& pngRequest) {
   ImGui::PushID(id);
   const float F = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, F * 12), height > 0 ? height : std::max(avail.y, F * 10));
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
   const ImGuiID plotId = ImGui::GetID("##plot");
-  if (gPngRequest && gPngRequest->id == plotId) {
-    gPngRequest->seen = true;
-    gPngRequest->x0 = p0.x, gPngRequest->y0 = p0.y, gPngRequest->x1 = p1.x, gPngRequest->y1 = p1.y;
+  if (pngRequest && pngRequest->id == plotId) {
+    pngRequest->seen = true;
+    pngRequest->x0 = p0.x, pngRequest->y0 = p0.y, pngRequest->x1 = p1.x, pngRequest->y1 = p1.y;
   }
   ImGui::InvisibleButton("##plot", size);
   const bool hovered = ImGui::IsItemHovered();
@@ -740,7 +732,7 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
     ImGui::SetTooltip("click to %s", view.hidden[size_t(legend.series)] ? "show" : "hide");
   }
   c.dl->PopClipRect();
-  contextMenu(spec, view, size, F, plotId);
+  contextMenu(spec, view, size, F, plotId, pngRequest);
   ImGui::PopID();
 }
 

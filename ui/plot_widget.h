@@ -58,12 +58,12 @@ struct PlotPngRequest {
   bool seen = false;                     // drawn since markPlotPngRequestUnseen()
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // screen rectangle when last drawn
 };
-// The pending request, if any (the app checks once per frame).
-PlotPngRequest* pendingPlotPngRequest();
-void clearPlotPngRequest();
 
 // Draws the plot at the cursor, full available width and `height` pixels tall including title
 // and axis labels (<= 0: the remaining height of the window). `id` must be unique in the window.
-void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height);
+// `pngRequest` is the app's one pending "Export PNG (2×)": the menu sets it, and the plot it names
+// records where it was drawn; the app checks it once per frame and resets it.
+void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
+              std::optional<PlotPngRequest>& pngRequest);
 
 }  // namespace uhop::ui

@@ -29,10 +29,12 @@
 #include "ui/plot_export.h"
 #include "ui/plot_widget.h"
 #include "ui/screenshot.h"
+#include "ui/shortcuts.h"
 #include "ui/stage1_panel.h"
 #include "ui/stage2_panel.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "ui/window_events.h"
 
 namespace uhop::ui {
 
@@ -94,12 +96,6 @@ double threadCpuMs() {
 
 namespace {
 
-std::vector<std::string> gDropped;  // paths dropped onto the window, taken once per frame
-
-void onDrop(GLFWwindow*, int count, const char** paths) {
-  for (int i = 0; i < count; ++i) gDropped.emplace_back(paths[i]);
-}
-
 void onGlfwError(int code, const char* description) {
   std::fprintf(stderr, "uhop-studio: GLFW error %d: %s\n", code, description);
 }
@@ -145,7 +141,7 @@ struct Studio {
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
   bool showKeys = false;
-  bool hiresRequested = false;  // File → Save window as PNG at 2×
+  WindowEvents events;  // key presses and dropped paths since the last frame
   bool openSessionDialog = false;
   bool sessionDialogSaves = true;  // Save session… or Load session…
   char sessionPath[1024] = {};
@@ -189,7 +185,8 @@ struct Studio {
       }
       ImGui::Separator();
       if (ImGui::MenuItem("Save window as PNG", "F12")) commands.push_back(RequestScreenshot{});
-      if (ImGui::MenuItem("Save window as PNG at 2× (slides)", "Shift+F12")) hiresRequested = true;
+      if (ImGui::MenuItem("Save window as PNG at 2× (slides)", "Shift+F12"))
+        commands.push_back(RequestScreenshot{true});
       tooltip(
           "Re-renders the window once at twice the resolution (fonts, lines and images at 2×, "
           "not an upscaled bitmap) and saves it as PNG next to the screenshots.");
@@ -209,10 +206,8 @@ struct Studio {
       for (int i = 0; i < 5; ++i)
         if (ImGui::MenuItem(labels[i], nullptr, std::abs(effectiveScale() - scales[i]) < 0.01f))
           commands.push_back(SetUiScale{scales[i]});
-      if (ImGui::MenuItem("UI scale from monitor", nullptr, model.settings.uiScale == 0)) {
-        model.settings.uiScale = 0;
-        model.themeOrScaleChanged = true;
-      }
+      if (ImGui::MenuItem("UI scale from monitor", nullptr, model.settings.uiScale == 0))
+        commands.push_back(SetUiScale{0});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -412,23 +407,13 @@ struct Studio {
     ImGui::End();
   }
 
-  void handleKeys() {
-    const ImGuiIO& io = ImGui::GetIO();
-    if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) {
-      if (io.KeyShift)
-        hiresRequested = true;
-      else
-        commands.push_back(RequestScreenshot{});
-    }
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.push_back(Quit{});
-    if (io.WantTextInput) return;  // typing a number or a path: letters are text, not shortcuts
-    if (io.KeyCtrl) {
-      if (ImGui::IsKeyPressed(GLFW_KEY_Z)) commands.push_back(UndoPaint{});
-      return;
-    }
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) commands.push_back(Stage1TogglePlay{});
-    if (ImGui::IsKeyPressed(GLFW_KEY_N)) commands.push_back(Stage1Step{});
-    if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) commands.push_back(Stage1Reset{});
+  // The frame's queued input as Commands: every key press counts once (ui/shortcuts.h), and a
+  // dropped file or folder loads with the Memories panel's M and offset.
+  void takeWindowEvents() {
+    shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
+    for (const std::string& path : events.droppedPaths)
+      commands.push_back(LoadMemories{path, memoriesPanel.count, memoriesPanel.offset});
+    events.clear();
   }
 };
 
@@ -544,10 +529,10 @@ int runStudio(const StudioOptions& opt) {
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(opt.headless() ? 0 : 1);
-  glfwSetDropCallback(window, onDrop);
 
   auto studio = std::make_unique<Studio>();
   AppModel& model = studio->model;
+  studio->events.attach(window);  // before ImGui's backend, which chains its key callback to it
 
   // Settings: the user's, unless headless (figure scripts and tests must be reproducible).
   const std::string configDir = configDirectory();
@@ -619,10 +604,6 @@ int runStudio(const StudioOptions& opt) {
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = threadCpuMs();
     glfwPollEvents();
-    for (const std::string& path : gDropped)
-      studio->commands.push_back(
-          LoadMemories{path, studio->memoriesPanel.count, studio->memoriesPanel.offset});
-    gDropped.clear();
     if (model.themeOrScaleChanged) {
       model.themeOrScaleChanged = false;
       scale = studio->effectiveScale();
@@ -638,7 +619,7 @@ int runStudio(const StudioOptions& opt) {
     if (opt.headless()) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     studio->ui.layout.clear();
-    studio->handleKeys();
+    studio->takeWindowEvents();
     if (opt.autoplay) autoplay.update(model, studio->commands, frame);
     studio->drawFrame();
     ImGui::Render();
@@ -672,7 +653,7 @@ int runStudio(const StudioOptions& opt) {
         exitCode = 1;
       }
     }
-    if (PlotPngRequest* request = pendingPlotPngRequest()) {
+    if (std::optional<PlotPngRequest>& request = studio->ui.plotPngRequest) {
       // One plot at 2×: re-render the window at 2× and crop where the plot was drawn.
       request->seen = false;
       try {
@@ -705,10 +686,9 @@ int runStudio(const StudioOptions& opt) {
       } catch (const std::exception& e) {
         model.statusMessage = std::string("Plot PNG failed: ") + e.what();
       }
-      clearPlotPngRequest();
+      request.reset();
     }
-    if (studio->hiresRequested) {
-      studio->hiresRequested = false;
+    for (; model.screenshots2xRequested > 0; --model.screenshots2xRequested) {
       try {
         const std::string path = writeNumberedPng(
             model.settings.screenshotDir, renderScaledFrame(*studio, window, scale, 2, false));
@@ -717,8 +697,7 @@ int runStudio(const StudioOptions& opt) {
         model.statusMessage = std::string("2× screenshot failed: ") + e.what();
       }
     }
-    if (model.screenshotRequested) {
-      model.screenshotRequested = false;
+    for (; model.screenshotsRequested > 0; --model.screenshotsRequested) {
       try {
         const std::string path =
             writeNumberedPng(model.settings.screenshotDir, readFramebuffer(fw, fh));

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/memory_set.h"
@@ -23,6 +24,7 @@ struct Rect {
 struct UiContext {
   TextureCache textures;
   std::map<std::string, Rect> layout;  // refreshed every frame
+  std::optional<PlotPngRequest> plotPngRequest;  // a plot's "Export PNG (2×)", until the app writes it
   void record(const std::string& name, ImVec2 min, ImVec2 max) {
     layout[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
   }

@@ -350,6 +350,23 @@ TEST(AppModelTest, KernelScaleMatchedHasUnitTrace) {
   EXPECT_TRUE(model.column(Side::UHop).model);
 }
 
+TEST(AppModelTest, ScreenshotAndScaleRequestsAreCommands) {
+  AppModel model;
+  applyCommand(model, RequestScreenshot{true});
+  EXPECT_EQ(model.screenshots2xRequested, 1);
+  EXPECT_EQ(model.screenshotsRequested, 0);
+  applyCommand(model, RequestScreenshot{});
+  applyCommand(model, RequestScreenshot{});  // two presses in one frame write two files
+  EXPECT_EQ(model.screenshotsRequested, 2);
+  applyCommand(model, SetUiScale{1.5f});
+  EXPECT_FLOAT_EQ(model.settings.uiScale, 1.5f);
+  applyCommand(model, SetUiScale{0});  // follow the monitor again
+  EXPECT_EQ(model.settings.uiScale, 0.0f);
+  EXPECT_TRUE(model.themeOrScaleChanged);
+  applyCommand(model, SetUiScale{9});
+  EXPECT_FLOAT_EQ(model.settings.uiScale, 4.0f);
+}
+
 TEST(AppModelTest, SettingsRoundTripThroughTheModel) {
   AppModel model;
   Settings s;
