@@ -247,7 +247,7 @@ std::vector<std::string> tickLabels(const std::vector<double>& ticks, AxisScale 
 
 AxisTicks chooseTicks(double lo, double hi, AxisScale scale, double lengthPx, double fontPx,
                       bool horizontal, const std::function<double(const std::string&)>& textWidth,
-                      int requestedMaxTicks) {
+                      int requestedMaxTicks, bool integer) {
   AxisTicks out;
   const bool log = scale == AxisScale::Log10 && lo > 0 && hi > 0;
   // Start from the density a reader expects (a label every ~3.5 em across, ~2.2 em up) and thin
@@ -263,6 +263,9 @@ AxisTicks chooseTicks(double lo, double hi, AxisScale scale, double lengthPx, do
       LogTicks lt = logTicks(lo, hi, m);
       t.major = std::move(lt.major);
       t.minor = std::move(lt.minor);
+    } else if (integer) {
+      const double step = std::max(1.0, niceStep(lo, hi, m));
+      for (double k = std::ceil(lo / step); k * step <= hi; ++k) t.major.push_back(k * step + 0.0);
     } else {
       t.major = niceTicks(lo, hi, m);
     }

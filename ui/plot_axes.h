@@ -54,10 +54,11 @@ struct AxisTicks {
 };
 // Picks ticks for an axis of `lengthPx` pixels drawn with a font of `fontPx` pixels: the densest
 // set whose labels (measured with `textWidth`, in pixels) do not crowd each other, starting from
-// `maxTicks` if > 0 (else from the length in font sizes).
+// `maxTicks` if > 0 (else from the length in font sizes). With `integer` (linear axes), ticks
+// sit only at whole numbers, at least 1 apart.
 AxisTicks chooseTicks(double lo, double hi, AxisScale scale, double lengthPx, double fontPx,
                       bool horizontal, const std::function<double(const std::string&)>& textWidth,
-                      int maxTicks = 0);
+                      int maxTicks = 0, bool integer = false);
 
 // Whether the minor ticks of `t` are far enough apart (>= a quarter font size everywhere) to be
 // drawn as grid lines and tick marks; a log axis squeezed into little height would otherwise turn

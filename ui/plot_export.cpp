@@ -435,13 +435,13 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
     }
   }
   const AxisTicks yt = chooseTicks(range.yMin, range.yMax, spec.yAxis.scale, f.bottom - f.top, fs,
-                                   false, measure, spec.yAxis.maxTicks);
+                                   false, measure, spec.yAxis.maxTicks, spec.yAxis.integerTicks);
   double widestY = 0;
   for (const std::string& l : yt.labels) widestY = std::max(widestY, measure(l));
   f.left = fs * 0.6 + (spec.yAxis.label.empty() ? 0 : fs * 1.6) + widestY + fs * 0.75;
   f.right = W - fs * 1.6;
   const AxisTicks xt = chooseTicks(range.xMin, range.xMax, spec.xAxis.scale, f.right - f.left, fs,
-                                   true, measure, spec.xAxis.maxTicks);
+                                   true, measure, spec.xAxis.maxTicks, spec.xAxis.integerTicks);
   f.xa = axisCoord(range.xMin, logX), f.xb = axisCoord(range.xMax, logX);
   f.ya = axisCoord(range.yMin, logY), f.yb = axisCoord(range.yMax, logY);
   const double pw = f.right - f.left, ph = f.bottom - f.top;

@@ -20,6 +20,8 @@ struct PlotAxis {
   // Upper bound on labelled ticks; 0 = from the axis length and font size. The plot widget sets it
   // on exported copies so the SVG shows the ticks the screen showed.
   int maxTicks = 0;
+  // Ticks only at whole numbers (retrieval or Stage I steps, counts): a step axis never reads 0.5.
+  bool integerTicks = false;
 };
 
 enum class SeriesStyle { Line, LineMarkers, Markers, Bars };

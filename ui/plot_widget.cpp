@@ -645,7 +645,8 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   }
   const auto measure = [](const std::string& s) { return double(textWidth(s)); };
   const AxisTicks yt = chooseTicks(r.yMin, r.yMax, c.logY ? AxisScale::Log10 : AxisScale::Linear,
-                                   c.max.y - c.min.y, F, false, measure, spec.yAxis.maxTicks);
+                                   c.max.y - c.min.y, F, false, measure, spec.yAxis.maxTicks,
+                                   spec.yAxis.integerTicks);
   float widestY = 0;
   for (const std::string& l : yt.labels) widestY = std::max(widestY, textWidth(l));
   c.min.x = p0.x + widestY + F * 0.6f;
@@ -656,7 +657,7 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
     return;
   }
   const AxisTicks xt = chooseTicks(r.xMin, r.xMax, spec.xAxis.scale, c.max.x - c.min.x, F, true,
-                                   measure, spec.xAxis.maxTicks);
+                                   measure, spec.xAxis.maxTicks, spec.xAxis.integerTicks);
   view.shownXTicks = xt.maxTicks, view.shownYTicks = yt.maxTicks;
   c.xa = axisCoord(r.xMin, c.logX), c.xb = axisCoord(r.xMax, c.logX);
   c.ya = axisCoord(r.yMin, c.logY), c.yb = axisCoord(r.yMax, c.logY);

@@ -393,6 +393,7 @@ void StageTwoPanel::drawEnergy(const AppModel& model, UiContext& ui, float heigh
   PlotSpec spec;
   spec.title = "energy per retrieval step";
   spec.xAxis.label = "step t";
+  spec.xAxis.integerTicks = true;
   spec.yAxis.label = "E(x_t)";
   spec.tooltip =
       "Baseline: E(x) = ½⟨x, x⟩ − β⁻¹Ψ*_α(β Ξᵀx) + const; U-Hop: E_K(x) = ½K(x, x) − "

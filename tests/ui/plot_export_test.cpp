@@ -311,6 +311,23 @@ TEST(ChooseTicks, ShortAxisStillGetsTwoLabels) {
   EXPECT_LE(t.major.size(), 4u);
 }
 
+TEST(ChooseTicks, IntegerAxesTickWholeSteps) {
+  const auto w = [](const std::string& s) { return 8.0 * double(s.size()); };
+  // Steps 0..3 on a wide axis: a plain axis would tick 0, 0.5, 1, ...; a step axis only 0..3.
+  const AxisTicks plain = chooseTicks(-0.15, 3.15, AxisScale::Linear, 600, 13, true, w);
+  EXPECT_NE(std::find(plain.major.begin(), plain.major.end(), 0.5), plain.major.end());
+  const AxisTicks steps = chooseTicks(-0.15, 3.15, AxisScale::Linear, 600, 13, true, w, 0, true);
+  EXPECT_EQ(steps.major, (std::vector<double>{0, 1, 2, 3}));
+  EXPECT_EQ(steps.labels, (std::vector<std::string>{"0", "1", "2", "3"}));
+  // A lone step 0 (range −0.5..0.5) gets the one honest tick, not −0.5 and 0.5.
+  EXPECT_EQ(chooseTicks(-0.5, 0.5, AxisScale::Linear, 600, 13, true, w, 0, true).major,
+            (std::vector<double>{0}));
+  // Long runs still thin out in 1-2-5 steps of whole numbers.
+  const AxisTicks many = chooseTicks(0, 200, AxisScale::Linear, 300, 13, true, w, 0, true);
+  for (double t : many.major) EXPECT_EQ(t, std::round(t));
+  EXPECT_LE(many.major.size(), 11u);
+}
+
 TEST(MinorTicks, OnlyWhenTheyAreApart) {
   const AxisTicks t = chooseTicks(1e-3, 10, AxisScale::Log10, 800, 13, false,
                                   [](const std::string&) { return 30.0; });
