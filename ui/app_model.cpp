@@ -1,5 +1,7 @@
 #include "ui/app_model.h"
 
+#include "ui/sweep_plot.h"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -376,7 +378,7 @@ SweepConfig experimentConfig(const AppModel& model, const StartExperiment& start
     throw ConfigError("M = " + std::to_string(memories) + " beyond the " + std::to_string(loaded) +
                       " memories loaded");
   config.memories = memories;
-  config.corruption = model.query.corruption;
+  config.corruption = start.corruption;
   config.steps = start.steps;
   config.seeds = start.seeds;
   config.firstSeed = start.firstSeed;
@@ -387,11 +389,10 @@ static void startExperiment(AppModel& model, const StartExperiment& start) {
   ExperimentsState& e = model.experiments;
   try {
     SweepConfig config = experimentConfig(model, start);
-    const std::string corruption =
-        config.kind == SweepKind::Noise ? std::string("noise:σ") : config.corruption.name();
+    std::string parameters = sweepParameters(config, model.memories.source);
     model.experimentWorker->start(model.memories.set, std::move(config), start.threads);
     e.error.clear();
-    e.corruption = corruption;
+    e.parameters = std::move(parameters);
     e.snapshot = model.experimentWorker->latest();
   } catch (const std::exception& ex) {
     e.error = ex.what();

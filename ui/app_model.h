@@ -107,7 +107,9 @@ struct MetastableState {
 struct ExperimentsState {
   std::shared_ptr<const ExperimentSnapshot> snapshot;
   std::string error;       // why the last Start was refused (bad grid, M beyond the loaded set)
-  std::string corruption;  // of the run shown, for the caption
+  // What the run shown was computed with (data, M, corruption, T, seeds, β), for the caption and
+  // the exported figure's title.
+  std::string parameters;
 };
 
 struct AppModel {
@@ -214,9 +216,9 @@ struct SetMetastableSteps {
 };
 // Starts a sweep over the loaded memories (cancelling one under way). The grid is the panel's
 // text (empty = the default grid fitted to the loaded M); models are indices into
-// defaultModels() (empty = all). Capacity, Stage I and β sweeps corrupt with the query's
-// corruption; the noise sweep uses noise:σ. A bad grid, or M beyond the loaded memories, sets
-// experiments.error and starts nothing.
+// defaultModels() (empty = all). Capacity, Stage I and β sweeps corrupt the queries with the
+// Experiments tab's own corruption (not the Stage II query's); the noise sweep uses noise:σ. A bad
+// grid, or M beyond the loaded memories, sets experiments.error and starts nothing.
 struct StartExperiment {
   SweepKind kind = SweepKind::Capacity;
   std::string grid;
@@ -224,6 +226,7 @@ struct StartExperiment {
   int seeds = 3;
   int memories = 0;  // M of the noise / Stage I / β sweeps; 0 = min(100, loaded M)
   int steps = 1;     // retrieval steps T
+  Corruption corruption{CorruptionKind::Mask, 0.5};  // the paper's half-masked queries
   uint64_t firstSeed = 0;
   int threads = 0;  // pool threads; 0 = hardware concurrency − 1
 };

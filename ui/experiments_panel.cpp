@@ -31,6 +31,8 @@ StartExperiment ExperimentsPanel::startCommand() const {
   if (c.models.empty()) c.models.push_back(-1);  // refused with a message: choose a model
   c.seeds = seeds;
   c.memories = memories;
+  c.corruption = corruption;
+  c.steps = steps;
   return c;
 }
 
@@ -120,6 +122,34 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
   }
   tooltip("The paper's grid (capacity: only M up to the loaded memories).");
 
+  // Row 3: how every query is corrupted, and the retrieval steps T.
+  if (kKinds[kind] == SweepKind::Noise) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("corrupt: noise:σ (σ = the grid)");
+  } else {
+    int k = indexOf(kCorruptionKinds, corruption.kind);
+    ImGui::SetNextItemWidth(em() * 7.5f);
+    if (ImGui::Combo("##xcorrupt", &k, kCorruptionNames, kCorruptionChoices)) {
+      corruption.kind = kCorruptionKinds[k];
+      corruption.amount =
+          std::min(corruption.amount, static_cast<double>(maxCorruptionStrength(corruption.kind)));
+    }
+    tooltip(kCorruptionHelp);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(corruption.kind == CorruptionKind::None);
+    float amount = static_cast<float>(corruption.amount);
+    ImGui::SetNextItemWidth(em() * 4);
+    if (ImGui::DragFloat("##xamount", &amount, 0.01f, 0.0f, maxCorruptionStrength(corruption.kind),
+                         "%.2f"))
+      corruption.amount = amount;
+    ImGui::EndDisabled();
+    tooltip("Strength: P (mask, salt & pepper), σ (noise) or the occluded fraction F.");
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em() * 2.5f);
+  if (ImGui::InputInt("T", &steps, 0, 0)) steps = std::clamp(steps, 1, 1000);
+  tooltip("Retrieval steps per query (the paper's experiments use T = 1).");
+
   const std::string& error = !gridError.empty() ? gridError : model.experiments.error;
   if (!error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
@@ -159,14 +189,12 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     ImGui::TextDisabled("%d/%d cells · %s%s", snap->cellsDone, snap->totalCells,
                         formatDuration(snap->seconds).c_str(),
                         snap->cancelled ? " · cancelled" : "");
-    char details[256];
-    std::snprintf(details, sizeof details, "%s sweep · %d models · %d seed%s · corruption %s",
-                  sweepKindName(snap->config.kind).c_str(),
-                  static_cast<int>(snap->config.models.size()), snap->config.seeds,
-                  snap->config.seeds == 1 ? "" : "s", model.experiments.corruption.c_str());
-    tooltip(details);
   }
-  const PlotSpec spec = sweepPlotSpec(snap->config, snap->points, static_cast<SweepMetric>(metric));
+  // What the figure was computed with, which may differ from the knobs above once edited; the
+  // exported SVG's title carries the same line.
+  ImGui::TextDisabled("%s", model.experiments.parameters.c_str());
+  PlotSpec spec = sweepPlotSpec(snap->config, snap->points, static_cast<SweepMetric>(metric));
+  spec.parameters = model.experiments.parameters;
   plot(ui, "experiments.figure", spec, view,
        std::max(em() * 8, ImGui::GetContentRegionAvail().y - 2));
 }

@@ -21,6 +21,10 @@ struct ExperimentsPanel {
   int seeds = 3;
   int memories = 0;  // M of noise / Stage I / β sweeps (0 = min(100, loaded))
   int metric = 0;    // SweepMetric
+  // The tab's own query corruption (capacity, Stage I and β sweeps; the noise sweep adds noise:σ)
+  // and retrieval steps T, independent of the Stage II query.
+  Corruption corruption{CorruptionKind::Mask, 0.5};
+  int steps = 1;
   int seenLoaded = -1;
   PlotViewState view;
   void draw(const AppModel& model, Commands& commands, UiContext& ui);

@@ -418,7 +418,7 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
   // y tick label, which needs the y ticks, which need the plot height.
   Frame f{};
   f.logX = logX, f.logY = logY;
-  f.top = spec.title.empty() ? fs * 1.0 : fs * 2.4;
+  f.top = (spec.title.empty() ? fs * 1.0 : fs * 2.4) + (spec.parameters.empty() ? 0 : fs * 1.3);
   f.bottom = H - (fs * 0.45 + fs * 1.3 + (spec.xAxis.label.empty() ? 0 : fs * 1.5) + fs * 0.4);
   // Legend: a box inside the frame if it leaves the plot readable, else a strip at the bottom
   // (decided before the ticks, which depend on the frame height the strip takes away from).
@@ -455,7 +455,11 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
          "\" height=\"" + num(H) + "\" viewBox=\"0 0 " + num(W) + " " + num(H) +
          "\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"" + num(fs) + "\">\n";
   out += "<title>" + escapeXml(spec.title) + "</title>\n";
-  if (!spec.tooltip.empty()) out += "<desc>" + escapeXml(spec.tooltip) + "</desc>\n";
+  if (!spec.tooltip.empty() || !spec.parameters.empty())
+    out += "<desc>" +
+           escapeXml(spec.tooltip + (spec.tooltip.empty() || spec.parameters.empty() ? "" : " ") +
+                     spec.parameters) +
+           "</desc>\n";
   out += "<defs><clipPath id=\"plot-area\"><rect x=\"" + num(f.left) + "\" y=\"" + num(f.top) +
          "\" width=\"" + num(pw) + "\" height=\"" + num(ph) + "\"/></clipPath></defs>\n";
   out += "<rect width=\"" + num(W) + "\" height=\"" + num(H) + "\" fill=\"#ffffff\"/>\n";
@@ -573,12 +577,29 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
                 "id=\"title\" text-anchor=\"middle\" font-size=\"" + num(fs * 1.15) +
                     "\" font-weight=\"bold\" fill=\"" + kInk + "\"");
   }
+  if (!spec.parameters.empty()) {
+    out += text(W / 2, (spec.title.empty() ? fs * 1.3 : fs * 3.0), spec.parameters,
+                "id=\"parameters\" text-anchor=\"middle\" font-size=\"" + num(fs * 0.9) +
+                    "\" fill=\"" + kInk + "\"");
+  }
   out += "</svg>\n";
   return out;
 }
 
 std::string plotToCsv(const PlotSpec& spec) {
-  std::string out = "series,x,y,y_error\n";
+  // The title (which names what the numbers were computed with) as a leading comment line.
+  std::string out;
+  if (!spec.title.empty()) {
+    std::string title = spec.title;
+    std::replace(title.begin(), title.end(), '\n', ' ');
+    out += "# " + title + "\n";
+  }
+  if (!spec.parameters.empty()) {
+    std::string parameters = spec.parameters;
+    std::replace(parameters.begin(), parameters.end(), '\n', ' ');
+    out += "# " + parameters + "\n";
+  }
+  out += "series,x,y,y_error\n";
   for (const PlotSeries& s : spec.series) {
     const std::string name = csvField(s.name);
     for (size_t i = 0; i < pointCount(s); ++i) {
@@ -592,9 +613,19 @@ std::string plotToCsv(const PlotSpec& spec) {
 
 std::vector<PlotSeries> parsePlotCsv(const std::string& csv) {
   std::vector<int> lines;
-  const auto records = csvRecords(csv, lines);
+  // Leading "#" lines are comments (plotToCsv writes the title there).
+  size_t start = 0;
+  int comments = 0;
+  while (start < csv.size() && csv[start] == '#') {
+    const size_t end = csv.find('\n', start);
+    start = end == std::string::npos ? csv.size() : end + 1;
+    ++comments;
+  }
+  auto records = csvRecords(csv.substr(start), lines);
+  for (int& line : lines) line += comments;
   if (records.empty() || records[0] != std::vector<std::string>{"series", "x", "y", "y_error"}) {
-    throw std::runtime_error("plot CSV line 1: expected the header 'series,x,y,y_error'");
+    throw std::runtime_error("plot CSV line " + std::to_string(comments + 1) +
+                             ": expected the header 'series,x,y,y_error'");
   }
   std::vector<PlotSeries> series;
   std::map<std::string, size_t> byName;

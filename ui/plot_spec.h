@@ -39,6 +39,9 @@ struct PlotSpec {
   PlotAxis xAxis, yAxis;
   std::vector<PlotSeries> series;
   std::string tooltip;  // shown when hovering the title: what the plot means
+  // What the numbers were computed with (data, M, corruption, β, T, seeds). Exports carry it (an
+  // SVG subtitle, a CSV comment); on screen the panel shows it as its caption.
+  std::string parameters;
   // Horizontal reference line(s), e.g. the theoretical minimum of L_Φ (drawn dashed).
   std::vector<std::pair<std::string, double>> referenceLines;
 };

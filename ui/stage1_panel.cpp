@@ -16,13 +16,6 @@ const char* const kOptimizers[] = {"default (Adam)", "gd", "reference"};
 const OptimizerKind kOptimizerValues[] = {OptimizerKind::Default, OptimizerKind::GradientDescent,
                                           OptimizerKind::Reference};
 
-template <typename T, size_t N>
-int indexOf(const T (&values)[N], T v) {
-  for (size_t i = 0; i < N; ++i)
-    if (values[i] == v) return static_cast<int>(i);
-  return 0;
-}
-
 }  // namespace
 
 void StageOnePanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {

@@ -12,20 +12,6 @@ namespace uhop::ui {
 
 namespace {
 
-const char* const kCorruptions[] = {"none",  "mask",    "mask×2 (reference)",
-                                    "noise", "occlude", "salt & pepper"};
-const CorruptionKind kCorruptionValues[] = {
-    CorruptionKind::None,  CorruptionKind::Mask,    CorruptionKind::MaskRescale,
-    CorruptionKind::Noise, CorruptionKind::Occlude, CorruptionKind::SaltPepper};
-const char* const kCorruptionHelp =
-    "How the target is corrupted into the query (seeded, reproducible):\n"
-    "mask: each pixel zeroed with probability P.\n"
-    "mask×2 (reference): the public scripts' dropout, zeroed with probability P and kept pixels "
-    "× 1/(1−P) (×2 at P = 0.5).\n"
-    "noise: clip(|x + N(0, σ²)|, 0, 1).\n"
-    "occlude: the bottom fraction F of the rows zeroed.\n"
-    "salt & pepper: each pixel set to 0 or 1 with probability P.";
-
 const char* const kSimilarities[] = {"dot", "meanproj", "−L2", "−L1", "kernel"};
 const SimilarityKind kSimilarityValues[] = {SimilarityKind::Dot, SimilarityKind::MeanProjected,
                                             SimilarityKind::NegL2, SimilarityKind::NegL1,
@@ -48,24 +34,6 @@ const char* const kSeparationHelp =
 
 int sepIndex(const Separation& s) {
   return static_cast<int>(s.kind);
-}
-
-template <typename T, size_t N>
-int indexOf(const T (&values)[N], T v) {
-  for (size_t i = 0; i < N; ++i)
-    if (values[i] == v) return static_cast<int>(i);
-  return 0;
-}
-
-float maxStrength(CorruptionKind k) {
-  switch (k) {
-    case CorruptionKind::Noise:
-      return 4.0f;
-    case CorruptionKind::MaskRescale:
-      return 0.95f;
-    default:
-      return 1.0f;
-  }
 }
 
 }  // namespace
@@ -146,11 +114,11 @@ void StageTwoPanel::drawQuery(const AppModel& model, Commands& commands, UiConte
   }
 
   // Corruption.
-  int kind = indexOf(kCorruptionValues, q.corruption.kind);
+  int kind = indexOf(kCorruptionKinds, q.corruption.kind);
   ImGui::SetNextItemWidth(-em() * 4.2f);
-  if (ImGui::Combo("corrupt", &kind, kCorruptions, 6)) {
-    Corruption c{kCorruptionValues[kind], q.corruption.amount};
-    c.amount = std::min(c.amount, static_cast<double>(maxStrength(c.kind)));
+  if (ImGui::Combo("corrupt", &kind, kCorruptionNames, kCorruptionChoices)) {
+    Corruption c{kCorruptionKinds[kind], q.corruption.amount};
+    c.amount = std::min(c.amount, static_cast<double>(maxCorruptionStrength(c.kind)));
     if (c.kind == CorruptionKind::Noise && q.corruption.kind != CorruptionKind::Noise)
       c.amount = 0.3;
     commands.push_back(SetCorruption{c, q.seed});
@@ -162,7 +130,7 @@ void StageTwoPanel::drawQuery(const AppModel& model, Commands& commands, UiConte
                               : q.corruption.kind == CorruptionKind::Occlude ? "fraction"
                                                                              : "P";
   ImGui::BeginDisabled(q.corruption.kind == CorruptionKind::None);
-  if (ImGui::SliderFloat(strengthLabel, &strengthDraft, 0.0f, maxStrength(q.corruption.kind),
+  if (ImGui::SliderFloat(strengthLabel, &strengthDraft, 0.0f, maxCorruptionStrength(q.corruption.kind),
                          "%.2f"))
     commands.push_back(SetCorruption{Corruption{q.corruption.kind, strengthDraft}, q.seed});
   strengthActive = ImGui::IsItemActive();

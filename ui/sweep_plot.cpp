@@ -1,5 +1,7 @@
 #include "ui/sweep_plot.h"
 
+#include <cstdio>
+
 namespace uhop::ui {
 
 PlotSpec sweepPlotSpec(const SweepConfig& config, const std::vector<SweepPoint>& points,
@@ -41,6 +43,36 @@ PlotSpec sweepPlotSpec(const SweepConfig& config, const std::vector<SweepPoint>&
     spec.series.push_back(std::move(s));
   }
   return spec;
+}
+
+namespace {
+
+std::string shortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string sweepParameters(const SweepConfig& config, const std::string& source) {
+  std::string out = source.empty() ? std::string("memories") : source;
+  out +=
+      config.kind == SweepKind::Capacity ? " · M = x" : " · M = " + std::to_string(config.memories);
+  out += " · " +
+         (config.kind == SweepKind::Noise ? std::string("noise:σ = x") : config.corruption.name());
+  out += " · T = " + std::to_string(config.steps);
+  out += " · " + std::to_string(config.seeds) + (config.seeds == 1 ? " seed" : " seeds");
+  if (config.kind == SweepKind::Beta) {
+    out += " · β = x";
+  } else if (!config.models.empty()) {
+    // One β for the whole figure when every model shares it (the default), else "β per model".
+    const double beta = config.models.front().model.beta;
+    bool shared = true;
+    for (const ModelSpec& m : config.models) shared = shared && m.model.beta == beta;
+    out += shared ? " · β = " + shortNumber(beta) : std::string(" · β per model");
+  }
+  return out;
 }
 
 }  // namespace uhop::ui

@@ -18,4 +18,9 @@ enum class SweepMetric { Error = 0, Correct = 1, Metastable = 2 };
 PlotSpec sweepPlotSpec(const SweepConfig& config, const std::vector<SweepPoint>& points,
                        SweepMetric metric, const std::string& context = "");
 
+// What every cell of the sweep was computed with, in one line for a caption or a figure's title:
+// data source, M (or "M = x" for capacity), corruption (noise:σ for the noise sweep), T, seeds and
+// β (or "β = x" for the β sweep), e.g. "builtin · M = 64 · mask:0.5 · T = 1 · 3 seeds · β = 1".
+std::string sweepParameters(const SweepConfig& config, const std::string& source);
+
 }  // namespace uhop::ui

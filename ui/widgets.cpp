@@ -6,6 +6,31 @@
 
 namespace uhop::ui {
 
+const char* const kCorruptionNames[kCorruptionChoices] = {"none",  "mask",    "mask×2 (reference)",
+                                                          "noise", "occlude", "salt & pepper"};
+const CorruptionKind kCorruptionKinds[kCorruptionChoices] = {
+    CorruptionKind::None,  CorruptionKind::Mask,    CorruptionKind::MaskRescale,
+    CorruptionKind::Noise, CorruptionKind::Occlude, CorruptionKind::SaltPepper};
+const char* const kCorruptionHelp =
+    "How the target is corrupted into the query (seeded, reproducible):\n"
+    "mask: each pixel zeroed with probability P.\n"
+    "mask×2 (reference): the public scripts' dropout, zeroed with probability P and kept pixels "
+    "× 1/(1−P) (×2 at P = 0.5).\n"
+    "noise: clip(|x + N(0, σ²)|, 0, 1).\n"
+    "occlude: the bottom fraction F of the rows zeroed.\n"
+    "salt & pepper: each pixel set to 0 or 1 with probability P.";
+
+float maxCorruptionStrength(CorruptionKind kind) {
+  switch (kind) {
+    case CorruptionKind::Noise:
+      return 4.0f;
+    case CorruptionKind::MaskRescale:
+      return 0.95f;
+    default:
+      return 1.0f;
+  }
+}
+
 void tooltip(const char* text) {
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
   ImGui::BeginTooltip();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/corruption.h"
 #include "core/memory_set.h"
 #include "ui/plot_spec.h"
 #include "ui/plot_widget.h"
@@ -24,11 +25,28 @@ struct Rect {
 struct UiContext {
   TextureCache textures;
   std::map<std::string, Rect> layout;  // refreshed every frame
-  std::optional<PlotPngRequest> plotPngRequest;  // a plot's "Export PNG (2×)", until the app writes it
+  std::optional<PlotPngRequest>
+      plotPngRequest;  // a plot's "Export PNG (2×)", until the app writes it
   void record(const std::string& name, ImVec2 min, ImVec2 max) {
     layout[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
   }
 };
+
+// Position of `v` in a table of choices (the index an ImGui::Combo shows); 0 when absent.
+template <typename T, size_t N>
+int indexOf(const T (&values)[N], T v) {
+  for (size_t i = 0; i < N; ++i)
+    if (values[i] == v) return static_cast<int>(i);
+  return 0;
+}
+
+// The corruptions as the panels offer them: names for a combo, the kinds they stand for, what
+// each does (a tooltip), and the largest strength each slider allows.
+inline constexpr int kCorruptionChoices = 6;
+extern const char* const kCorruptionNames[kCorruptionChoices];
+extern const CorruptionKind kCorruptionKinds[kCorruptionChoices];
+extern const char* const kCorruptionHelp;
+float maxCorruptionStrength(CorruptionKind kind);
 
 inline float em() {
   return ImGui::GetFontSize();

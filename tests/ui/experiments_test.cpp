@@ -10,6 +10,8 @@
 #include "ui/app_model.h"
 #include "ui/experiment_worker.h"
 #include "ui/experiments_panel.h"
+#include "ui/plot_export.h"
+#include "ui/sweep_plot.h"
 
 namespace uhop::ui {
 namespace {
@@ -91,6 +93,56 @@ TEST(ExperimentsTest, TinySweepThroughCommandsEqualsCoreSweep) {
   EXPECT_EQ(spec.series[0].name, snap->config.models[0].name);
   const PlotSpec correct = sweepPlotSpec(snap->config, snap->points, SweepMetric::Correct);
   for (double y : correct.series[0].y) EXPECT_TRUE(y >= 0 && y <= 1);
+}
+
+TEST(ExperimentsTest, TheTabsOwnCorruptionAndStepsReachTheSweepAndItsCaption) {
+  AppModel model;
+  loadBuiltin(model, 12);
+  // The Stage II query says "none": the sweep must not take it (its error bars would be zero).
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::None, 0}, 1});
+  ExperimentsPanel panel;
+  panel.corruption = Corruption{CorruptionKind::Occlude, 0.3};
+  panel.steps = 4;
+  panel.seeds = 2;
+  panel.gridText[0] = "4, 8";
+  panel.models = {true, false, false, false, false};
+  StartExperiment start = panel.startCommand();
+  const SweepConfig config = experimentConfig(model, start);
+  EXPECT_EQ(config.corruption.kind, CorruptionKind::Occlude);
+  EXPECT_DOUBLE_EQ(config.corruption.amount, 0.3);
+  EXPECT_EQ(config.steps, 4);
+  start.threads = 1;
+  applyCommand(model, start);
+  ASSERT_TRUE(model.experiments.error.empty()) << model.experiments.error;
+  EXPECT_EQ(model.experiments.parameters,
+            "builtin · M = x · occlude:0.3 · T = 4 · 2 seeds · β = 1");
+  ASSERT_TRUE(model.experimentWorker->waitIdle(60s));
+  updateModel(model);
+  // The exported figure carries the same line: an SVG subtitle and a CSV comment.
+  PlotSpec spec = sweepPlotSpec(model.experiments.snapshot->config,
+                                model.experiments.snapshot->points, SweepMetric::Error);
+  spec.parameters = model.experiments.parameters;
+  const std::string line = "builtin · M = x · occlude:0.3 · T = 4 · 2 seeds · β = 1";
+  EXPECT_NE(plotToSvg(spec).find(">" + line + "</text>"), std::string::npos);
+  EXPECT_NE(plotToCsv(spec).find("# " + line + "\n"), std::string::npos);
+}
+
+TEST(ExperimentsTest, SweepParametersNameWhatVaries) {
+  SweepConfig c;
+  c.kind = SweepKind::Noise;
+  c.memories = 100;
+  c.steps = 1;
+  c.seeds = 1;
+  c.models = defaultModels();
+  EXPECT_EQ(sweepParameters(c, "fashion-mnist"),
+            "fashion-mnist · M = 100 · noise:σ = x · T = 1 · 1 seed · β = 1");
+  c.kind = SweepKind::Beta;
+  c.corruption = Corruption{CorruptionKind::Mask, 0.5};
+  EXPECT_EQ(sweepParameters(c, "x.idx"), "x.idx · M = 100 · mask:0.5 · T = 1 · 1 seed · β = x");
+  c.kind = SweepKind::Capacity;
+  c.models[1].model.beta = 2;
+  EXPECT_EQ(sweepParameters(c, "builtin"),
+            "builtin · M = x · mask:0.5 · T = 1 · 1 seed · β per model");
 }
 
 TEST(ExperimentsTest, CancelStopsTheRunPromptly) {

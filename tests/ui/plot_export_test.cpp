@@ -547,6 +547,24 @@ TEST(PlotToCsv, LongFormatWithQuoting) {
             "\"x, \"\"y\"\"\",3,4,0.5\n");
 }
 
+TEST(PlotToCsv, TitleIsALeadingCommentThatParsingSkips) {
+  PlotSpec spec;
+  spec.title = "Retrieval error vs M (builtin · M = x · mask:0.5 · T = 1 · 3 seeds · β = 1)";
+  spec.series.push_back(series("MHM", {10, 20}, {1.5, 2.5}));
+  const std::string csv = plotToCsv(spec);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "# " + spec.title);
+  const auto back = parsePlotCsv(csv);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].y, (std::vector<double>{1.5, 2.5}));
+  // A broken row is reported at its line in the file, comments counted.
+  try {
+    parsePlotCsv(csv + "MHM,1\n");
+    FAIL() << "a short row must be refused";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 5"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PlotToCsv, RoundTripsExactly) {
   PlotSpec spec;
   spec.series.push_back(series("a, \"quoted\"\nname", {0.1, 1e-300, -3.99271234567},
