@@ -218,15 +218,15 @@ ModelSpec modelFromKey(const std::string& rawKey) {
   key.erase(0, key.find_first_not_of(" \t"));
   key.erase(key.find_last_not_of(" \t") + 1);
   auto fail = [&](const std::string& why) -> ConfigError {
-    return ConfigError("model '" + rawKey + "': " + why +
-                       " (expected mhm, sparse, entmax:A, meanproj, l2, l1, uhop, uhop-adam, uhop-ref, "
-                       "uhop-sparse, uhop-entmax:A, or SIM+SEP[@ref|@adam])");
+    return ConfigError(
+        "model '" + rawKey + "': " + why +
+        " (expected mhm, sparse, entmax:A, meanproj, l2, l1, uhop, uhop-adam, uhop-ref, "
+        "uhop-sparse, uhop-entmax:A, or SIM+SEP[@ref|@adam])");
   };
   try {
     if (key == "mhm") return makeSpec(SimilarityKind::Dot, Separation::softmax());
     if (key == "sparse") return makeSpec(SimilarityKind::Dot, Separation::sparsemax());
-    if (key == "meanproj")
-      return makeSpec(SimilarityKind::MeanProjected, Separation::softmax());
+    if (key == "meanproj") return makeSpec(SimilarityKind::MeanProjected, Separation::softmax());
     if (key == "l2") return makeSpec(SimilarityKind::NegL2, Separation::softmax());
     if (key == "l1") return makeSpec(SimilarityKind::NegL1, Separation::softmax());
     if (key == "uhop") return makeSpec(SimilarityKind::Kernel, Separation::softmax());
@@ -234,12 +234,10 @@ ModelSpec modelFromKey(const std::string& rawKey) {
       return makeSpec(SimilarityKind::Kernel, Separation::softmax(), OptimizerKind::Adam);
     if (key == "uhop-ref")
       return makeSpec(SimilarityKind::Kernel, Separation::softmax(), OptimizerKind::Reference);
-    if (key == "uhop-sparse")
-      return makeSpec(SimilarityKind::Kernel, Separation::sparsemax());
+    if (key == "uhop-sparse") return makeSpec(SimilarityKind::Kernel, Separation::sparsemax());
     if (key.rfind("uhop-entmax:", 0) == 0)
       return makeSpec(SimilarityKind::Kernel, Separation::parse(key.substr(5)));
-    if (key.rfind("entmax:", 0) == 0)
-      return makeSpec(SimilarityKind::Dot, Separation::parse(key));
+    if (key.rfind("entmax:", 0) == 0) return makeSpec(SimilarityKind::Dot, Separation::parse(key));
     const auto plus = key.find('+');
     if (plus == std::string::npos) throw fail("unknown model");
     std::string sepText = key.substr(plus + 1);
@@ -283,7 +281,9 @@ std::string modelKey(const ModelSpec& spec) {
   const bool kernel = spec.usesStage1();
   const OptimizerKind opt = spec.stage1.optimizer;
   return similarityName(spec.model.similarity) + "+" + spec.model.separation.name() +
-         (kernel && opt == OptimizerKind::Reference ? "@ref" : kernel && opt == OptimizerKind::Adam ? "@adam" : "");
+         (kernel && opt == OptimizerKind::Reference ? "@ref"
+          : kernel && opt == OptimizerKind::Adam    ? "@adam"
+                                                    : "");
 }
 
 // --- aggregation ---
