@@ -55,7 +55,7 @@ struct Stage1Config {
   LossConfig loss;
   OptimizerKind optimizer = OptimizerKind::Backtracking;
   double learningRate = 0;  // 0 = the optimiser's default (defaultLearningRate); backtracking:
-                            // the first trial step
+                            // the first trial step. Stage1::config() holds the resolved value.
   int steps = 100;
   bool normalizeRows = true;  // applied by finalFeatureMap() (the paper's step 2)
   int batchSize = 0;          // memories per step; 0 (or ≥ M) = full batch
