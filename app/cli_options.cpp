@@ -32,7 +32,7 @@ Stage1Config stage1Config(const Args& args, const std::string& p, bool normalize
   asUsage([&] {
     c.init = parseFeatureInit(args.text(p + "phi-init", "identity"));
     c.loss.kind = parseLossKind(args.text(p + "loss", "avg"));
-    c.optimizer = parseOptimizer(args.text(p + "optimizer", "default"));
+    c.optimizer = parseOptimizer(args.text(p + "optimizer", optimizerName(Stage1Config{}.optimizer)));
     return 0;
   });
   c.featureDim = args.integer(p + "phi-dim", 0, 0, 16384);

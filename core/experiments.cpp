@@ -38,7 +38,7 @@ std::string formatNumber(double v) {
 }
 
 // Display name of a model from its parts (the default list's names for the paper's models).
-std::string modelName(SimilarityKind sim, const Separation& sep, bool reference) {
+std::string modelName(SimilarityKind sim, const Separation& sep, OptimizerKind optimizer) {
   std::string name;
   const bool kernel = sim == SimilarityKind::Kernel;
   if (sim == SimilarityKind::Dot || kernel) {
@@ -56,16 +56,19 @@ std::string modelName(SimilarityKind sim, const Separation& sep, bool reference)
   } else {
     name = similarityName(sim) + "+" + sep.name();
   }
-  if (reference) name += " (reference schedule)";
+  if (optimizer == OptimizerKind::Reference) name += " (reference schedule)";
+  if (optimizer == OptimizerKind::Adam) name += " (Adam)";
   return name;
 }
 
-ModelSpec makeSpec(SimilarityKind sim, const Separation& sep, bool reference) {
+// `optimizer` is the Stage I optimiser of kernel models (the default one for the others).
+ModelSpec makeSpec(SimilarityKind sim, const Separation& sep,
+                   OptimizerKind optimizer = Stage1Config{}.optimizer) {
   ModelSpec spec;
   spec.model.similarity = sim;
   spec.model.separation = sep;
-  if (reference) spec.stage1.optimizer = OptimizerKind::Reference;
-  spec.name = modelName(sim, sep, reference);
+  spec.stage1.optimizer = optimizer;
+  spec.name = modelName(sim, sep, optimizer);
   return spec;
 }
 
@@ -203,11 +206,11 @@ std::string kernelTrainingName(KernelTraining training) {
 // --- models ---
 
 std::vector<ModelSpec> defaultModels() {
-  return {makeSpec(SimilarityKind::Dot, Separation::softmax(), false),
-          makeSpec(SimilarityKind::Dot, Separation::sparsemax(), false),
-          makeSpec(SimilarityKind::MeanProjected, Separation::softmax(), false),
-          makeSpec(SimilarityKind::Kernel, Separation::softmax(), false),
-          makeSpec(SimilarityKind::Kernel, Separation::softmax(), true)};
+  return {makeSpec(SimilarityKind::Dot, Separation::softmax()),
+          makeSpec(SimilarityKind::Dot, Separation::sparsemax()),
+          makeSpec(SimilarityKind::MeanProjected, Separation::softmax()),
+          makeSpec(SimilarityKind::Kernel, Separation::softmax()),
+          makeSpec(SimilarityKind::Kernel, Separation::softmax(), OptimizerKind::Reference)};
 }
 
 ModelSpec modelFromKey(const std::string& rawKey) {
@@ -215,38 +218,44 @@ ModelSpec modelFromKey(const std::string& rawKey) {
   key.erase(0, key.find_first_not_of(" \t"));
   key.erase(key.find_last_not_of(" \t") + 1);
   auto fail = [&](const std::string& why) -> ConfigError {
-    return ConfigError("model '" + rawKey + "': " + why +
-                       " (expected mhm, sparse, entmax:A, meanproj, l2, l1, uhop, uhop-ref, "
-                       "uhop-sparse, uhop-entmax:A, or SIM+SEP[@ref])");
+    return ConfigError(
+        "model '" + rawKey + "': " + why +
+        " (expected mhm, sparse, entmax:A, meanproj, l2, l1, uhop, uhop-adam, uhop-ref, "
+        "uhop-sparse, uhop-entmax:A, or SIM+SEP[@ref|@adam])");
   };
   try {
-    if (key == "mhm") return makeSpec(SimilarityKind::Dot, Separation::softmax(), false);
-    if (key == "sparse") return makeSpec(SimilarityKind::Dot, Separation::sparsemax(), false);
-    if (key == "meanproj")
-      return makeSpec(SimilarityKind::MeanProjected, Separation::softmax(), false);
-    if (key == "l2") return makeSpec(SimilarityKind::NegL2, Separation::softmax(), false);
-    if (key == "l1") return makeSpec(SimilarityKind::NegL1, Separation::softmax(), false);
-    if (key == "uhop") return makeSpec(SimilarityKind::Kernel, Separation::softmax(), false);
-    if (key == "uhop-ref") return makeSpec(SimilarityKind::Kernel, Separation::softmax(), true);
-    if (key == "uhop-sparse")
-      return makeSpec(SimilarityKind::Kernel, Separation::sparsemax(), false);
+    if (key == "mhm") return makeSpec(SimilarityKind::Dot, Separation::softmax());
+    if (key == "sparse") return makeSpec(SimilarityKind::Dot, Separation::sparsemax());
+    if (key == "meanproj") return makeSpec(SimilarityKind::MeanProjected, Separation::softmax());
+    if (key == "l2") return makeSpec(SimilarityKind::NegL2, Separation::softmax());
+    if (key == "l1") return makeSpec(SimilarityKind::NegL1, Separation::softmax());
+    if (key == "uhop") return makeSpec(SimilarityKind::Kernel, Separation::softmax());
+    if (key == "uhop-adam")
+      return makeSpec(SimilarityKind::Kernel, Separation::softmax(), OptimizerKind::Adam);
+    if (key == "uhop-ref")
+      return makeSpec(SimilarityKind::Kernel, Separation::softmax(), OptimizerKind::Reference);
+    if (key == "uhop-sparse") return makeSpec(SimilarityKind::Kernel, Separation::sparsemax());
     if (key.rfind("uhop-entmax:", 0) == 0)
-      return makeSpec(SimilarityKind::Kernel, Separation::parse(key.substr(5)), false);
-    if (key.rfind("entmax:", 0) == 0)
-      return makeSpec(SimilarityKind::Dot, Separation::parse(key), false);
+      return makeSpec(SimilarityKind::Kernel, Separation::parse(key.substr(5)));
+    if (key.rfind("entmax:", 0) == 0) return makeSpec(SimilarityKind::Dot, Separation::parse(key));
     const auto plus = key.find('+');
     if (plus == std::string::npos) throw fail("unknown model");
     std::string sepText = key.substr(plus + 1);
-    bool reference = false;
+    OptimizerKind optimizer = Stage1Config{}.optimizer;
     if (const auto at = sepText.find('@'); at != std::string::npos) {
-      if (sepText.substr(at) != "@ref") throw fail("unknown suffix '" + sepText.substr(at) + "'");
-      reference = true;
+      const std::string suffix = sepText.substr(at);
+      if (suffix == "@ref")
+        optimizer = OptimizerKind::Reference;
+      else if (suffix == "@adam")
+        optimizer = OptimizerKind::Adam;
+      else
+        throw fail("unknown suffix '" + suffix + "'");
       sepText = sepText.substr(0, at);
     }
     const SimilarityKind sim = parseSimilarity(key.substr(0, plus));
-    if (reference && sim != SimilarityKind::Kernel)
-      throw fail("@ref (the reference Stage I schedule) needs the kernel similarity");
-    return makeSpec(sim, Separation::parse(sepText), reference);
+    if (optimizer != Stage1Config{}.optimizer && sim != SimilarityKind::Kernel)
+      throw fail("a Stage I suffix (@ref, @adam) needs the kernel similarity");
+    return makeSpec(sim, Separation::parse(sepText), optimizer);
   } catch (const ConfigError& e) {
     const std::string what = e.what();
     if (what.rfind("model '", 0) == 0) throw;
@@ -269,9 +278,12 @@ std::vector<ModelSpec> parseModelList(const std::string& list) {
 }
 
 std::string modelKey(const ModelSpec& spec) {
-  const bool reference = spec.usesStage1() && spec.stage1.optimizer == OptimizerKind::Reference;
+  const bool kernel = spec.usesStage1();
+  const OptimizerKind opt = spec.stage1.optimizer;
   return similarityName(spec.model.similarity) + "+" + spec.model.separation.name() +
-         (reference ? "@ref" : "");
+         (kernel && opt == OptimizerKind::Reference ? "@ref"
+          : kernel && opt == OptimizerKind::Adam    ? "@adam"
+                                                    : "");
 }
 
 // --- aggregation ---

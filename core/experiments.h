@@ -85,14 +85,17 @@ struct ModelSpec {
 };
 
 // MHM (dot + softmax), sparse MHM (dot + sparsemax), mean-projected (meanproj + softmax),
-// U-Hop (kernel + softmax, Stage I defaults: identity init, default optimiser, 100 steps, rows
-// normalised) and U-Hop (reference schedule) (the same with the reference optimiser).
+// U-Hop (kernel + softmax, Stage I defaults: identity init, default optimiser (backtracking),
+// 100 steps, rows normalised) and U-Hop (reference schedule) (the same with the reference
+// optimiser).
 std::vector<ModelSpec> defaultModels();
 
 // A model from a short key (what `uhop sweep --models` takes):
-//   mhm | sparse | entmax:A | meanproj | l2 | l1 | uhop | uhop-ref | uhop-sparse | uhop-entmax:A
-//   or SIM+SEP[@ref] with SIM ∈ dot|meanproj|l2|l1|kernel and SEP ∈ softmax|sparsemax|entmax:A|
-//   poly:N; "@ref" gives a kernel model the reference Stage I schedule.
+//   mhm | sparse | entmax:A | meanproj | l2 | l1 | uhop | uhop-adam | uhop-ref | uhop-sparse |
+//   uhop-entmax:A
+//   or SIM+SEP[@ref|@adam] with SIM ∈ dot|meanproj|l2|l1|kernel and SEP ∈ softmax|sparsemax|
+//   entmax:A|poly:N; "@ref" gives a kernel model the reference Stage I schedule, "@adam" the
+//   relative Adam (uhop-adam = kernel+softmax@adam: U-Hop (Adam)).
 // Throws ConfigError naming the key when it is unknown.
 ModelSpec modelFromKey(const std::string& key);
 // Comma-separated keys; throws ConfigError on an empty list, an unknown key or a model twice.

@@ -15,26 +15,46 @@
 namespace uhop {
 
 OptimizerKind parseOptimizer(const std::string& name) {
-  if (name == "default" || name == "adam") return OptimizerKind::Default;
+  if (name == "backtracking") return OptimizerKind::Backtracking;
+  // "default" named the relative Adam before backtracking became the default; scripts and saved
+  // sessions that say "default" keep getting exactly that optimiser.
+  if (name == "adam" || name == "default") return OptimizerKind::Adam;
   if (name == "gd") return OptimizerKind::GradientDescent;
   if (name == "reference") return OptimizerKind::Reference;
-  throw ConfigError("unknown optimizer '" + name + "' (expected default, gd or reference)");
+  throw ConfigError(
+      "unknown optimizer '" + name +
+      "' (expected backtracking, adam, gd or reference; default is an alias of adam)");
 }
 
 std::string optimizerName(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::Default: return "default";
-    case OptimizerKind::GradientDescent: return "gd";
-    case OptimizerKind::Reference: return "reference";
+    case OptimizerKind::Backtracking:
+      return "backtracking";
+    case OptimizerKind::Adam:
+      return "adam";
+    case OptimizerKind::GradientDescent:
+      return "gd";
+    case OptimizerKind::Reference:
+      return "reference";
   }
   return "?";
 }
 
+const std::vector<std::string>& optimizerNames() {
+  static const std::vector<std::string> names{"backtracking", "adam", "gd", "reference", "default"};
+  return names;
+}
+
 double defaultLearningRate(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::Default: return 0.05;
-    case OptimizerKind::GradientDescent: return 0.5;
-    case OptimizerKind::Reference: return 0.5;
+    case OptimizerKind::Backtracking:
+      return 0;
+    case OptimizerKind::Adam:
+      return 0.05;
+    case OptimizerKind::GradientDescent:
+      return 0.5;
+    case OptimizerKind::Reference:
+      return 0.5;
   }
   return 0.1;
 }
@@ -48,21 +68,25 @@ int memoryDimension(const std::shared_ptr<const Matrix>& memories) {
 
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config)
     : Stage1(memories, config,
-             initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : memoryDimension(memories),
+             initFeatureMap(config.init,
+                            config.featureDim > 0 ? config.featureDim : memoryDimension(memories),
                             memoryDimension(memories), config.seed)) {}
 
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config, Matrix initialW)
     : memories_(std::move(memories)), config_(config), W_(std::move(initialW)) {
   if (!memories_ || memories_->cols() < 2) throw ConfigError("Stage I needs at least 2 memories");
   if (W_.cols() != memories_->rows())
-    throw ConfigError("feature map has " + std::to_string(W_.cols()) + " columns but memories have dimension " +
-                      std::to_string(memories_->rows()));
-  if (config_.steps < 0 || config_.steps > 1000000) throw ConfigError("Stage I steps must be in 0..1000000");
+    throw ConfigError("feature map has " + std::to_string(W_.cols()) +
+                      " columns but memories have dimension " + std::to_string(memories_->rows()));
+  if (config_.steps < 0 || config_.steps > 1000000)
+    throw ConfigError("Stage I steps must be in 0..1000000");
   if (config_.batchSize < 0 || config_.batchSize == 1)
     throw ConfigError("Stage I batch size must be 0 (full batch) or at least 2 (got " +
                       std::to_string(config_.batchSize) + ")");
   if (config_.learningRate == 0) config_.learningRate = defaultLearningRate(config_.optimizer);
-  if (!(config_.learningRate > 0) || !std::isfinite(config_.learningRate)) {
+  const bool autoTrial =
+      config_.optimizer == OptimizerKind::Backtracking && config_.learningRate == 0;
+  if (!autoTrial && (!(config_.learningRate > 0) || !std::isfinite(config_.learningRate))) {
     std::ostringstream msg;
     msg << "learning rate must be a positive finite number (got " << config_.learningRate << ")";
     throw ConfigError(msg.str());
@@ -76,6 +100,13 @@ Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& confi
   if (!std::isfinite(history_.back().loss)) {
     diverged_ = true;
     divergenceMessage_ = "the separation loss is not finite at the initial W";
+  }
+  if (autoTrial) {
+    // A first trial that moves W by its own norm: scale-free (∇L(cW) = ∇L(W)/c) and large
+    // enough that the line search only ever shrinks it at the start.
+    const double g = history_.back().gradientNorm, w = std::sqrt(W_.cast<double>().squaredNorm());
+    rate_ = g > 0 && std::isfinite(g) && w > 0 && std::isfinite(w / g) ? w / g : 1.0;
+    config_.learningRate = rate_;
   }
 }
 
@@ -99,7 +130,8 @@ const Matrix& Stage1::evaluationMemories() {
 }
 
 void Stage1::evaluate() {
-  separationLoss(W_, evaluationMemories(), config_.loss, true, workspace_, evaluation_);
+  evaluated_ = &evaluationMemories();
+  separationLoss(W_, *evaluated_, config_.loss, true, workspace_, evaluation_);
   Stage1Record& r = history_.back();
   r.loss = evaluation_.loss;
   r.minDistance = evaluation_.minDistance;
@@ -119,7 +151,7 @@ bool Stage1::adamUpdate(int i) {
   float* wn = nextW_.data();
   bool finite = true;
   switch (config_.optimizer) {
-    case OptimizerKind::Default: {
+    case OptimizerKind::Adam: {
       constexpr double b1 = 0.9, b2 = 0.999, eps = 1e-8;
       if (adamM_.size() == 0) {
         adamM_ = Matrix::Zero(W_.rows(), W_.cols());
@@ -157,14 +189,43 @@ bool Stage1::adamUpdate(int i) {
       }
       return finite;
     }
+    case OptimizerKind::Backtracking:  // not reached: step() searches instead
     case OptimizerKind::GradientDescent:
     case OptimizerKind::Reference: {
       const float rate = static_cast<float>(rate_);
       Eigen::Map<const Eigen::ArrayXf> gA(g, n), wA(w, n);
       Eigen::Map<Eigen::ArrayXf> wnA(wn, n);
       wnA = wA - rate * gA;
-      if (config_.optimizer == OptimizerKind::Reference) rate_ /= std::sqrt(static_cast<double>(i + 1));
+      if (config_.optimizer == OptimizerKind::Reference)
+        rate_ /= std::sqrt(static_cast<double>(i + 1));
       return wnA.allFinite();
+    }
+  }
+  return false;
+}
+
+// Backtracking Armijo line search along −∇L (on the memories the gradient was computed on):
+// the candidate goes to nextW_ and the accepted γ to rate_; false when kMaxHalvings halvings
+// found no step with L(W − γ∇L) ≤ L(W) − c·γ‖∇L‖² (non-finite trials count as failures).
+bool Stage1::backtrackingStep() {
+  const Stage1Record& here = history_.back();
+  const double loss0 = here.loss, g2 = here.gradientNorm * here.gradientNorm;
+  double gamma = firstTrialPending_ ? rate_ : kGrowth * rate_;
+  lastTrials_ = 0;
+  nextW_.resize(W_.rows(), W_.cols());
+  for (int h = 0; h <= kMaxHalvings; ++h, gamma *= 0.5) {
+    ++lastTrials_;
+    nextW_ = W_ - static_cast<float>(gamma) * gradient_;
+    if (!nextW_.allFinite()) continue;
+    try {
+      separationLoss(nextW_, *evaluated_, config_.loss, false, workspace_, trial_);
+    } catch (const ConfigError&) {
+      continue;  // a memory mapped to the zero vector: no loss there, try a shorter step
+    }
+    if (std::isfinite(trial_.loss) && trial_.loss <= loss0 - kArmijo * gamma * g2) {
+      rate_ = gamma;
+      firstTrialPending_ = false;
+      return true;
     }
   }
   return false;
@@ -173,7 +234,36 @@ bool Stage1::adamUpdate(int i) {
 bool Stage1::step() {
   if (diverged_) return false;
   const int i = stepsDone();
-  bool ok = adamUpdate(i);
+  double usedRate = rate_;
+  int trials = 0;
+  bool ok = true;
+  if (config_.optimizer == OptimizerKind::Backtracking) {
+    if (stallIsFinal_) {
+      // Same W, same memories: the search would fail again. Record the step without moving.
+      Stage1Record same = history_.back();
+      same.rate = 0;
+      same.trials = 0;
+      history_.push_back(same);
+      return true;
+    }
+    const bool found = backtrackingStep();
+    trials = lastTrials_;
+    usedRate = found ? rate_ : 0;
+    if (!found) {
+      // W is stationary to float precision along −∇L (on this batch): keep it. With minibatches
+      // the next batch gives another direction, so only a full-batch stall is final.
+      nextW_ = W_;
+      stallIsFinal_ = config_.batchSize <= 0 || config_.batchSize >= memories_->cols();
+      if (stallMessage_.empty())
+        stallMessage_ =
+            "Stage I stalled at step " + std::to_string(i + 1) +
+            ": the line search found no step " +
+            "that lowers the loss (W is stationary to float precision); kept the W of step " +
+            std::to_string(i) + ".";
+    }
+  } else {
+    ok = adamUpdate(i);
+  }
   W_.swap(nextW_);  // nextW_ now holds the previous W
   history_.emplace_back();
   if (ok) {
@@ -192,10 +282,13 @@ bool Stage1::step() {
     evaluate();
     diverged_ = true;
     divergenceMessage_ = "Stage I diverged at step " + std::to_string(i + 1) +
-                         " (non-finite loss or W); kept the W of step " + std::to_string(i) +
-                         ". Lower the learning rate.";
+                         " (non-finite loss or W); kept the W of step " + std::to_string(i) + ".";
+    if (config_.optimizer != OptimizerKind::Backtracking)
+      divergenceMessage_ += " Lower the learning rate.";
     return false;
   }
+  history_.back().rate = usedRate;
+  history_.back().trials = trials;
   return true;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/stage1.h"
+
 namespace uhop::ui {
 
 enum class Theme { Dark, Light };
@@ -24,7 +26,7 @@ struct Settings {
   std::string init = "identity";
   std::string loss = "avg";
   double lossT = 2.0;
-  std::string optimizer = "default";
+  std::string optimizer = optimizerName(Stage1Config{}.optimizer);  // "default" in old files = adam
   double learningRate = 0;  // 0 = optimiser default
   int stage1Steps = 100;
   int stage1Seed = 0;

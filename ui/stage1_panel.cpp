@@ -12,9 +12,9 @@ namespace {
 const char* const kInits[] = {"identity", "gaussian", "gaussian-scaled"};
 const FeatureInit kInitValues[] = {FeatureInit::Identity, FeatureInit::Gaussian,
                                    FeatureInit::GaussianScaled};
-const char* const kOptimizers[] = {"default (Adam)", "gd", "reference"};
-const OptimizerKind kOptimizerValues[] = {OptimizerKind::Default, OptimizerKind::GradientDescent,
-                                          OptimizerKind::Reference};
+const char* const kOptimizers[] = {"backtracking", "adam", "gd", "reference"};
+const OptimizerKind kOptimizerValues[] = {OptimizerKind::Backtracking, OptimizerKind::Adam,
+                                          OptimizerKind::GradientDescent, OptimizerKind::Reference};
 
 }  // namespace
 
@@ -59,6 +59,11 @@ void StageOnePanel::draw(const AppModel& model, Commands& commands, UiContext& u
       ImGui::TextDisabled("done");
     else
       ImGui::TextDisabled("paused");
+    if (!snap->stall.empty()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("· stalled");
+      tooltip(snap->stall.c_str());
+    }
   }
 
   // Knobs: two rows. Changing a knob restarts Stage I with it (steps only moves the goal).
@@ -122,24 +127,42 @@ void StageOnePanel::draw(const AppModel& model, Commands& commands, UiContext& u
   next(w * 1.45f, "optimiser");
   int opt = indexOf(kOptimizerValues, c.optimizer);
   ImGui::SetNextItemWidth(w * 1.45f);
-  if (ImGui::Combo("optimiser", &opt, kOptimizers, 3)) {
+  if (ImGui::Combo("optimiser", &opt, kOptimizers, IM_ARRAYSIZE(kOptimizers))) {
     c.optimizer = kOptimizerValues[opt];
     c.learningRate = 0;
     changed = true;
   }
   tooltip(
-      "default: Adam with step lr·rms(W₀), robust for every init.\n"
+      "backtracking (default): W ← W − γ∇_W L_Φ (Algorithm 1) with γ found at every step by "
+      "an Armijo line search (twice the last γ, halved until the loss drops enough); nothing to "
+      "tune, the loss never rises, and W stays robust to noise on rarely active pixels.\n"
+      "adam: Adam with step lr·rms(W₀) (the former default, CLI name 'default'); it inflates "
+      "W's columns of rarely active pixels, so the kernel becomes brittle under additive noise.\n"
       "gd: W ← W − γ∇_W L_Φ with constant γ.\n"
       "reference: the public scripts' schedule γ_{i+1} = γ_i/√(i+1), cumulative, which stalls "
       "after about a dozen steps (PAPER.md deviation 3).");
-  next(w * 0.9f, "lr");
-  double lr = c.learningRate > 0 ? c.learningRate : defaultLearningRate(c.optimizer);
-  ImGui::SetNextItemWidth(w * 0.9f);
-  if (ImGui::InputDouble("lr", &lr, 0, 0, "%.4g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0) {
-    c.learningRate = lr;
-    changed = true;
+  if (c.optimizer == OptimizerKind::Backtracking) {
+    // No rate to set: show the step the line search settled on instead.
+    next(w * 0.9f, "γ = 0.0000");
+    ImGui::AlignTextToFramePadding();
+    if (snap && snap->stepsDone > 0)
+      ImGui::Text("γ = %.4g", snap->history.back().rate);
+    else
+      ImGui::TextDisabled("γ = auto");
+    tooltip(
+        "The step γ the Armijo line search accepted at the last step (the first trial is "
+        "‖W₀‖/‖∇L(W₀)‖). γ = 0 marks a stalled step: no step lowered the loss.");
+  } else {
+    next(w * 0.9f, "lr");
+    double lr = c.learningRate > 0 ? c.learningRate : defaultLearningRate(c.optimizer);
+    ImGui::SetNextItemWidth(w * 0.9f);
+    if (ImGui::InputDouble("lr", &lr, 0, 0, "%.4g", ImGuiInputTextFlags_EnterReturnsTrue) &&
+        lr > 0) {
+      c.learningRate = lr;
+      changed = true;
+    }
+    tooltip("Learning rate γ of W ← W − γ·∇_W L_Φ (Adam: relative step size per entry).");
   }
-  tooltip("Learning rate γ of W ← W − γ·∇_W L_Φ (Adam: relative step size per entry).");
   next(w * 0.8f, "steps");
   int steps = c.steps;
   ImGui::SetNextItemWidth(w * 0.8f);

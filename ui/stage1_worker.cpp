@@ -104,6 +104,8 @@ static std::shared_ptr<const Stage1Snapshot> snapshotOf(const Stage1& stage, uin
   s->stepsDone = stage.stepsDone();
   s->diverged = stage.diverged();
   s->message = stage.divergenceMessage();
+  s->rate = stage.learningRate();
+  s->stall = stage.stallMessage();
   return s;
 }
 
@@ -143,7 +145,9 @@ void Stage1Worker::loop() {
       auto snapshot = snapshotOf(*stage_, generation);
       lock.lock();
       publish(std::move(snapshot), generation);
-      if (stage_->stepsDone() >= targetSteps_ || stage_->diverged()) playing_ = false;
+      // A stall is final with the full batch (later steps would not move W): stop playing there.
+      if (stage_->stepsDone() >= targetSteps_ || stage_->diverged() || stage_->stalled())
+        playing_ = false;
     }
     busy_ = false;
     idle_.notify_all();

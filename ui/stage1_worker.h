@@ -26,6 +26,8 @@ struct Stage1Snapshot {
   int stepsDone = 0;
   bool diverged = false;
   std::string message;  // divergence or configuration error, empty when fine
+  double rate = 0;      // Stage1::learningRate(): backtracking's last accepted step, else the rate
+  std::string stall;    // backtracking found no decreasing step (not an error), empty otherwise
 };
 
 class Stage1Worker {

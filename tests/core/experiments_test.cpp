@@ -395,7 +395,7 @@ TEST(Experiments, DefaultsAreThePapers) {
   EXPECT_EQ(models[0].name, "MHM");
   EXPECT_EQ(models[3].name, "U-Hop");
   EXPECT_EQ(models[3].stage1.steps, 100);
-  EXPECT_EQ(models[3].stage1.optimizer, OptimizerKind::Default);
+  EXPECT_EQ(models[3].stage1.optimizer, OptimizerKind::Backtracking);
   EXPECT_EQ(models[3].stage1.init, FeatureInit::Identity);
   EXPECT_TRUE(models[3].stage1.normalizeRows);
   EXPECT_EQ(models[4].stage1.optimizer, OptimizerKind::Reference);
@@ -420,6 +420,15 @@ TEST(Experiments, ModelKeys) {
   EXPECT_EQ(g.model.separation, Separation::polynomial(3));
   EXPECT_EQ(g.stage1.optimizer, OptimizerKind::Reference);
   EXPECT_EQ(modelKey(g), "kernel+poly:3@ref");
+  const ModelSpec adam = modelFromKey("uhop-adam");
+  EXPECT_EQ(adam.model.similarity, SimilarityKind::Kernel);
+  EXPECT_EQ(adam.model.separation, Separation::softmax());
+  EXPECT_EQ(adam.stage1.optimizer, OptimizerKind::Adam);
+  EXPECT_EQ(adam.name, "U-Hop (Adam)");
+  EXPECT_EQ(modelKey(adam), "kernel+softmax@adam");
+  EXPECT_EQ(modelFromKey("kernel+softmax@adam").name, "U-Hop (Adam)");
+  EXPECT_EQ(modelFromKey("uhop").stage1.optimizer, OptimizerKind::Backtracking);
+  EXPECT_EQ(modelKey(modelFromKey("uhop")), "kernel+softmax");
   for (const ModelSpec& m : defaultModels()) {
     const ModelSpec back = modelFromKey(modelKey(m));
     EXPECT_EQ(back.name, m.name);
@@ -428,6 +437,7 @@ TEST(Experiments, ModelKeys) {
   EXPECT_EQ(parseModelList("mhm, uhop").size(), 2u);
   EXPECT_THROW(modelFromKey("hopfield"), ConfigError);
   EXPECT_THROW(modelFromKey("dot+softmax@ref"), ConfigError);
+  EXPECT_THROW(modelFromKey("meanproj+softmax@adam"), ConfigError);
   EXPECT_THROW(modelFromKey("kernel+softmax@fast"), ConfigError);
   EXPECT_THROW(modelFromKey("entmax:3"), ConfigError);
   EXPECT_THROW(parseModelList(""), ConfigError);
