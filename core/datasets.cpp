@@ -204,13 +204,15 @@ class RegularFile {
 // Runs one loader, turning an allocation the system refuses (despite the budget: memory is
 // shared) into a DataError that names the file.
 template <typename Load>
-MemorySet guardMemory(const std::string& path, Load&& load) {
+MemorySet guardMemory(const std::string& path, const LoadOptions& options, Load&& load) {
   try {
     return load();
   } catch (const std::bad_alloc&) {
     fail(path,
-         "out of memory while loading (the system refused an allocation); load fewer images "
-         "(--memories) or lower the memory budget (--memory-budget)");
+         "out of memory: the system refused an allocation although the load fits the "
+         "memory budget of " +
+             formatBytes(options.memoryBudgetBytes) +
+             "; load fewer images (--memories) or free some memory");
   }
 }
 
@@ -555,7 +557,7 @@ bool looksLikeCifar100(const fs::path& path) {
 MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
                   const std::string& labelsPath) {
   checkOptions(options);
-  return guardMemory(imagesPath, [&] {
+  return guardMemory(imagesPath, options, [&] {
     ByteStream in(imagesPath);
     const std::vector<u64> dims = readIdxHeader(in, imagesPath, kIdxImagesMagic, 3);
     const u64 count = dims[0], rows = dims[1], cols = dims[2];
@@ -598,7 +600,7 @@ MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
 
 MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
   checkOptions(options);
-  return guardMemory(path, [&] {
+  return guardMemory(path, options, [&] {
     RegularFile file(path);
     const u64 size = file.size();
     if (size == 0) fail(path, "the file is empty");
@@ -668,7 +670,7 @@ MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
 
 MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options) {
   checkOptions(options);
-  return guardMemory(folder, [&] {
+  return guardMemory(folder, options, [&] {
     std::error_code error;
     const fs::file_status status = fs::status(folder, error);
     if (!fs::exists(status)) fail(folder, "no such folder");

@@ -6,10 +6,13 @@
 
 #include <gtest/gtest.h>
 #include <stb_image_write.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -702,6 +705,43 @@ TEST(DatasetsHostile, BudgetIsExactOnBothSides) {
                       "needs 224.6 MiB", "budget of 200.0 MiB");
     EXPECT_EQ(loadDataSource("fashion-mnist", budget(235500000)).count(), 60000);
   }
+}
+
+// In a death-test child: caps the address space at its current size + `headroom` bytes, loads
+// `path`, and exits 0 after printing a DataError (3 if it loaded, 4 on any other exception).
+[[noreturn]] void loadWithAddressSpaceCap(const std::string& path, rlim_t headroom) {
+  long pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  const rlim_t cap = static_cast<rlim_t>(pages) * sysconf(_SC_PAGESIZE) + headroom;
+  const rlimit limit{cap, cap};
+  setrlimit(RLIMIT_AS, &limit);
+  try {
+    loadIdx(path, {});
+  } catch (const DataError& e) {
+    std::fputs(e.what(), stderr);
+    std::_Exit(0);
+  } catch (...) {
+    std::_Exit(4);
+  }
+  std::_Exit(3);
+}
+
+// The budget cannot promise that the system has the memory: an allocation it refuses inside a
+// loader is a DataError naming the file. Run in a re-executed child whose address space is
+// capped just above its current size, so the 64 MiB of floats for one 4096×4096 image fail.
+TEST(DatasetsHostileDeathTest, AnAllocationTheSystemRefusesBecomesADataError) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve address space of their own; RLIMIT_AS breaks them";
+#else
+  const fs::path dir = scratch("hostile_oom");
+  Bytes image = idxHeader(0x00000803, {1, 4096, 4096});
+  image.resize(image.size() + 4096 * 4096, 200);
+  writeFile(dir / "one.idx", image);
+  const std::string path = (dir / "one.idx").string();
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(loadWithAddressSpaceCap(path, 40u << 20), ::testing::ExitedWithCode(0),
+              "one.idx: out of memory: the system refused an allocation");
+#endif
 }
 
 TEST(DatasetsHostile, OnlyRegularFilesAreOpened) {
