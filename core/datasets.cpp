@@ -1,6 +1,9 @@
 #include "core/datasets.h"
 
+#include <fcntl.h>
 #include <stb_image.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,8 +16,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <new>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #ifndef UHOP_ASSETS_DIR
@@ -26,12 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using u64 = std::uint64_t;
-
-// A loader never holds more than this many pixel bytes of one request: it bounds what a
-// lying header or a gzip bomb can make us allocate (the floats are 4× this).
-constexpr u64 kMaxPixelBytes = u64{2} << 30;
-// Larger single images are treated as a corrupt header rather than data (2^26 = 8192²).
-constexpr u64 kMaxImagePixels = u64{1} << 26;
 
 constexpr std::uint32_t kIdxImagesMagic = 0x00000803;  // unsigned bytes, 3 dims
 constexpr std::uint32_t kIdxLabelsMagic = 0x00000801;  // unsigned bytes, 1 dim
@@ -113,15 +112,108 @@ Range selectRange(u64 available, const LoadOptions& options, const std::string& 
   return {first, count};
 }
 
-// Called once the items are known to exist: limits what one memory set may hold.
-void checkRequestSize(u64 count, u64 pixelBytes, const std::string& path,
-                      const std::string& items) {
+// Called once the items are known to exist: a memory set's columns are indexed by int.
+void checkCount(u64 count, const std::string& path, const std::string& items) {
   if (count > static_cast<u64>(INT_MAX))
     fail(path, std::to_string(count) + " " + items + " selected; at most " +
                    std::to_string(INT_MAX) + " fit in one memory set, load fewer with a count");
-  if (pixelBytes > kMaxPixelBytes)
-    fail(path, "the selected " + items + " hold " + std::to_string(pixelBytes >> 20) +
-                   " MiB of pixels, over the 2 GiB limit; load fewer with a count or offset");
+}
+
+// Header fields multiplied together can exceed 2^64; a saturated product is still "too much".
+u64 mulSat(u64 a, u64 b) {
+  return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+u64 addSat(u64 a, u64 b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+std::string formatBytes(u64 bytes) {
+  char text[32];
+  if (bytes >= (u64{1} << 30))
+    std::snprintf(text, sizeof text, "%.1f GiB", static_cast<double>(bytes) / (u64{1} << 30));
+  else if (bytes >= (u64{1} << 20))
+    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (u64{1} << 20));
+  else
+    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+// Refuses a load whose allocations (computed from headers, before any is made) would exceed
+// the budget. `what` says what would be loaded, e.g. "loading 32 images of 8192×8192".
+void checkBudget(const std::string& path, const std::string& what, u64 needed,
+                 const LoadOptions& options) {
+  if (needed <= options.memoryBudgetBytes) return;
+  fail(path, what + " needs " + formatBytes(needed) + ", over the memory budget of " +
+                 formatBytes(options.memoryBudgetBytes) +
+                 "; load fewer images (--memories), or raise the limit (uhop --memory-budget MIB, "
+                 "or memory_budget_mb in the studio's settings.json)");
+}
+
+std::string pixelLimitText() {
+  return "the per-image limit of 4096×4096 = " + std::to_string(kMaxImagePixels) + " pixels";
+}
+
+// Refuses a file that is not a regular one (for messages: what it is instead).
+void refuseIfNotRegular(const std::string& path, mode_t mode) {
+  if (S_ISREG(mode)) return;
+  if (S_ISDIR(mode)) fail(path, "is a folder, not a file");
+  const char* kind = S_ISFIFO(mode)                   ? "a FIFO (named pipe)"
+                     : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
+                     : S_ISSOCK(mode)                 ? "a socket"
+                                                      : "of an unknown kind";
+  fail(path, std::string("is not a regular file (it is ") + kind + ")");
+}
+
+// A regular file opened for reading. stat() comes first, so a FIFO or device is refused
+// without open() (which blocks on a FIFO until a writer comes); open() is non-blocking and
+// fstat() checks again, so a file swapped in between cannot slip through either.
+class RegularFile {
+ public:
+  explicit RegularFile(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) fail(path, "no such file");
+      fail(path, std::string("cannot open: ") + std::strerror(errno));
+    }
+    refuseIfNotRegular(path, st.st_mode);
+    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd_ < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    if (::fstat(fd_, &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    refuseIfNotRegular(path, st.st_mode);
+    // Reads from a regular file never block; clearing the flag only keeps them ordinary.
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags >= 0) ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
+    size_ = static_cast<u64>(st.st_size);
+  }
+  ~RegularFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RegularFile(const RegularFile&) = delete;
+  RegularFile& operator=(const RegularFile&) = delete;
+
+  int fd() const { return fd_; }
+  u64 size() const { return size_; }
+  // Hands the descriptor to an owner that closes it (gzdopen, fdopen).
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_ = -1;
+  u64 size_ = 0;
+};
+
+// Runs one loader, turning an allocation the system refuses (despite the budget: memory is
+// shared) into a DataError that names the file.
+template <typename Load>
+MemorySet guardMemory(const std::string& path, const LoadOptions& options, Load&& load) {
+  try {
+    return load();
+  } catch (const std::bad_alloc&) {
+    fail(path,
+         "out of memory: the system refused an allocation although the load fits the "
+         "memory budget of " +
+             formatBytes(options.memoryBudgetBytes) +
+             "; load fewer images (--memories) or free some memory");
+  }
 }
 
 // Reads a file front to back, inflating it on the fly when it is gzip (detected from the
@@ -131,18 +223,13 @@ void checkRequestSize(u64 count, u64 pixelBytes, const std::string& path,
 class ByteStream {
  public:
   explicit ByteStream(const std::string& path) : path_(path) {
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (!fs::exists(status)) fail(path, "no such file");
-    if (fs::is_directory(status)) fail(path, "is a folder, not a file");
-    file_ = gzopen(path.c_str(), "rb");
-    if (file_ == nullptr) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    RegularFile file(path);
+    file_ = gzdopen(file.fd(), "rb");
+    if (file_ == nullptr) fail(path, "cannot open: out of memory");
+    file.release();            // gzclose closes it now
     gzbuffer(file_, 1 << 20);  // 1 MiB instead of 8 KiB: fewer read calls on big files
     compressed_ = gzdirect(file_) == 0;
-    if (!compressed_) {
-      plainSize_ = fs::file_size(path, error);
-      if (error) fail(path, "cannot read its size: " + error.message());
-    }
+    if (!compressed_) plainSize_ = file.size();
   }
   ~ByteStream() { gzclose(file_); }
   ByteStream(const ByteStream&) = delete;
@@ -259,19 +346,16 @@ std::string holds(const ByteStream& in) {
 }
 
 // Reads items [range.first, range.first + range.count) of `itemBytes` each after the header.
-// For plain files the caller has checked the header against the file size; for gzip the claim
-// is only proven by inflating, so at most the size limit is read before judging it.
+// The caller has checked the request against the memory budget; for plain files also the
+// header against the file size. For gzip the claim is only proven by inflating, and the buffer
+// grows with the data actually inflated, so a lying header costs only what is really there.
 std::vector<unsigned char> readIdxItems(ByteStream& in, const std::string& path, Range range,
-                                        u64 itemBytes, const std::string& claim,
-                                        const std::string& items) {
+                                        u64 itemBytes, const std::string& claim) {
   const u64 want = range.count * itemBytes;
-  if (in.plainSize()) checkRequestSize(range.count, want, path, items);
   const u64 skipBytes = range.first * itemBytes;
   if (in.skip(skipBytes) < skipBytes) fail(path, claim + " but " + holds(in));
-  const u64 readable = std::min(want, kMaxPixelBytes);
-  std::vector<unsigned char> data = in.readUpTo(readable);
-  if (data.size() < readable) fail(path, claim + " but " + holds(in));
-  checkRequestSize(range.count, want, path, items);
+  std::vector<unsigned char> data = in.readUpTo(want);
+  if (data.size() < want) fail(path, claim + " but " + holds(in));
   return data;
 }
 
@@ -285,14 +369,15 @@ std::vector<int> loadIdxLabels(const std::string& path, u64 imageCount,
   const std::string claim = "header says " + std::to_string(count) + " labels";
   if (in.plainSize() && *in.plainSize() - kIdxLabelsHeader < count)
     fail(path, claim + " but " + holds(in));
-  const std::vector<unsigned char> bytes = readIdxItems(in, path, range, 1, claim, "labels");
+  const std::vector<unsigned char> bytes = readIdxItems(in, path, range, 1, claim);
   return {bytes.begin(), bytes.end()};
 }
 
 // Bilinear resampling with pixel centres aligned (source x = (x + ½)·sw/dw − ½, clamped to the
-// edge), so a constant image stays exactly constant and edges are not shifted. `src` is HWC.
-std::vector<float> resizeBilinear(const std::vector<float>& src, int sw, int sh, int channels,
-                                  int dw, int dh) {
+// edge), so a constant image stays exactly constant and edges are not shifted. `src` and `dst`
+// are HWC; dst holds dw·dh·channels values.
+void resizeBilinear(const std::vector<float>& src, int sw, int sh, int channels, int dw, int dh,
+                    float* dst) {
   struct Tap {
     int lo, hi;
     float t;
@@ -308,7 +393,6 @@ std::vector<float> resizeBilinear(const std::vector<float>& src, int sw, int sh,
     return result;
   };
   const std::vector<Tap> xs = taps(sw, dw), ys = taps(sh, dh);
-  std::vector<float> dst(static_cast<size_t>(dw) * dh * channels);
   auto at = [&](int x, int y, int c) {
     return src[(static_cast<size_t>(y) * sw + x) * channels + c];
   };
@@ -324,7 +408,6 @@ std::vector<float> resizeBilinear(const std::vector<float>& src, int sw, int sh,
       }
     }
   }
-  return dst;
 }
 
 bool isImageFile(const fs::directory_entry& entry) {
@@ -341,39 +424,110 @@ struct ImageSize {
   int height = 0;
 };
 
-ImageSize probeImage(const std::string& path) {
-  int w = 0, h = 0, comp = 0;
-  if (stbi_info(path.c_str(), &w, &h, &comp) == 0)
-    fail(path, std::string("cannot read the image (") + stbi_failure_reason() + ")");
-  if (w <= 0 || h <= 0) fail(path, "the image has zero size");
-  if (static_cast<u64>(w) * static_cast<u64>(h) > kMaxImagePixels)
-    fail(path, "the image is " + std::to_string(w) + "x" + std::to_string(h) +
-                   ", too large (limit 2^26 pixels)");
-  return {w, h};
+std::uint32_t littleEndian32(const unsigned char* p) {
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
+         (std::uint32_t{p[3]} << 24);
+}
+std::uint32_t littleEndian16(const unsigned char* p) {
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8);
 }
 
-// Decodes one image to HWC floats in [0, 1], grey (luma) or RGB; alpha is dropped.
-std::vector<float> decodeImage(const std::string& path, bool grayscale, ImageSize& size) {
-  size = probeImage(path);
-  int w = 0, h = 0, comp = 0;
-  unsigned char* rgb = stbi_load(path.c_str(), &w, &h, &comp, 3);
-  if (rgb == nullptr)
-    fail(path, std::string("cannot decode the image (") + stbi_failure_reason() + ")");
-  size = {w, h};
-  const size_t pixels = static_cast<size_t>(w) * h;
-  const auto& unit = byteToUnit();
-  std::vector<float> out(pixels * (grayscale ? 1 : 3));
-  for (size_t i = 0; i < pixels; ++i) {
-    const unsigned char* p = rgb + 3 * i;
-    if (grayscale) {
-      out[i] = luma(p[0], p[1], p[2]);
-    } else {
-      for (int c = 0; c < 3; ++c) out[3 * i + c] = unit[p[c]];
-    }
-  }
-  stbi_image_free(rgb);
-  return out;
+// Working memory to decode one w × h image and bring it to the common size: stb's output (RGB
+// bytes) and its own buffers (at most 8 bytes a pixel, a 16-bit RGBA PNG's inflated rows), plus
+// the float copy a resize reads from.
+u64 decodeWorkingBytes(ImageSize size, int channels) {
+  return static_cast<u64>(size.width) * static_cast<u64>(size.height) * (3 + 8 + 4 * channels);
 }
+
+// One image file of a folder, open for stb. The header is validated before any pixel is decoded:
+// format (PNG, JPEG or BMP only: stb also reads TGA, PNM, PSD, ..., whose decoders pad short data
+// with zeros), size against kMaxImagePixels, and for uncompressed BMPs the pixel data the header
+// promises against the file size (stb pads those with zeros too). stb itself fails truncated PNG
+// ("outofdata", "not enough pixels") and JPEG ("expected marker") data; tests hold it to that.
+class ImageFile {
+ public:
+  explicit ImageFile(const std::string& path) : path_(path) {
+    RegularFile file(path);
+    size_ = file.size();
+    file_ = ::fdopen(file.fd(), "rb");
+    if (file_ == nullptr) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    file.release();  // fclose closes it now
+  }
+  ~ImageFile() { std::fclose(file_); }
+  ImageFile(const ImageFile&) = delete;
+  ImageFile& operator=(const ImageFile&) = delete;
+
+  ImageSize probe() {
+    unsigned char head[64] = {};
+    const size_t got = std::fread(head, 1, sizeof head, file_);
+    if (std::fseek(file_, 0, SEEK_SET) != 0) fail(path_, "cannot seek");
+    const bool png = got >= 8 && std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0;
+    const bool jpeg = got >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+    const bool bmp = got >= 2 && head[0] == 'B' && head[1] == 'M';
+    if (!png && !jpeg && !bmp)
+      fail(path_, got == 0 ? "cannot read the image: the file is empty"
+                           : "cannot read the image: not a PNG, JPEG or BMP file");
+    int w = 0, h = 0, comp = 0;
+    if (stbi_info_from_file(file_, &w, &h, &comp) == 0)
+      fail(path_, std::string("cannot read the image (") + stbi_failure_reason() + ")");
+    if (w <= 0 || h <= 0) fail(path_, "the image has zero size");
+    const u64 pixels = static_cast<u64>(w) * static_cast<u64>(h);
+    if (pixels > kMaxImagePixels)
+      fail(path_, "the image is " + std::to_string(w) + "×" + std::to_string(h) + " = " +
+                      std::to_string(pixels) + " pixels, over " + pixelLimitText() +
+                      "; scale it down first");
+    if (bmp) checkBmpData(head, got, w, h);
+    return {w, h};
+  }
+
+  // Decodes to HWC floats in [0, 1], grey (luma) or RGB (alpha dropped), `channels` per pixel.
+  std::vector<float> decode(ImageSize expected, bool grayscale) {
+    int w = 0, h = 0, comp = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> rgb(
+        stbi_load_from_file(file_, &w, &h, &comp, 3), stbi_image_free);
+    if (rgb == nullptr)
+      fail(path_, std::string("cannot decode the image (") + stbi_failure_reason() + ")");
+    if (w != expected.width || h != expected.height)
+      fail(path_, "the image changed while it was being read");
+    const size_t pixels = static_cast<size_t>(w) * h;
+    const auto& unit = byteToUnit();
+    std::vector<float> out(pixels * (grayscale ? 1 : 3));
+    for (size_t i = 0; i < pixels; ++i) {
+      const unsigned char* p = rgb.get() + 3 * i;
+      if (grayscale) {
+        out[i] = luma(p[0], p[1], p[2]);
+      } else {
+        for (int c = 0; c < 3; ++c) out[3 * i + c] = unit[p[c]];
+      }
+    }
+    return out;
+  }
+
+ private:
+  // BITMAPFILEHEADER (14 bytes: "BM", size, reserved, pixel data offset at 10) then the DIB
+  // header: 12 bytes for OS/2 (bits per pixel at 24), else at least 40 (bits per pixel at 28,
+  // compression at 30). Uncompressed rows are padded to 4 bytes; RLE is not read by stb.
+  void checkBmpData(const unsigned char* head, size_t got, int w, int h) {
+    if (got < 30) return;  // stbi_info accepted it; too short to hold what we check
+    const u64 dibSize = littleEndian32(head + 14);
+    const u64 bits = littleEndian16(head + (dibSize == 12 ? 24 : 28));
+    const std::uint32_t compression = dibSize == 12 || got < 34 ? 0 : littleEndian32(head + 30);
+    const bool uncompressed = compression == 0 || compression == 3 || compression == 6;
+    if (!uncompressed || bits == 0) return;
+    const u64 offset = std::max<u64>(littleEndian32(head + 10), 14 + dibSize);
+    const u64 rowBytes = (static_cast<u64>(w) * bits + 31) / 32 * 4;
+    const u64 end = addSat(offset, mulSat(rowBytes, static_cast<u64>(h)));
+    if (end > size_)
+      fail(path_, "the BMP header promises " + std::to_string(w) + "×" + std::to_string(h) +
+                      " pixels at " + std::to_string(bits) + " bits (" + std::to_string(end) +
+                      " bytes with the headers) but the file holds " + std::to_string(size_) +
+                      " bytes: truncated or corrupt");
+  }
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  u64 size_ = 0;
+};
 
 // The labels file that belongs to an IDX images file, by the MNIST naming conventions
 // (train-images-idx3-ubyte[.gz] and train-images.idx3-ubyte), or "" if there is none.
@@ -403,145 +557,186 @@ bool looksLikeCifar100(const fs::path& path) {
 MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
                   const std::string& labelsPath) {
   checkOptions(options);
-  ByteStream in(imagesPath);
-  const std::vector<u64> dims = readIdxHeader(in, imagesPath, kIdxImagesMagic, 3);
-  const u64 count = dims[0], rows = dims[1], cols = dims[2];
-  const std::string claim = "header says " + std::to_string(count) +
-                            (count == 1 ? " image of " : " images of ") + std::to_string(rows) +
-                            "×" + std::to_string(cols);
-  if (rows == 0 || cols == 0) fail(imagesPath, claim + ": zero-sized images");
-  if (rows * cols > kMaxImagePixels)
-    fail(imagesPath, claim + ": absurd image size (limit 2^26 pixels), the header is corrupt");
-  const u64 imageBytes = rows * cols;
-  // Plain files: the whole claim is checked up front, before any allocation. Gzip files are
-  // checked as far as they are read (inflating the rest would cost the speed of a small slice).
-  if (in.plainSize() && *in.plainSize() - kIdxImagesHeader < count * imageBytes)
-    fail(imagesPath, claim + " but " + holds(in));
-  const Range range = selectRange(count, options, imagesPath, "images");
-  const std::vector<unsigned char> pixels =
-      readIdxItems(in, imagesPath, range, imageBytes, claim, "images");
+  return guardMemory(imagesPath, options, [&] {
+    ByteStream in(imagesPath);
+    const std::vector<u64> dims = readIdxHeader(in, imagesPath, kIdxImagesMagic, 3);
+    const u64 count = dims[0], rows = dims[1], cols = dims[2];
+    const std::string size = std::to_string(rows) + "×" + std::to_string(cols);
+    const std::string claim =
+        "header says " + std::to_string(count) + (count == 1 ? " image of " : " images of ") + size;
+    if (rows == 0 || cols == 0) fail(imagesPath, claim + ": zero-sized images");
+    if (rows * cols > kMaxImagePixels)
+      fail(imagesPath, claim + ": " + std::to_string(rows * cols) + " pixels each, over " +
+                           pixelLimitText() + " (or the header is corrupt)");
+    const u64 imageBytes = rows * cols;
+    // Plain files: the whole claim is checked up front, before any allocation. Gzip files are
+    // checked as far as they are read (inflating the rest would cost the speed of a small slice).
+    if (in.plainSize() && *in.plainSize() - kIdxImagesHeader < count * imageBytes)
+      fail(imagesPath, claim + " but " + holds(in));
+    const Range range = selectRange(count, options, imagesPath, "images");
+    checkCount(range.count, imagesPath, "images");
+    // The bytes read (1 a pixel) and their float32 copy (4), plus a byte and an int per label.
+    const u64 labelBytes = labelsPath.empty() ? 0 : range.count * (1 + sizeof(int));
+    checkBudget(imagesPath,
+                "loading " + std::to_string(range.count) +
+                    (range.count == 1 ? " image of " : " images of ") + size,
+                range.count * imageBytes * (1 + sizeof(float)) + labelBytes, options);
+    const std::vector<unsigned char> pixels =
+        readIdxItems(in, imagesPath, range, imageBytes, claim);
 
-  MemorySet set;
-  set.shape = {static_cast<int>(cols), static_cast<int>(rows), 1};
-  set.patterns.resize(static_cast<Eigen::Index>(imageBytes),
-                      static_cast<Eigen::Index>(range.count));
-  // IDX rows are row-major images, exactly the column layout of MemorySet (channels = 1).
-  const auto& unit = byteToUnit();
-  float* dst = set.patterns.data();
-  for (size_t i = 0; i < pixels.size(); ++i) dst[i] = unit[pixels[i]];
-  if (!labelsPath.empty()) set.labels = loadIdxLabels(labelsPath, count, imagesPath, range);
-  set.source = imagesPath;
-  return set;
+    MemorySet set;
+    set.shape = {static_cast<int>(cols), static_cast<int>(rows), 1};
+    set.patterns.resize(static_cast<Eigen::Index>(imageBytes),
+                        static_cast<Eigen::Index>(range.count));
+    // IDX rows are row-major images, exactly the column layout of MemorySet (channels = 1).
+    const auto& unit = byteToUnit();
+    float* dst = set.patterns.data();
+    for (size_t i = 0; i < pixels.size(); ++i) dst[i] = unit[pixels[i]];
+    if (!labelsPath.empty()) set.labels = loadIdxLabels(labelsPath, count, imagesPath, range);
+    set.source = imagesPath;
+    return set;
+  });
 }
 
 MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
   checkOptions(options);
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (!fs::exists(status)) fail(path, "no such file");
-  if (fs::is_directory(status)) fail(path, "is a folder, not a CIFAR batch file");
-  const u64 size = fs::file_size(path, error);
-  if (error) fail(path, "cannot read its size: " + error.message());
-  if (size == 0) fail(path, "the file is empty");
-  const bool fits10 = size % kCifar10Record == 0, fits100 = size % kCifar100Record == 0;
-  if (!fits10 && !fits100)
-    fail(path, "size " + std::to_string(size) +
-                   " bytes is not a whole number of CIFAR-10 records (3073 bytes) or CIFAR-100 "
-                   "records (3074 bytes)");
-  // Real batches fit only one record size; sizes that fit both (multiples of 3073·3074 bytes)
-  // are CIFAR-100 only when the file or folder name says "100", as cifar-100-binary/ does.
-  const bool cifar100 = fits100 && (!fits10 || looksLikeCifar100(path));
-  const u64 recordBytes = cifar100 ? kCifar100Record : kCifar10Record;
-  const Range range = selectRange(size / recordBytes, options, path, "records");
-  const int channels = options.grayscale ? 1 : 3;
-  checkRequestSize(range.count, range.count * kCifarPixels * channels, path, "records");
+  return guardMemory(path, options, [&] {
+    RegularFile file(path);
+    const u64 size = file.size();
+    if (size == 0) fail(path, "the file is empty");
+    const bool fits10 = size % kCifar10Record == 0, fits100 = size % kCifar100Record == 0;
+    if (!fits10 && !fits100)
+      fail(path, "size " + std::to_string(size) +
+                     " bytes is not a whole number of CIFAR-10 records (3073 bytes) or CIFAR-100 "
+                     "records (3074 bytes)");
+    // Real batches fit only one record size; sizes that fit both (multiples of 3073·3074 bytes)
+    // are CIFAR-100 only when the file or folder name says "100", as cifar-100-binary/ does.
+    const bool cifar100 = fits100 && (!fits10 || looksLikeCifar100(path));
+    const u64 recordBytes = cifar100 ? kCifar100Record : kCifar10Record;
+    const Range range = selectRange(size / recordBytes, options, path, "records");
+    const int channels = options.grayscale ? 1 : 3;
+    checkCount(range.count, path, "records");
+    // The records read, their pixels as float32 and the labels.
+    checkBudget(path, "loading " + std::to_string(range.count) + " CIFAR records",
+                range.count * (recordBytes + kCifarPixels * channels * sizeof(float) + sizeof(int)),
+                options);
 
-  std::ifstream file(path, std::ios::binary);
-  if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  std::vector<unsigned char> records(range.count * recordBytes);
-  file.seekg(static_cast<std::streamoff>(range.first * recordBytes));
-  file.read(reinterpret_cast<char*>(records.data()), static_cast<std::streamsize>(records.size()));
-  if (static_cast<u64>(file.gcount()) != records.size())
-    fail(path, "read error: the file changed size while reading");
+    std::vector<unsigned char> records(range.count * recordBytes);
+    u64 done = 0;
+    while (done < records.size()) {
+      const ssize_t got = ::pread(file.fd(), records.data() + done, records.size() - done,
+                                  static_cast<off_t>(range.first * recordBytes + done));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) fail(path, std::string("read error: ") + std::strerror(errno));
+      if (got == 0) fail(path, "read error: the file changed size while reading");
+      done += static_cast<u64>(got);
+    }
 
-  MemorySet set;
-  set.shape = {32, 32, channels};
-  set.patterns.resize(static_cast<Eigen::Index>(kCifarPixels * channels),
-                      static_cast<Eigen::Index>(range.count));
-  set.labels.resize(range.count);
-  const int classes = cifar100 ? 100 : 10;
-  const auto& unit = byteToUnit();
-  for (u64 m = 0; m < range.count; ++m) {
-    const unsigned char* record = records.data() + m * recordBytes;
-    // CIFAR-100 records are <coarse label><fine label><pixels>; the fine label is the class.
-    const int label = record[cifar100 ? 1 : 0];
-    if (label >= classes)
-      fail(path, "record " + std::to_string(range.first + m) + " has label " +
-                     std::to_string(label) + " but CIFAR-" + std::to_string(classes) +
-                     " labels are 0 to " + std::to_string(classes - 1) +
-                     ": not a CIFAR batch, or a corrupt one");
-    set.labels[m] = label;
-    const unsigned char* red = record + (cifar100 ? 2 : 1);
-    const unsigned char* green = red + kCifarPixels;
-    const unsigned char* blue = green + kCifarPixels;
-    float* dst = set.patterns.col(static_cast<Eigen::Index>(m)).data();
-    for (u64 i = 0; i < kCifarPixels; ++i) {
-      if (channels == 1) {
-        dst[i] = luma(red[i], green[i], blue[i]);
-      } else {
-        dst[3 * i] = unit[red[i]];
-        dst[3 * i + 1] = unit[green[i]];
-        dst[3 * i + 2] = unit[blue[i]];
+    MemorySet set;
+    set.shape = {32, 32, channels};
+    set.patterns.resize(static_cast<Eigen::Index>(kCifarPixels * channels),
+                        static_cast<Eigen::Index>(range.count));
+    set.labels.resize(range.count);
+    const int classes = cifar100 ? 100 : 10;
+    const auto& unit = byteToUnit();
+    for (u64 m = 0; m < range.count; ++m) {
+      const unsigned char* record = records.data() + m * recordBytes;
+      // CIFAR-100 records are <coarse label><fine label><pixels>; the fine label is the class.
+      const int label = record[cifar100 ? 1 : 0];
+      if (label >= classes)
+        fail(path, "record " + std::to_string(range.first + m) + " has label " +
+                       std::to_string(label) + " but CIFAR-" + std::to_string(classes) +
+                       " labels are 0 to " + std::to_string(classes - 1) +
+                       ": not a CIFAR batch, or a corrupt one");
+      set.labels[m] = label;
+      const unsigned char* red = record + (cifar100 ? 2 : 1);
+      const unsigned char* green = red + kCifarPixels;
+      const unsigned char* blue = green + kCifarPixels;
+      float* dst = set.patterns.col(static_cast<Eigen::Index>(m)).data();
+      for (u64 i = 0; i < kCifarPixels; ++i) {
+        if (channels == 1) {
+          dst[i] = luma(red[i], green[i], blue[i]);
+        } else {
+          dst[3 * i] = unit[red[i]];
+          dst[3 * i + 1] = unit[green[i]];
+          dst[3 * i + 2] = unit[blue[i]];
+        }
       }
     }
-  }
-  set.source = path;
-  return set;
+    set.source = path;
+    return set;
+  });
 }
 
 MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options) {
   checkOptions(options);
-  std::error_code error;
-  const fs::file_status status = fs::status(folder, error);
-  if (!fs::exists(status)) fail(folder, "no such folder");
-  if (!fs::is_directory(status)) fail(folder, "is not a folder");
-  fs::directory_iterator it(folder, error);
-  if (error) fail(folder, "cannot list the folder: " + error.message());
-  u64 entries = 0;
-  std::vector<fs::path> files;
-  for (; it != fs::directory_iterator(); it.increment(error)) {
-    ++entries;
-    if (isImageFile(*it)) files.push_back(it->path());
-  }
-  if (error) fail(folder, "cannot list the folder: " + error.message());
-  if (entries == 0) fail(folder, "the folder is empty");
-  if (files.empty()) fail(folder, "no images (.png, .jpg, .jpeg, .bmp) in the folder");
-  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-    return a.filename().string() < b.filename().string();
+  return guardMemory(folder, options, [&] {
+    std::error_code error;
+    const fs::file_status status = fs::status(folder, error);
+    if (!fs::exists(status)) fail(folder, "no such folder");
+    if (!fs::is_directory(status)) fail(folder, "is not a folder");
+    fs::directory_iterator it(folder, error);
+    if (error) fail(folder, "cannot list the folder: " + error.message());
+    u64 entries = 0;
+    std::vector<fs::path> files;
+    for (; it != fs::directory_iterator(); it.increment(error)) {
+      ++entries;
+      if (isImageFile(*it)) files.push_back(it->path());
+    }
+    if (error) fail(folder, "cannot list the folder: " + error.message());
+    if (entries == 0) fail(folder, "the folder is empty");
+    if (files.empty()) fail(folder, "no images (.png, .jpg, .jpeg, .bmp) in the folder");
+    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+      return a.filename().string() < b.filename().string();
+    });
+    const Range range = selectRange(files.size(), options, folder, "images");
+    checkCount(range.count, folder, "images");
+    const int channels = options.grayscale ? 1 : 3;
+
+    // Every header is read (stbi_info: no decoding) before any image is decoded, so a folder
+    // with one huge or lying image fails at once, and the budget covers the largest decode.
+    std::vector<ImageSize> sizes(range.count);
+    u64 largestDecode = 0;
+    for (u64 m = 0; m < range.count; ++m) {
+      sizes[m] = ImageFile(files[range.first + m].string()).probe();
+      largestDecode = std::max(largestDecode, decodeWorkingBytes(sizes[m], channels));
+    }
+    ImageSize common{options.width, options.height};
+    if (common.width == 0) common = sizes[0];
+    const u64 commonPixels = static_cast<u64>(common.width) * static_cast<u64>(common.height);
+    if (commonPixels > kMaxImagePixels)
+      throw ConfigError("width × height " + std::to_string(common.width) + "×" +
+                        std::to_string(common.height) + " is over " + pixelLimitText());
+    const u64 dimension = commonPixels * channels;
+    checkBudget(folder,
+                "loading " + std::to_string(range.count) + " images of " +
+                    std::to_string(common.width) + "×" + std::to_string(common.height) +
+                    (channels == 1 ? " (grey)" : " (RGB)"),
+                addSat(mulSat(dimension * sizeof(float), range.count), largestDecode), options);
+
+    MemorySet set;
+    set.shape = {common.width, common.height, channels};
+    set.patterns.resize(static_cast<Eigen::Index>(dimension),
+                        static_cast<Eigen::Index>(range.count));
+    // One image at a time, brought to the common size at once: never two full-size images.
+    for (u64 m = 0; m < range.count; ++m) {
+      const fs::path& path = files[range.first + m];
+      ImageFile file(path.string());
+      const ImageSize size = file.probe();
+      if (size.width != sizes[m].width || size.height != sizes[m].height)
+        fail(path.string(), "the image changed while it was being read");
+      float* column = set.patterns.col(static_cast<Eigen::Index>(m)).data();
+      const std::vector<float> pixels = file.decode(size, options.grayscale);
+      if (size.width == common.width && size.height == common.height)
+        std::copy(pixels.begin(), pixels.end(), column);
+      else
+        resizeBilinear(pixels, size.width, size.height, channels, common.width, common.height,
+                       column);
+      set.names.push_back(path.filename().string());
+    }
+    set.source = folder;
+    return set;
   });
-  const Range range = selectRange(files.size(), options, folder, "images");
-
-  ImageSize common{options.width, options.height};
-  if (common.width == 0) common = probeImage(files[range.first].string());
-  const int channels = options.grayscale ? 1 : 3;
-  const u64 dimension = static_cast<u64>(common.width) * common.height * channels;
-  checkRequestSize(range.count, dimension * range.count, folder, "images");
-
-  MemorySet set;
-  set.shape = {common.width, common.height, channels};
-  set.patterns.resize(static_cast<Eigen::Index>(dimension), static_cast<Eigen::Index>(range.count));
-  for (u64 m = 0; m < range.count; ++m) {
-    const fs::path& file = files[range.first + m];
-    ImageSize size;
-    std::vector<float> pixels = decodeImage(file.string(), options.grayscale, size);
-    if (size.width != common.width || size.height != common.height)
-      pixels =
-          resizeBilinear(pixels, size.width, size.height, channels, common.width, common.height);
-    std::copy(pixels.begin(), pixels.end(), set.patterns.col(static_cast<Eigen::Index>(m)).data());
-    set.names.push_back(file.filename().string());
-  }
-  set.source = folder;
-  return set;
 }
 
 std::string assetsDirectory() {
@@ -597,6 +792,10 @@ MemorySet loadDataSource(const std::string& spec, const LoadOptions& options) {
          "no such file or folder (a data source is builtin, fashion-mnist, "
          "fashion-mnist-test, or the path of an IDX file, CIFAR .bin batch or image folder)");
   if (fs::is_directory(status)) return loadImageFolder(spec, options);
+  if (!fs::is_regular_file(status))
+    fail(spec, std::string("is not a regular file or a folder (") +
+                   (fs::is_fifo(status) ? "a FIFO" : "a device or socket") +
+                   "): a data source is read from a file or a folder of images");
 
   std::uint32_t magic = 0;
   {

@@ -4,24 +4,38 @@
 // Fashion-MNIST: images, optional labels), CIFAR-10/100 binary batches, the Debian package
 // dataset-fashion-mnist, and the built-in set shipped in assets/.
 // Memories are the first `count` items in file order, starting at `offset`.
-// Every failure throws DataError whose message names the file and the problem; a loader never
-// allocates more than the file can actually hold (headers are checked against file sizes, gzip
-// data against what actually inflates) and one request holds at most 2 GiB of pixel values.
+// Every failure throws DataError whose message names the file and the problem (an allocation
+// the system refuses becomes one too). Hostile files get bounded memory and time:
+//  - only regular files are opened (a FIFO, device or folder where a file is expected is refused
+//    from stat(), before open() could block);
+//  - what a load would allocate is computed from headers and checked against
+//    LoadOptions::memoryBudgetBytes before anything is allocated or decoded; a loader also never
+//    allocates more than the file can actually hold (headers are checked against file sizes, gzip
+//    data against what actually inflates);
+//  - no image may exceed kMaxImagePixels, checked from its header (stbi_info) before decoding;
+//  - a file that does not hold the pixels its header promises is refused, never padded.
 // Bad options (offset < 0, count 0 or < -1, only one of width/height) throw ConfigError.
 // MemorySet::source is the path loaded, or the spec name for builtin / fashion-mnist[-test].
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/memory_set.h"
 
 namespace uhop {
 
-// Default bound on what one load may allocate for its memories (d·M float32 values plus any
-// decoding buffers): well inside a desktop's memory, far above Fashion-MNIST (188 MB) or CIFAR-10
-// in colour (614 MB). The CLI's --memory-budget and the studio's settings change it.
-inline constexpr std::size_t kDefaultMemoryBudgetBytes = std::size_t{2} << 30;
+// kDefaultMemoryBudgetBytes (2 GiB, core/types.h) bounds what one load may allocate for its
+// memories (d·M float32 values plus read and decoding buffers): well inside a desktop's memory,
+// far above Fashion-MNIST (60,000 images: 235 MB) or CIFAR-10 in colour (50,000: 768 MB). The
+// CLI's --memory-budget and the studio's memory-budget setting change it.
+
+// The largest single image any loader accepts: 4096 × 4096 = 16,777,216 pixels (16.7 Mpx). It is
+// checked from the header before decoding, so a small file that declares a huge image (a few KB
+// of PNG can claim 8000 × 8000) costs nothing; decoding one image at the limit needs ~350 MB of
+// working memory at most, and memories of that size are far beyond what retrieval can use.
+inline constexpr std::uint64_t kMaxImagePixels = std::uint64_t{4096} * 4096;
 
 struct LoadOptions {
   int offset = 0;     // first item to take

@@ -2,15 +2,18 @@
 
 namespace uhop {
 
-EvaluationResult evaluateAllMemories(const MemorySet& memories, std::shared_ptr<const Matrix> patterns,
+EvaluationResult evaluateAllMemories(const MemorySet& memories,
+                                     std::shared_ptr<const Matrix> patterns,
                                      const ModelConfig& model, const Matrix* featureMap,
                                      const Corruption& corruption, uint64_t seed, int steps,
-                                     bool recordEnergy) {
-  HopfieldModel hopfield(patterns, model, featureMap);
-  Matrix queries = corruptMemories(corruption, memories, seed);
+                                     bool recordEnergy, std::size_t memoryBudgetBytes) {
   RetrievalOptions options;
   options.steps = steps;
   options.recordEnergy = recordEnergy;
+  options.memoryBudgetBytes = memoryBudgetBytes;
+  checkTraceBudget(memories.count(), memories.dimension(), options);  // before building anything
+  HopfieldModel hopfield(patterns, model, featureMap);
+  Matrix queries = corruptMemories(corruption, memories, seed);
   RetrievalTrace trace = retrieve(hopfield, queries, options);
   EvaluationResult result;
   result.outcomes.reserve(memories.count());

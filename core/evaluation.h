@@ -19,11 +19,15 @@ struct EvaluationResult {
   MatrixD energies;                    // (T+1) × M, empty unless requested
 };
 
-// `featureMap` is required for the kernel similarity (W as used, already scaled).
-EvaluationResult evaluateAllMemories(const MemorySet& memories, std::shared_ptr<const Matrix> patterns,
+// `featureMap` is required for the kernel similarity (W as used, already scaled). An energy
+// trace over `memoryBudgetBytes` ((T+1)·M doubles) is refused with a UhopError before any
+// work (checkTraceBudget, core/hopfield.h).
+EvaluationResult evaluateAllMemories(const MemorySet& memories,
+                                     std::shared_ptr<const Matrix> patterns,
                                      const ModelConfig& model, const Matrix* featureMap,
                                      const Corruption& corruption, uint64_t seed, int steps,
-                                     bool recordEnergy);
+                                     bool recordEnergy,
+                                     std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes);
 
 // Runs Stage I to the end (config.steps) and returns the W to use for the kernel
 // (rows normalised when config.normalizeRows). Throws UhopError if Stage I diverges.

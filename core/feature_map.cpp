@@ -79,6 +79,9 @@ Matrix scaleFeatureMap(const Matrix& W, KernelScale scale) {
 
 }  // namespace uhop
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -87,30 +90,64 @@ namespace uhop {
 
 namespace {
 constexpr char kMagic[8] = {'U', 'H', 'O', 'P', 'W', '0', '0', '1'};
+
+// What a path that is not a regular file is, for messages.
+std::string kindOf(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a folder";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  return "a device or socket";
 }
 
+// Removes the temporary file once created, unless the save completed: on every failure path.
+struct TempFileGuard {
+  std::string path;
+  bool created = false;
+  ~TempFileGuard() {
+    if (!created) return;
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+};
+}  // namespace
+
 void saveFeatureMap(const std::string& path, const Matrix& W) {
+  // Refused up front: the rename below would fail onto a folder, and a FIFO or device would
+  // make the write block or go nowhere.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw DataError(path + ": cannot save the feature map there, it is " + kindOf(st) +
+                    (S_ISDIR(st.st_mode) ? "; give a file name" : ", not a regular file"));
   // Written to a temporary name and renamed, so a crash never leaves a half-written W.
-  const std::string tmp = path + ".tmp";
+  TempFileGuard tmp{path + ".tmp"};
   {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw DataError(path + ": cannot open for writing");
+    std::ofstream out(tmp.path, std::ios::binary | std::ios::trunc);
+    if (!out)
+      throw DataError(path + ": cannot open " + tmp.path + " for writing: " + std::strerror(errno));
+    tmp.created = true;
     int32_t dims[2] = {static_cast<int32_t>(W.rows()), static_cast<int32_t>(W.cols())};
     out.write(kMagic, 8);
     out.write(reinterpret_cast<const char*>(dims), sizeof dims);
     out.write(reinterpret_cast<const char*>(W.data()), static_cast<std::streamsize>(W.size() * sizeof(float)));
+    out.close();
     if (!out) throw DataError(path + ": write failed (disk full?)");
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw DataError(path + ": cannot rename temporary file: " + ec.message());
+  std::filesystem::rename(tmp.path, path, ec);
+  if (ec) throw DataError(path + ": cannot replace it with the written file: " + ec.message());
+  tmp.created = false;  // it is `path` now
 }
 
 Matrix loadFeatureMap(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  // stat first: a folder "opens" as a stream of unknown size, and a FIFO would block open().
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw DataError(path + ": cannot open the feature-map file: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw DataError(path + ": is a folder, not a feature-map file");
+  if (!S_ISREG(st.st_mode))
+    throw DataError(path + ": is not a regular file (it is " + kindOf(st) + ")");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot open the feature-map file");
-  const auto size = static_cast<uint64_t>(in.tellg());
-  in.seekg(0);
+  const auto size = static_cast<uint64_t>(st.st_size);
   char magic[8] = {};
   int32_t dims[2] = {0, 0};
   if (size < 16 || !in.read(magic, 8) || !in.read(reinterpret_cast<char*>(dims), sizeof dims))

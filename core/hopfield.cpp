@@ -1,10 +1,11 @@
 #include "core/hopfield.h"
 
-#include "core/parallel_product.h"
-
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
+
+#include "core/parallel_product.h"
 
 namespace uhop {
 
@@ -74,8 +75,42 @@ VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scor
   return out;
 }
 
-RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const RetrievalOptions& options) {
+namespace {
+
+std::string formatBytes(double bytes) {
+  char text[32];
+  if (bytes >= double(1 << 30))
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / double(1 << 30));
+  else
+    std::snprintf(text, sizeof text, "%.1f MiB", bytes / double(1 << 20));
+  return text;
+}
+
+}  // namespace
+
+void checkTraceBudget(long long queryCount, long long dimension, const RetrievalOptions& options) {
   if (options.steps < 0) throw ConfigError("the number of retrieval steps cannot be negative");
+  // In double: 100001 steps × 60000 queries × 784 pixels overflows no integer type we would use.
+  const double states = double(options.steps) + 1;
+  auto refuse = [&](const std::string& what, double bytes) {
+    throw UhopError(what + " of " + std::to_string(queryCount) + " queries × " +
+                    std::to_string(options.steps + 1LL) + " steps needs " + formatBytes(bytes) +
+                    ", limit " + formatBytes(double(options.memoryBudgetBytes)) +
+                    "; use fewer --steps or --memories, or raise --memory-budget");
+  };
+  if (options.recordEnergy) {
+    const double bytes = states * double(queryCount) * sizeof(double);
+    if (bytes > double(options.memoryBudgetBytes)) refuse("energy trace", bytes);
+  }
+  if (options.recordStates) {
+    const double bytes = states * double(queryCount) * double(dimension) * sizeof(float);
+    if (bytes > double(options.memoryBudgetBytes)) refuse("state trace", bytes);
+  }
+}
+
+RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries,
+                        const RetrievalOptions& options) {
+  checkTraceBudget(queries.cols(), queries.rows(), options);
   if (queries.rows() != model.dimension())
     throw ConfigError("queries have dimension " + std::to_string(queries.rows()) +
                       " but the memories have " + std::to_string(model.dimension()));

@@ -72,7 +72,17 @@ struct RetrievalOptions {
   int steps = 1;
   bool recordEnergy = true;
   bool recordStates = false;
+  // Upper bound on the bytes of the recorded traces (energies: (T+1)·N doubles; states:
+  // (T+1)·d·N floats). A longer trace is refused up front with a UhopError naming its size
+  // rather than streamed: every caller keeps the whole trace (the CLI's JSON prints it). It is
+  // a resource limit, not a bad setting, hence not a ConfigError (the CLI's usage errors).
+  std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes;
 };
+
+// Throws UhopError when the traces `options` asks for, for `queryCount` queries of
+// `dimension`, would exceed options.memoryBudgetBytes. retrieve() calls it first; callers that
+// prepare a lot before retrieving call it earlier to fail fast.
+void checkTraceBudget(long long queryCount, long long dimension, const RetrievalOptions& options);
 
 // Runs T steps of the dynamics for all queries at once. Each s(Ξ, x_t) is computed once and used
 // for E(x_t) (when recorded), the step from x_t, and p of x_T; states are the same bits with and

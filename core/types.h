@@ -17,11 +17,17 @@
 #else
 #include <Eigen/Dense>
 #endif
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 namespace uhop {
+
+// Default bound on the bytes one user-sized allocation may take: a data load
+// (LoadOptions::memoryBudgetBytes) or a retrieval trace (RetrievalOptions::memoryBudgetBytes).
+// The CLI's --memory-budget and the studio's memory-budget setting change it.
+inline constexpr std::size_t kDefaultMemoryBudgetBytes = std::size_t{2} << 30;
 
 using Matrix = Eigen::MatrixXf;
 using Vector = Eigen::VectorXf;

@@ -244,11 +244,13 @@ static void setStage1Config(AppModel& model, const Stage1Config& config) {
 
 // ---- memories ---------------------------------------------------------------------------------
 
-static std::shared_ptr<const MemorySet> readMemories(const LoadMemories& cmd) {
+static std::shared_ptr<const MemorySet> readMemories(const LoadMemories& cmd,
+                                                     const Settings& settings) {
   if (cmd.count == 0 || cmd.count < -1) throw ConfigError("M must be at least 2");
   LoadOptions options;
   options.offset = cmd.offset;
   options.count = cmd.count;
+  options.memoryBudgetBytes = static_cast<std::size_t>(settings.memoryBudgetMb) << 20;
   auto loaded = std::make_shared<MemorySet>(loadDataSource(cmd.source, options));
   loaded->validate();
   if (loaded->count() < 2)
@@ -264,7 +266,7 @@ static void loadMemories(AppModel& model, const LoadMemories& cmd) {
   MemoryState& mem = model.memories;
   std::shared_ptr<const MemorySet> set;
   try {
-    set = readMemories(cmd);
+    set = readMemories(cmd, model.settings);
   } catch (const std::exception& e) {
     mem.error = "Could not load \"" + cmd.source + "\": " + e.what() +
                 (mem.set ? " — the memories already loaded stay." : "");
@@ -430,7 +432,7 @@ void applySession(AppModel& model, const Session& s) {
   const LoadMemories load{s.source, s.count, s.offset};
   std::shared_ptr<const MemorySet> set;
   try {
-    set = readMemories(load);
+    set = readMemories(load, model.settings);
   } catch (const std::exception& e) {
     throw ConfigError("the session's data \"" + s.source + "\" cannot be loaded: " + e.what());
   }

@@ -1,11 +1,16 @@
 #include "ui/settings.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <type_traits>
 
 #include "core/corruption.h"
 #include "core/feature_map.h"
@@ -27,15 +32,48 @@ std::string configDirectory() {
 
 namespace {
 
-// Reads one key if present; keeps the default and notes the key when it has the wrong type or
-// fails `valid`.
+// Converts a JSON value to T, or nothing when it is of the wrong type or does not fit T.
+// nlohmann's get<int>() casts whatever number it holds (1e300 and 3.5e9 are undefined
+// behaviour, 4294967396 wraps to 100), so numbers are range-checked here first: an int must be
+// an integral number within int's range, a float a finite number within float's.
+template <typename T>
+std::optional<T> convert(const json& v) {
+  if constexpr (std::is_same_v<T, int>) {
+    if (v.is_number_integer()) {
+      if (v.is_number_unsigned())
+        return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX)
+                   ? std::optional<T>(static_cast<int>(v.get<std::uint64_t>()))
+                   : std::nullopt;
+      const std::int64_t i = v.get<std::int64_t>();
+      if (i < INT_MIN || i > INT_MAX) return std::nullopt;
+      return static_cast<int>(i);
+    }
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (!std::isfinite(d) || d != std::trunc(d) || d < INT_MIN || d > INT_MAX)
+        return std::nullopt;
+      return static_cast<int>(d);
+    }
+    return std::nullopt;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!v.is_number()) return std::nullopt;
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::fabs(d) > std::numeric_limits<T>::max()) return std::nullopt;
+    return static_cast<T>(d);
+  } else {
+    return v.get<T>();
+  }
+}
+
+// Reads one key if present; keeps the default and notes the key when it has the wrong type,
+// does not fit T, or fails `valid`.
 template <typename T, typename Valid>
 void read(const json& j, const char* key, T& out, Valid valid, std::vector<std::string>& bad) {
   if (!j.contains(key)) return;
   try {
-    T value = j.at(key).get<T>();
-    if (valid(value))
-      out = value;
+    const std::optional<T> value = convert<T>(j.at(key));
+    if (value && valid(*value))
+      out = *value;
     else
       bad.push_back(key);
   } catch (const json::exception&) {
@@ -119,6 +157,10 @@ Settings parseSettings(const std::string& text, std::string& message) {
       j, "kernel_scale", s.kernelScale,
       [](const std::string& v) { return parses(v, parseKernelScale); }, bad);
   read(
+      j, "memory_budget_mb", s.memoryBudgetMb,
+      [](int v) { return v >= Settings::kMinMemoryBudgetMb && v <= Settings::kMaxMemoryBudgetMb; },
+      bad);
+  read(
       j, "screenshot_dir", s.screenshotDir, [](const std::string& v) { return v.size() < 4096; },
       bad);
   if (!bad.empty()) {
@@ -153,6 +195,7 @@ std::string settingsToJson(const Settings& s) {
   j["query_seed"] = s.querySeed;
   j["metastable_steps"] = s.metastableSteps;
   j["kernel_scale"] = s.kernelScale;
+  j["memory_budget_mb"] = s.memoryBudgetMb;
   j["screenshot_dir"] = s.screenshotDir;
   return j.dump(2) + "\n";
 }

@@ -38,6 +38,11 @@ struct Settings {
   int metastableSteps = 10;
   std::string kernelScale = "row-normalized";
   std::string screenshotDir;  // "" = current directory
+  // What one data load may allocate, in MiB (LoadOptions::memoryBudgetBytes; the CLI's
+  // --memory-budget). Default 2048 = kDefaultMemoryBudgetBytes.
+  int memoryBudgetMb = 2048;
+  static constexpr int kMinMemoryBudgetMb = 16;
+  static constexpr int kMaxMemoryBudgetMb = 1 << 20;  // 1 TiB
 
   static constexpr int kMaxRecent = 8;
   bool operator==(const Settings&) const = default;

@@ -6,13 +6,18 @@
 
 #include <gtest/gtest.h>
 #include <stb_image_write.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -237,10 +242,12 @@ TEST(Datasets, IdxBadFilesThrowDataErrorNamingFileAndProblem) {
   writeFile(dir / "absurd-count.idx", absurdCount);
   EXPECT_DATA_ERROR(load(dir / "absurd-count.idx"), "absurd-count.idx", "2147483648", "holds");
   writeGzip(dir / "absurd-count.idx.gz", absurdCount);
+  // gzip claims are refused from the header too, before inflating anything.
   EXPECT_DATA_ERROR(load(dir / "absurd-count.idx.gz"), "absurd-count.idx.gz", "2147483648",
-                    "truncated");
+                    "at most 2147483647");
   writeGzip(dir / "absurd-dims.idx.gz", idxHeader(0x00000803, {1, 0xFFFFFFFFu, 0xFFFFFFFFu}));
-  EXPECT_DATA_ERROR(load(dir / "absurd-dims.idx.gz"), "absurd-dims.idx.gz", "absurd");
+  EXPECT_DATA_ERROR(load(dir / "absurd-dims.idx.gz"), "absurd-dims.idx.gz", "per-image limit",
+                    "4096×4096");
 
   writeFile(dir / "good.idx", idxImages());
   EXPECT_DATA_ERROR(load(dir / "good.idx", slice(3, -1)), "good.idx", "offset 3", "beyond");
@@ -363,6 +370,7 @@ TEST(Datasets, CifarBadFilesThrowDataError) {
     return [path, options] { loadCifar(path.string(), options); };
   };
   EXPECT_DATA_ERROR(load(dir / "missing.bin"), "missing.bin", "no such file");
+  EXPECT_DATA_ERROR(load(dir), "cifar_bad", "is a folder, not a file");
   writeFile(dir / "empty.bin", {});
   EXPECT_DATA_ERROR(load(dir / "empty.bin"), "empty.bin", "empty");
   Bytes odd = cifarBatch({{1}, {2}});
@@ -508,6 +516,259 @@ TEST(Datasets, FolderProblemsThrowDataError) {
                     "b-broken.png", "cannot");
   EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(2, 1)); }, "corrupt",
                     "offset 2", "beyond");
+}
+
+// ---------------------------------------------------------------- hostile files and budgets
+
+LoadOptions budget(std::size_t bytes) {
+  LoadOptions options;
+  options.memoryBudgetBytes = bytes;
+  return options;
+}
+
+// A valid PNG of 1×1 grey whose IHDR is rewritten to declare w × h (with a correct CRC, so
+// only the size is a lie): 70 bytes that claim any size.
+Bytes pngDeclaring(std::uint32_t w, std::uint32_t h) {
+  const fs::path scratchPng = fs::path(UHOP_TEST_TMP) / "datasets" / "one-pixel.png";
+  fs::create_directories(scratchPng.parent_path());
+  const unsigned char pixel = 77;
+  EXPECT_NE(stbi_write_png(scratchPng.c_str(), 1, 1, 1, &pixel, 1), 0);
+  std::ifstream in(scratchPng, std::ios::binary);
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Signature (8), IHDR length (4), "IHDR" at 12, width at 16, height at 20, CRC at 29.
+  Bytes fields;
+  appendBigEndian(fields, w);
+  appendBigEndian(fields, h);
+  std::copy(fields.begin(), fields.end(), bytes.begin() + 16);
+  Bytes crc;
+  appendBigEndian(crc, static_cast<std::uint32_t>(crc32(0, bytes.data() + 12, 17)));
+  std::copy(crc.begin(), crc.end(), bytes.begin() + 29);
+  return bytes;
+}
+
+void appendLittleEndian(Bytes& bytes, std::uint32_t v, int size) {
+  for (int k = 0; k < size; ++k) bytes.push_back(static_cast<unsigned char>(v >> (8 * k)));
+}
+
+// The 54-byte header of an uncompressed 24-bit BMP (BITMAPINFOHEADER), pixel data at 54.
+Bytes bmpHeader(std::uint32_t w, std::uint32_t h) {
+  Bytes b = {'B', 'M'};
+  appendLittleEndian(b, 54 + w * h * 3, 4);  // file size field (stb ignores it)
+  appendLittleEndian(b, 0, 4);
+  appendLittleEndian(b, 54, 4);  // pixel data offset
+  appendLittleEndian(b, 40, 4);  // DIB header size
+  appendLittleEndian(b, w, 4);
+  appendLittleEndian(b, h, 4);
+  appendLittleEndian(b, 1, 2);   // planes
+  appendLittleEndian(b, 24, 2);  // bits per pixel
+  appendLittleEndian(b, 0, 4);   // BI_RGB: uncompressed
+  for (int k = 0; k < 5; ++k) appendLittleEndian(b, 0, 4);
+  return b;
+}
+
+TEST(DatasetsHostile, ImagesOverThePixelLimitAreRefusedFromTheHeader) {
+  const fs::path dir = scratch("hostile_huge_png");
+  // Twenty 8000×8000 claims: the first (in name order) is refused before anything is decoded.
+  for (int k = 0; k < 20; ++k) {
+    char name[16];
+    std::snprintf(name, sizeof name, "big%02d.png", k);
+    writeFile(dir / name, pngDeclaring(8000, 8000));
+  }
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "big00.png", "8000×8000",
+                    "64000000 pixels", "per-image limit of 4096×4096 = 16777216 pixels");
+  EXPECT_DATA_ERROR([&] { loadDataSource(dir.string(), {}); }, "big00.png", "per-image limit");
+
+  // One pixel over the limit is refused; exactly at the limit the size passes and the missing
+  // pixel data is what fails.
+  const fs::path edge = scratch("hostile_edge_png");
+  writeFile(edge / "a.png", pngDeclaring(4097, 4096));
+  EXPECT_DATA_ERROR([&] { loadImageFolder(edge.string(), {}); }, "a.png", "4097×4096",
+                    "per-image limit");
+  writeFile(edge / "a.png", pngDeclaring(4096, 4096));
+  try {
+    loadImageFolder(edge.string(), {});
+    ADD_FAILURE() << "a 1-pixel PNG declaring 4096×4096 loaded";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("a.png: cannot decode"), std::string::npos) << message;
+    EXPECT_EQ(message.find("limit"), std::string::npos) << message;
+  }
+  // The header helper is honest: the same bytes declaring 1×1 load as the pixel written.
+  writeFile(edge / "a.png", pngDeclaring(1, 1));
+  EXPECT_EQ(loadImageFolder(edge.string(), {}).patterns(0, 0), 77 / 255.0f);
+}
+
+TEST(DatasetsHostile, BmpWithoutThePixelsItsHeaderPromisesIsRefused) {
+  const fs::path dir = scratch("hostile_bmp");
+  // The measured case: 3,277,312 × 18 pixels declared, no pixel data (54 bytes in all).
+  writeFile(dir / "tall.bmp", bmpHeader(3277312, 18));
+  ASSERT_EQ(fs::file_size(dir / "tall.bmp"), 54u);
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "tall.bmp", "3277312×18",
+                    "per-image limit");
+  // Within the pixel limit, but still no data: stb would pad it with zeros.
+  fs::remove(dir / "tall.bmp");
+  writeFile(dir / "empty.bmp", bmpHeader(100, 100));
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "empty.bmp",
+                    "promises 100×100 pixels at 24 bits (30054 bytes", "holds 54 bytes");
+  // A real BMP cut by one byte is refused; whole, it loads. 5 pixels of 3 bytes = 15, padded
+  // to 16 per row: 54 + 16·2 = 86 bytes.
+  fs::remove(dir / "empty.bmp");
+  ASSERT_NE(
+      stbi_write_bmp((dir / "cut.bmp").c_str(), 5, 2, 3, constantImage(5, 2, {9, 9, 9}).data()), 0);
+  ASSERT_EQ(fs::file_size(dir / "cut.bmp"), 86u);
+  EXPECT_EQ(loadImageFolder(dir.string(), {}).count(), 1);
+  fs::resize_file(dir / "cut.bmp", 85);
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "cut.bmp", "(86 bytes",
+                    "holds 85 bytes", "truncated");
+}
+
+TEST(DatasetsHostile, TruncatedPngAndJpegFailInsteadOfBeingPadded) {
+  const fs::path dir = scratch("hostile_truncated");
+  Bytes noise;
+  for (int i = 0; i < 32 * 32 * 3; ++i) noise.push_back(static_cast<unsigned char>(i * 97 % 251));
+  ASSERT_NE(stbi_write_png((dir / "a.png").c_str(), 32, 32, 3, noise.data(), 32 * 3), 0);
+  fs::resize_file(dir / "a.png", fs::file_size(dir / "a.png") * 6 / 10);
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "a.png", "cannot decode");
+  fs::remove(dir / "a.png");
+  ASSERT_NE(stbi_write_jpg((dir / "b.jpg").c_str(), 32, 32, 3, noise.data(), 90), 0);
+  EXPECT_EQ(loadImageFolder(dir.string(), {}).count(), 1);
+  // Cut anywhere in the scan, or just before the end-of-image marker: never padded.
+  const auto whole = fs::file_size(dir / "b.jpg");
+  for (auto size : {whole * 6 / 10, whole - 2}) {
+    ASSERT_NE(stbi_write_jpg((dir / "b.jpg").c_str(), 32, 32, 3, noise.data(), 90), 0);
+    fs::resize_file(dir / "b.jpg", size);
+    EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "b.jpg", "cannot decode");
+  }
+  // Other formats stb knows (here a PGM, which it pads) are not read behind an image name.
+  fs::remove(dir / "b.jpg");
+  writeFile(dir / "c.png", {'P', '5', '\n', '4', ' ', '4', '\n', '2', '5', '5', '\n', 1, 2});
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), {}); }, "c.png",
+                    "not a PNG, JPEG or BMP file");
+}
+
+TEST(DatasetsHostile, IdxGzipClaimsAreCheckedAgainstLimitAndBudgetBeforeInflating) {
+  const fs::path dir = scratch("hostile_idx");
+  // The measured case: 32 images of 8192×8192 claimed (a little data behind the header).
+  Bytes huge = idxHeader(0x00000803, {32, 8192, 8192});
+  huge.resize(huge.size() + 4096, 0);
+  writeGzip(dir / "huge-images-idx3-ubyte.gz", huge);
+  EXPECT_DATA_ERROR([&] { loadDataSource((dir / "huge-images-idx3-ubyte.gz").string(), {}); },
+                    "huge-images-idx3-ubyte.gz", "32 images of 8192×8192", "67108864 pixels",
+                    "per-image limit of 4096×4096");
+  // At the pixel limit, 32 images need 32·4096²·(1 + 4) bytes = 2.5 GiB: over the default 2 GiB.
+  Bytes big = idxHeader(0x00000803, {32, 4096, 4096});
+  big.resize(big.size() + 4096, 0);
+  writeGzip(dir / "big.idx.gz", big);
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "big.idx.gz").string(), {}); }, "big.idx.gz",
+                    "loading 32 images of 4096×4096 needs 2.5 GiB",
+                    "over the memory budget of 2.0 GiB", "--memory-budget");
+  // A budget large enough lets the claim through to the data, which is not there.
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "big.idx.gz").string(), budget(std::size_t{3} << 30)); },
+                    "big.idx.gz", "truncated");
+}
+
+TEST(DatasetsHostile, BudgetIsExactOnBothSides) {
+  const fs::path dir = scratch("hostile_budget");
+  // IDX: 3 images of 2×3 = 18 bytes read + 18 floats (72 bytes) = 90 bytes.
+  writeFile(dir / "images.idx", idxImages());
+  expectTestIdx(loadIdx((dir / "images.idx").string(), budget(90)), 0, kImages);
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "images.idx").string(), budget(89)); }, "images.idx",
+                    "loading 3 images of 2×3 needs 90 bytes", "over the memory budget of 89 bytes");
+  // With labels: one byte read and one int kept per label, 3·5 = 15 more.
+  writeFile(dir / "labels.idx", idxLabels(kLabels));
+  const std::string labels = (dir / "labels.idx").string();
+  EXPECT_EQ(loadIdx((dir / "images.idx").string(), budget(105), labels).labels, kLabels);
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "images.idx").string(), budget(104), labels); },
+                    "images.idx", "needs 105 bytes", "budget of 104 bytes");
+
+  // CIFAR-10, grey: per record 3073 bytes read + 1024 floats + 1 int = 7173; two = 14346.
+  writeFile(dir / "batch.bin", cifarBatch({{1}, {2}}));
+  EXPECT_EQ(loadCifar((dir / "batch.bin").string(), budget(14346)).count(), 2);
+  EXPECT_DATA_ERROR([&] { loadCifar((dir / "batch.bin").string(), budget(14345)); }, "batch.bin",
+                    "loading 2 CIFAR records needs 14346 bytes", "budget of 14345 bytes");
+
+  // Folder, grey, two 3×2 images: 2·6 floats (48 bytes) + decoding one 3×2 image
+  // (6 pixels × (3 + 8 + 4) bytes = 90) = 138 bytes.
+  fs::create_directories(dir / "pictures");
+  writePng(dir / "pictures" / "a.png", 3, 2, constantImage(3, 2, {51, 51, 51}));
+  writePng(dir / "pictures" / "b.png", 3, 2, constantImage(3, 2, {51, 51, 51}));
+  const std::string pictures = (dir / "pictures").string();
+  EXPECT_EQ(loadImageFolder(pictures, budget(138)).count(), 2);
+  EXPECT_DATA_ERROR([&] { loadImageFolder(pictures, budget(137)); }, "pictures",
+                    "loading 2 images of 3×2 (grey) needs 138 bytes", "budget of 137 bytes");
+
+  // Fashion-MNIST's 60,000 training images with labels need 60000·(784·5 + 5) bytes
+  // = 235,500,000 bytes = 224.6 MiB, well within the default budget.
+  if (!fashionMnistDirectory().empty()) {
+    EXPECT_DATA_ERROR([] { loadDataSource("fashion-mnist", budget(200u << 20)); },
+                      "train-images-idx3-ubyte.gz", "loading 60000 images of 28×28",
+                      "needs 224.6 MiB", "budget of 200.0 MiB");
+    EXPECT_EQ(loadDataSource("fashion-mnist", budget(235500000)).count(), 60000);
+  }
+}
+
+// In a death-test child: caps the address space at its current size + `headroom` bytes, loads
+// `path`, and exits 0 after printing a DataError (3 if it loaded, 4 on any other exception).
+[[noreturn]] void loadWithAddressSpaceCap(const std::string& path, rlim_t headroom) {
+  long pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  const rlim_t cap = static_cast<rlim_t>(pages) * sysconf(_SC_PAGESIZE) + headroom;
+  const rlimit limit{cap, cap};
+  setrlimit(RLIMIT_AS, &limit);
+  try {
+    loadIdx(path, {});
+  } catch (const DataError& e) {
+    std::fputs(e.what(), stderr);
+    std::_Exit(0);
+  } catch (...) {
+    std::_Exit(4);
+  }
+  std::_Exit(3);
+}
+
+// The budget cannot promise that the system has the memory: an allocation it refuses inside a
+// loader is a DataError naming the file. Run in a re-executed child whose address space is
+// capped just above its current size, so the 64 MiB of floats for one 4096×4096 image fail.
+TEST(DatasetsHostileDeathTest, AnAllocationTheSystemRefusesBecomesADataError) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve address space of their own; RLIMIT_AS breaks them";
+#else
+  const fs::path dir = scratch("hostile_oom");
+  Bytes image = idxHeader(0x00000803, {1, 4096, 4096});
+  image.resize(image.size() + 4096 * 4096, 200);
+  writeFile(dir / "one.idx", image);
+  const std::string path = (dir / "one.idx").string();
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(loadWithAddressSpaceCap(path, 40u << 20), ::testing::ExitedWithCode(0),
+              "one.idx: out of memory: the system refused an allocation");
+#endif
+}
+
+TEST(DatasetsHostile, OnlyRegularFilesAreOpened) {
+  const fs::path dir = scratch("hostile_fifo");
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // Nobody writes to it: opening it for reading would block forever.
+  EXPECT_DATA_ERROR([&] { loadDataSource(fifo.string(), {}); }, "pipe",
+                    "is not a regular file or a folder (a FIFO)");
+  EXPECT_DATA_ERROR([&] { loadIdx(fifo.string(), {}); }, "pipe",
+                    "is not a regular file (it is a FIFO (named pipe))");
+  EXPECT_DATA_ERROR([&] { loadCifar(fifo.string(), {}); }, "pipe", "not a regular file");
+  writeFile(dir / "images.idx", idxImages());
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "images.idx").string(), {}, fifo.string()); }, "pipe",
+                    "not a regular file");
+  EXPECT_DATA_ERROR([&] { loadIdx((dir / "images.idx").string(), {}, dir.string()); },
+                    "hostile_fifo", "is a folder, not a file");
+  // In a folder of images, a FIFO with an image name is not an image: skipped, not opened.
+  fs::create_directories(dir / "pictures");
+  ASSERT_EQ(mkfifo((dir / "pictures" / "a.png").c_str(), 0600), 0);
+  writePng(dir / "pictures" / "b.png", 3, 2, constantImage(3, 2, {51, 51, 51}));
+  EXPECT_EQ(loadImageFolder((dir / "pictures").string(), {}).names,
+            std::vector<std::string>{"b.png"});
+  // /dev/zero would never end, and reports size 0.
+  EXPECT_DATA_ERROR([] { loadDataSource("/dev/zero", {}); }, "/dev/zero",
+                    "not a regular file or a folder (a device or socket)");
+  EXPECT_DATA_ERROR([] { loadIdx("/dev/zero", {}); }, "/dev/zero", "(it is a device)");
 }
 
 // ------------------------------------------------------------------------ sources and assets

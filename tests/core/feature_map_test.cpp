@@ -2,8 +2,13 @@
 #include "core/feature_map.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "core/random.h"
 #include "tests/core/test_reference.h"
@@ -121,6 +126,85 @@ TEST(FeatureMapNames, ParseRoundTripAndErrors) {
     EXPECT_THROW(parseFeatureInit(bad), ConfigError) << bad;
   for (const char* bad : {"", "row", "rownormalized", "Matched", "none"})
     EXPECT_THROW(parseKernelScale(bad), ConfigError) << bad;
+}
+
+// ------------------------------------------------------------------------------ W file I/O
+
+namespace fs = std::filesystem;
+
+fs::path scratchDir(const std::string& name) {
+  const fs::path dir = fs::path(UHOP_TEST_TMP) / "feature_map" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Checks that `call` throws DataError whose message holds every word.
+void expectDataError(const std::function<void()>& call, const std::vector<std::string>& words) {
+  try {
+    call();
+    ADD_FAILURE() << "no DataError thrown";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    for (const std::string& word : words)
+      EXPECT_NE(message.find(word), std::string::npos)
+          << "\"" << message << "\" lacks \"" << word << "\"";
+  }
+}
+
+TEST(FeatureMapFile, RoundTripIsBitExactAndTheLayoutIsAsDocumented) {
+  const fs::path dir = scratchDir("roundtrip");
+  Matrix W(2, 3);
+  W << 1.5f, -2.0f, 0.25f, 3.0f, 1e-7f, -0.0f;
+  saveFeatureMap((dir / "w.bin").string(), W);
+  EXPECT_TRUE(loadFeatureMap((dir / "w.bin").string()) == W);
+  EXPECT_EQ(fs::file_size(dir / "w.bin"), 16u + 6 * sizeof(float));
+  std::ifstream in(dir / "w.bin", std::ios::binary);
+  char head[16] = {};
+  in.read(head, 16);
+  EXPECT_EQ(std::string(head, 8), "UHOPW001");
+  float first = 0, second = 0;
+  in.read(reinterpret_cast<char*>(&first), 4);
+  in.read(reinterpret_cast<char*>(&second), 4);
+  EXPECT_EQ(first, 1.5f);  // column-major: W(0, 0) then W(1, 0)
+  EXPECT_EQ(second, 3.0f);
+  EXPECT_FALSE(fs::exists(dir / "w.bin.tmp"));
+}
+
+TEST(FeatureMapFile, ReadingAFolderOrAFifoIsAClearDataError) {
+  const fs::path dir = scratchDir("read_bad");
+  expectDataError([&] { loadFeatureMap(dir.string()); },
+                  {dir.string(), "is a folder, not a feature-map file"});
+  const fs::path fifo = dir / "w.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // Nobody writes to it: opening it would block forever.
+  expectDataError([&] { loadFeatureMap(fifo.string()); },
+                  {"w.fifo", "is not a regular file (it is a FIFO)"});
+  expectDataError([&] { loadFeatureMap((dir / "absent.bin").string()); },
+                  {"absent.bin", "No such file"});
+  std::ofstream(dir / "short.bin") << "UHOPW";
+  expectDataError([&] { loadFeatureMap((dir / "short.bin").string()); },
+                  {"short.bin", "too short", "5 bytes"});
+}
+
+TEST(FeatureMapFile, SavingOntoAFolderFailsClearlyAndLeavesNoTemporaryFile) {
+  const fs::path dir = scratchDir("save_bad");
+  fs::create_directories(dir / "w.bin");
+  const Matrix W = Matrix::Identity(2, 2);
+  expectDataError([&] { saveFeatureMap((dir / "w.bin").string(), W); },
+                  {"w.bin", "it is a folder"});
+  EXPECT_FALSE(fs::exists(dir / "w.bin.tmp"));
+  EXPECT_TRUE(fs::is_directory(dir / "w.bin"));
+  // A folder that cannot be written into: the temporary file is never created.
+  expectDataError([&] { saveFeatureMap((dir / "missing" / "w.bin").string(), W); },
+                  {"w.bin", "cannot open"});
+  EXPECT_FALSE(fs::exists(dir / "missing"));
+  // Nothing but what the test made is left behind.
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir))
+    left.push_back(entry.path().filename().string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, std::vector<std::string>{"w.bin"});
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/evaluation.h"
 #include "core/feature_map.h"
 #include "tests/core/test_reference.h"
 
@@ -461,6 +462,50 @@ TEST(Retrieve, ConfigErrors) {
   EXPECT_THROW(retrieve(model, Matrix::Zero(5, 2), {}), ConfigError);
   EXPECT_THROW(retrieve(model, Matrix::Zero(7, 1), {}), ConfigError);
   EXPECT_THROW(retrieve(model, Matrix::Zero(6, 1), {.steps = -1}), ConfigError);
+}
+
+// The energy trace is (T+1) × N doubles; over the budget it is refused before any step.
+TEST(HopfieldTraceBudget, EnergyTraceOverTheBudgetIsRefusedUpFront) {
+  Matrix memories(2, 3);
+  memories << 1, 0, 1, 0, 1, 1;
+  HopfieldModel model(share(memories), ModelConfig{});
+  RetrievalOptions options;
+  options.memoryBudgetBytes = 96;  // 3 queries × 4 states × 8 bytes
+  options.steps = 3;
+  EXPECT_EQ(retrieve(model, memories, options).energies.rows(), 4);
+  options.steps = 4;
+  try {
+    retrieve(model, memories, options);
+    ADD_FAILURE() << "a 120-byte trace passed a 96-byte budget";
+  } catch (const UhopError& e) {
+    EXPECT_EQ(dynamic_cast<const ConfigError*>(&e), nullptr) << "a limit, not a bad setting";
+    const std::string message = e.what();
+    EXPECT_NE(message.find("energy trace of 3 queries × 5 steps needs"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("--steps"), std::string::npos) << message;
+  }
+  options.recordEnergy = false;  // nothing recorded, nothing to bound
+  EXPECT_EQ(retrieve(model, memories, options).energies.size(), 0);
+}
+
+TEST(HopfieldTraceBudget, SixtyThousandQueriesOfHundredThousandStepsAreRefusedWithTheSize) {
+  // Only the count matters: d = 1 keeps the test small; the refusal comes before any work.
+  MemorySet set;
+  set.patterns = Matrix::Constant(1, 60000, 0.5f);
+  set.shape = {1, 1, 1};
+  auto patterns = std::make_shared<const Matrix>(set.patterns);
+  try {
+    evaluateAllMemories(set, patterns, ModelConfig{}, nullptr, Corruption::parse("mask:0.5"), 0,
+                        100000, true);
+    ADD_FAILURE() << "a 48 GB energy trace was accepted";
+  } catch (const UhopError& e) {
+    // 60000 · 100001 · 8 bytes = 48.0e9 bytes = 44.7 GiB.
+    const std::string message = e.what();
+    EXPECT_NE(
+        message.find("energy trace of 60000 queries × 100001 steps needs 44.7 GiB, limit 2.0 GiB"),
+        std::string::npos)
+        << message;
+  }
 }
 
 }  // namespace

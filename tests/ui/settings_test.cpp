@@ -53,6 +53,52 @@ TEST(SettingsTest, OutOfRangeValuesFallBackToDefaultsWithAMessage) {
     EXPECT_NE(message.find(key), std::string::npos) << key;
 }
 
+// nlohmann would cast these into int (undefined behaviour for 1e300 and 3.5e9; 4294967396 =
+// 2^32 + 100 wraps to 100): each must be rejected like any invalid value.
+TEST(SettingsTest, NumbersThatDoNotFitAnIntAreRejected) {
+  const Settings d;
+  for (const char* value : {"1e300", "3.5e9", "4294967396", "-4294967196", "64.5", "-1e300"}) {
+    SCOPED_TRACE(value);
+    const std::string path = tempDir("ranges") + "/settings.json";
+    std::ofstream(path) << R"({"memory_count":)" << value << R"(,"stage1_seed":)" << value
+                        << R"(,"query_seed":)" << value << R"(,"ui_scale":)" << value << "}";
+    std::string message;
+    const Settings s = loadSettings(path, message);
+    EXPECT_EQ(s.memoryCount, d.memoryCount);
+    EXPECT_EQ(s.stage1Seed, d.stage1Seed);
+    EXPECT_EQ(s.querySeed, d.querySeed);
+    EXPECT_EQ(s.uiScale, d.uiScale);
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("ignored invalid value(s) for ui_scale, memory_count, stage1_seed, "
+                           "query_seed; using their defaults"),
+              std::string::npos)  // in the order read
+        << message;
+  }
+  // An integral number written as a float, and the largest int, are still numbers that fit.
+  std::string message;
+  const Settings s = parseSettings(R"({"memory_count":500.0,"stage1_seed":2147483647})", message);
+  EXPECT_TRUE(message.empty()) << message;
+  EXPECT_EQ(s.memoryCount, 500);
+  EXPECT_EQ(s.stage1Seed, 2147483647);
+}
+
+TEST(SettingsTest, MemoryBudgetIsRangeCheckedAndRoundTrips) {
+  std::string message;
+  EXPECT_EQ(Settings{}.memoryBudgetMb, 2048);  // = kDefaultMemoryBudgetBytes
+  Settings s = parseSettings(R"({"memory_budget_mb":8192})", message);
+  EXPECT_TRUE(message.empty()) << message;
+  EXPECT_EQ(s.memoryBudgetMb, 8192);
+  EXPECT_EQ(parseSettings(settingsToJson(s), message), s);
+  for (const char* bad : {"0", "15", "1048577", "-5", "1e300", "\"lots\""}) {
+    SCOPED_TRACE(bad);
+    s = parseSettings(std::string(R"({"memory_budget_mb":)") + bad + "}", message);
+    EXPECT_EQ(s.memoryBudgetMb, 2048);
+    EXPECT_NE(message.find("memory_budget_mb"), std::string::npos) << message;
+  }
+  s = parseSettings(R"({"memory_budget_mb":16})", message);
+  EXPECT_EQ(s.memoryBudgetMb, 16);
+}
+
 TEST(SettingsTest, CorruptFileGivesDefaultsAndAMessage) {
   const std::string path = tempDir("corrupt") + "/settings.json";
   std::ofstream(path) << "{ this is not json";
