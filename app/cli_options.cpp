@@ -68,7 +68,8 @@ nlohmann::json summaryJson(const OutcomeSummary& s) {
   j["correct_fraction"] = s.correctFraction;
   j["wrong_single_fraction"] = s.wrongSingleFraction;
   j["metastable_fraction"] = s.metastableFraction;
-  j["support_histogram"] = s.supportHistogram;
+  j["support_histogram"] = s.supportHistogram;  // k = 1..9, ≥ 10; diffuse queries in none
+  j["diffuse_fraction"] = s.diffuseFraction;     // support 0: every weight ≤ ε
   return j;
 }
 

@@ -43,7 +43,7 @@ static void assessColumn(const AppModel& model, RetrievalColumn& col) {
   Matrix P;
   col.model->weights(X, P);
   col.weights = P.col(0);
-  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target);
+  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target, col.model->config().separation);
 }
 
 // (Re)builds the column's HopfieldModel when its inputs changed. A kernel model uses the newest
