@@ -49,25 +49,20 @@ void HopfieldModel::step(const Matrix& states, Matrix& next, Matrix& weightsOut)
 }
 
 VectorD HopfieldModel::energy(const Matrix& states) const {
-  if (!hasEnergy()) return VectorD::Constant(states.cols(), std::numeric_limits<double>::quiet_NaN());
-  Matrix scores;
-  similarity_.scores(states, scores);
-  return energyFromScores(states, scores);
-}
-
-VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scores) const {
   const int N = static_cast<int>(states.cols());
   if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
-  VectorD quadratic = similarity_.selfSimilarity(states);
+  MatrixD scores;
+  similarity_.scoresDouble(states, scores);
+  const VectorD quadratic = similarity_.selfSimilarity(states);
   VectorD out(N);
   const double beta = config_.beta;
   const int M = memoryCount();
-#pragma omp parallel
+#pragma omp parallel if (worthSplitting(static_cast<long>(M) * N))
   {
     VectorD z(M);  // one buffer per thread
 #pragma omp for schedule(static)
     for (int n = 0; n < N; ++n) {
-      z = scores.col(n).cast<double>() * beta;
+      z = scores.col(n) * beta;
       out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
     }
   }
@@ -85,7 +80,7 @@ RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const
   if (options.recordStates) trace.states.push_back(state);
   for (int t = 0;; ++t) {
     model.similarity().scores(state, weights);  // S_t = s(Ξ, x_t)
-    if (options.recordEnergy) trace.energies.row(t) = model.energyFromScores(state, weights).transpose();
+    if (options.recordEnergy) trace.energies.row(t) = model.energy(state).transpose();
     model.weightsFromScores(weights);  // P_t = sep(β S_t)
     if (t == options.steps) break;
     next.resize(model.dimension(), weights.cols());
