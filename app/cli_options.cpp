@@ -59,6 +59,10 @@ ModelConfig modelConfig(const Args& args) {
   });
   m.beta = args.real("beta", 1.0, 1e-12, 1e12);
   m.betaAfterSeparation = args.flag("beta-after-separation");
+  asUsage([&] {  // combinations core refuses (poly with l1/l2) are usage errors: exit 2
+    validateModelConfig(m);
+    return 0;
+  });
   return m;
 }
 

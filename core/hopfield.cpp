@@ -8,14 +8,25 @@
 
 namespace uhop {
 
+void validateModelConfig(const ModelConfig& config) {
+  if (!(config.beta > 0) || !std::isfinite(config.beta)) {
+    std::ostringstream msg;
+    msg << "beta must be a positive finite number (got " << config.beta << ")";
+    throw ConfigError(msg.str());
+  }
+  if (config.separation.kind == SeparationKind::Polynomial && !isInnerProduct(config.similarity))
+    throw ConfigError("separation '" + config.separation.name() + "' cannot be used with similarity '" +
+                      similarityName(config.similarity) +
+                      "': l1/l2 scores are minus a distance, never positive, and poly:N weighs every "
+                      "score <= 0 with 0, so every query would return the uniform mean of the "
+                      "memories. Use softmax, sparsemax or entmax with l1/l2, or poly with dot, "
+                      "meanproj or kernel");
+}
+
 HopfieldModel::HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                              const Matrix* featureMap)
     : config_(config), similarity_(config.similarity, std::move(memories), featureMap) {
-  if (!(config_.beta > 0) || !std::isfinite(config_.beta)) {
-    std::ostringstream msg;
-    msg << "beta must be a positive finite number (got " << config_.beta << ")";
-    throw ConfigError(msg.str());
-  }
+  validateModelConfig(config_);
   if (hasEnergy())
     energyConstant_ = uniformEntropy(config_.separation, memoryCount()) / config_.beta +
                       0.5 * similarity_.maxMemorySelfSimilarity();

@@ -28,9 +28,14 @@ struct ModelConfig {
   bool betaAfterSeparation = false;  // the public scripts' convention (reference mode only)
 };
 
+// Throws ConfigError naming the setting when the configuration cannot retrieve anything: β not a
+// positive finite number, or poly:N with l1/l2 (−distances are ≤ 0, and poly gives every score
+// ≤ 0 the weight 0, so every query would return the uniform mean of the memories).
+void validateModelConfig(const ModelConfig& config);
+
 class HopfieldModel {
  public:
-  // Throws ConfigError when β is not a positive finite number or the kernel has no W.
+  // Throws ConfigError for what validateModelConfig refuses, or when the kernel has no W.
   HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                 const Matrix* featureMap = nullptr);
 

@@ -58,7 +58,7 @@ SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<cons
       parallelProduct(scoreMatrix_, features.transpose(), *featureMap);  // ΞᵀWᵀW, M × d
       break;
     }
-    case SimilarityKind::NegL2: memoryNorms2_ = xi.colwise().squaredNorm().transpose().cast<double>(); break;
+    case SimilarityKind::NegL2: memoryNorms2_ = xi.cast<double>().colwise().squaredNorm().transpose(); break;
     case SimilarityKind::NegL1: break;
   }
 }
@@ -73,12 +73,20 @@ void SimilarityOperator::scores(const Matrix& states, Matrix& out) const {
   const int M = static_cast<int>(xi.cols()), N = static_cast<int>(states.cols());
   out.resize(M, N);
   if (kind_ == SimilarityKind::NegL2) {
-    // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖², clamped at 0 against rounding.
+    // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖² with the batched float product for ⟨ξ, x⟩. Its rounding
+    // (~1e-6 of ‖ξ‖² + ‖x‖²) is all that is left when ξ ≈ x, where the square root magnifies it
+    // (‖ξ − ξ‖ came out as 0.017 on images). Pairs that close are few (the memory a state is
+    // converging to), so they are recomputed directly as Σ(ξ_i − x_i)² in double: exactly 0 for
+    // x = ξ, and accurate to double rounding below the threshold.
+    constexpr double kRefineBelow = 1.0 / 64;  // of ‖ξ‖² + ‖x‖²
     parallelProduct(out, xi.transpose(), states);
-    Eigen::RowVectorXf stateNorms2 = states.colwise().squaredNorm();
+    const VectorD stateNorms2 = states.cast<double>().colwise().squaredNorm().transpose();
+#pragma omp parallel for schedule(static) if (worthSplitting(static_cast<long>(M) * N))
     for (int n = 0; n < N; ++n)
       for (int m = 0; m < M; ++m) {
-        double d2 = memoryNorms2_(m) - 2.0 * out(m, n) + stateNorms2(n);
+        const double scale = memoryNorms2_(m) + stateNorms2(n);
+        double d2 = scale - 2.0 * out(m, n);
+        if (d2 < kRefineBelow * scale) d2 = (xi.col(m).cast<double>() - states.col(n).cast<double>()).squaredNorm();
         out(m, n) = -static_cast<float>(std::sqrt(std::max(d2, 0.0)));
       }
     return;

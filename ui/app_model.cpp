@@ -541,9 +541,18 @@ void applyCommand(AppModel& model, const Command& command) {
                  [&](const Stage1Reset&) { resetStage1(model); },
                  [&](const SetColumnConfig& c) {
                    RetrievalColumn& col = model.column(c.side);
-                   col.config = c.config;
-                   col.config.betaAfterSeparation = model.fairness.referenceCompatible;
-                   if (model.betaLinked) col.config.beta = model.beta;
+                   ModelConfig next = c.config;
+                   next.betaAfterSeparation = model.fairness.referenceCompatible;
+                   if (model.betaLinked) next.beta = model.beta;
+                   // A combination core refuses (e.g. poly with l1/l2) keeps the previous model
+                   // and says why in the status bar.
+                   try {
+                     validateModelConfig(next);
+                   } catch (const ConfigError& e) {
+                     model.statusMessage = e.what();
+                     return;
+                   }
+                   col.config = next;
                    resetColumn(model, col);
                  },
                  [&](const SetBeta& c) {

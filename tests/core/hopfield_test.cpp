@@ -105,6 +105,7 @@ TEST(HopfieldStep, MatchesReferenceForEveryModel) {
   for (SimilarityKind sim : {SimilarityKind::Dot, SimilarityKind::NegL2, SimilarityKind::NegL1, SimilarityKind::Kernel})
     for (const Separation& s : {Separation::softmax(), Separation::sparsemax(), Separation::entmax(1.5),
                                 Separation::polynomial(3)}) {
+      if (!isInnerProduct(sim) && s.kind == SeparationKind::Polynomial) continue;  // refused (below)
       const double beta = 1.7;
       HopfieldModel model(share(xi), config(sim, s, beta), &W);
       Matrix next, p;
@@ -451,6 +452,31 @@ TEST(Retrieve, TraceShapesAndConsistency) {
   EXPECT_EQ(quiet.energies.size(), 0);
   EXPECT_TRUE(quiet.states.empty());
   EXPECT_TRUE(quiet.finalStates.isApprox(t.states[2], 1e-6f));
+}
+
+TEST(Retrieve, PolyWithDistancesIsRefused) {
+  // −‖ξ − x‖ ≤ 0 for every memory, and poly weighs scores ≤ 0 with 0: every query would get the
+  // uniform mean. Refused at construction with a message that says why.
+  auto xi = share(testref::uniformMatrix(6, 4, 91));
+  for (SimilarityKind sim : {SimilarityKind::NegL1, SimilarityKind::NegL2})
+    for (int degree : {1, 2, 10}) {
+      const ModelConfig c = config(sim, Separation::polynomial(degree), 1.0);
+      try {
+        HopfieldModel model(xi, c);
+        ADD_FAILURE() << "accepted " << similarityName(sim) << " with poly:" << degree;
+      } catch (const ConfigError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("poly:" + std::to_string(degree)), std::string::npos) << what;
+        EXPECT_NE(what.find(similarityName(sim)), std::string::npos) << what;
+        EXPECT_NE(what.find("uniform mean"), std::string::npos) << what;
+      }
+      EXPECT_THROW(validateModelConfig(c), ConfigError);
+    }
+  // The same separation with inner products, and l1/l2 with the other separations, are fine.
+  for (SimilarityKind sim : {SimilarityKind::Dot, SimilarityKind::MeanProjected})
+    EXPECT_NO_THROW(HopfieldModel(xi, config(sim, Separation::polynomial(3), 1.0)));
+  for (const Separation& s : {Separation::softmax(), Separation::sparsemax(), Separation::entmax(1.5)})
+    EXPECT_NO_THROW(HopfieldModel(xi, config(SimilarityKind::NegL2, s, 1.0)));
 }
 
 TEST(Retrieve, ConfigErrors) {
