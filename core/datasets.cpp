@@ -1,5 +1,7 @@
 #include "core/datasets.h"
 
+#include "core/npy.h"
+
 #include <stb_image.h>
 #include <zlib.h>
 
@@ -597,6 +599,9 @@ MemorySet loadDataSource(const std::string& spec, const LoadOptions& options) {
          "no such file or folder (a data source is builtin, fashion-mnist, "
          "fashion-mnist-test, or the path of an IDX file, CIFAR .bin batch or image folder)");
   if (fs::is_directory(status)) return loadImageFolder(spec, options);
+  // NumPy arrays (core/npy.h), by magic or by name (a .npy that is not one gets npy's message).
+  if (isNpyFile(spec) || lower(fs::path(spec).extension().string()) == ".npy")
+    return loadNpyMemories(spec, options);
 
   std::uint32_t magic = 0;
   {

@@ -1,5 +1,7 @@
 #include "core/feature_map.h"
 
+#include "core/npy.h"
+
 #include <cmath>
 
 #include "core/random.h"
@@ -89,7 +91,17 @@ namespace {
 constexpr char kMagic[8] = {'U', 'H', 'O', 'P', 'W', '0', '0', '1'};
 }
 
+namespace {
+// W.npy (shape (D_Φ, d)) goes through the NumPy reader/writer: chosen by the extension when
+// saving, by the extension or the file's magic when loading.
+bool npyName(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".npy" || ext == ".NPY";
+}
+}  // namespace
+
 void saveFeatureMap(const std::string& path, const Matrix& W) {
+  if (npyName(path)) return saveNpyMatrix(path, W);
   // Written to a temporary name and renamed, so a crash never leaves a half-written W.
   const std::string tmp = path + ".tmp";
   {
@@ -107,6 +119,7 @@ void saveFeatureMap(const std::string& path, const Matrix& W) {
 }
 
 Matrix loadFeatureMap(const std::string& path) {
+  if (npyName(path) || isNpyFile(path)) return loadNpyMatrix(path);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw DataError(path + ": cannot open the feature-map file");
   const auto size = static_cast<uint64_t>(in.tellg());
