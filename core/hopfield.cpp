@@ -2,9 +2,11 @@
 
 #include "core/parallel_product.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 namespace uhop {
 
@@ -60,21 +62,72 @@ void HopfieldModel::step(const Matrix& states, Matrix& next, Matrix& weightsOut)
 }
 
 VectorD HopfieldModel::energy(const Matrix& states) const {
+  if (!hasEnergy()) return VectorD::Constant(states.cols(), std::numeric_limits<double>::quiet_NaN());
+  Matrix scores;
+  similarity_.scores(states, scores);
+  return energyFromScores(states, scores);
+}
+
+// E = ½K(x, x) − β⁻¹Ψ*(β s) + const in double. At a converged state the first two terms are both
+// ≈ ½‖ξ‖² and cancel, so the float scores (error ~1e-7·‖ξ‖²) cannot be used for Ψ*: they made E
+// rise by ~1e-4 relative along the dynamics. Only the scores that reach Ψ* are recomputed in
+// double from the float state: for softmax those with β(max s − s) < 40 (the others add less
+// than e⁻⁴⁰ of the sum, below double rounding), for sparsemax/entmax the support, where
+// β(max s − s) < 1/(α − 1) (Ψ* = ⟨p*, z⟩ + H(p*) is exact over any set that holds it). The float
+// scores pick them with a margin of 1e-3 of the largest |s|, far above their rounding. Near a
+// memory that is a handful of dot products; a column where many memories reach Ψ* (small β)
+// takes a DGEMM with the others instead.
+VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scores) const {
   const int N = static_cast<int>(states.cols());
   if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
-  MatrixD scores;
-  similarity_.scoresDouble(states, scores);
   const VectorD quadratic = similarity_.selfSimilarity(states);
-  VectorD out(N);
+  const Matrix& A = similarity_.scoreMatrix();
   const double beta = config_.beta;
   const int M = memoryCount();
+  const double reach =
+      config_.separation.kind == SeparationKind::Softmax ? 40.0 : 1.0 / (config_.separation.alpha - 1.0);
+  const int denseAbove = std::max(16, M / 8);  // candidates per column beyond which a DGEMM is cheaper
+  VectorD out(N);
+  std::vector<char> dense(N, 0);
 #pragma omp parallel if (worthSplitting(static_cast<long>(M) * N))
+  {
+    std::vector<int> chosen;
+    VectorD z, x;
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      const auto s = scores.col(n);
+      const double top = s.maxCoeff(), largest = s.cwiseAbs().maxCoeff();
+      const double floor = top - reach / beta - 1e-3 * largest - 1e-6;
+      chosen.clear();
+      for (int m = 0; m < M && static_cast<int>(chosen.size()) <= denseAbove; ++m)
+        if (s(m) >= floor) chosen.push_back(m);
+      if (static_cast<int>(chosen.size()) > denseAbove) {
+        dense[n] = 1;
+        continue;
+      }
+      x = states.col(n).cast<double>();
+      z.resize(static_cast<Eigen::Index>(chosen.size()));
+      for (size_t k = 0; k < chosen.size(); ++k) z(k) = beta * A.row(chosen[k]).cast<double>().dot(x);
+      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), static_cast<int>(z.size())) / beta +
+               energyConstant_;
+    }
+  }
+  std::vector<int> rest;
+  for (int n = 0; n < N; ++n)
+    if (dense[n]) rest.push_back(n);
+  if (rest.empty()) return out;
+  Matrix restStates(states.rows(), static_cast<Eigen::Index>(rest.size()));
+  for (size_t k = 0; k < rest.size(); ++k) restStates.col(static_cast<Eigen::Index>(k)) = states.col(rest[k]);
+  MatrixD exact;
+  similarity_.scoresDouble(restStates, exact);
+  const int R = static_cast<int>(rest.size());
+#pragma omp parallel if (worthSplitting(static_cast<long>(M) * R))
   {
     VectorD z(M);  // one buffer per thread
 #pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      z = scores.col(n) * beta;
-      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
+    for (int k = 0; k < R; ++k) {
+      z = exact.col(k) * beta;
+      out(rest[k]) = 0.5 * quadratic(rest[k]) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
     }
   }
   return out;
@@ -91,7 +144,7 @@ RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const
   if (options.recordStates) trace.states.push_back(state);
   for (int t = 0;; ++t) {
     model.similarity().scores(state, weights);  // S_t = s(Ξ, x_t)
-    if (options.recordEnergy) trace.energies.row(t) = model.energy(state).transpose();
+    if (options.recordEnergy) trace.energies.row(t) = model.energyFromScores(state, weights).transpose();
     model.weightsFromScores(weights);  // P_t = sep(β S_t)
     if (t == options.steps) break;
     next.resize(model.dimension(), weights.cols());

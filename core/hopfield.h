@@ -50,14 +50,17 @@ class HopfieldModel {
   // X_next = Ξ P; `weightsOut` receives P of the *input* states.
   void step(const Matrix& states, Matrix& next, Matrix& weightsOut) const;
   // E of each column (NaN when the model has no energy). Evaluated in double from the float
-  // states: K(x, x) and the scores s(Ξ, x) are accumulated in double (see scoresDouble), because
-  // at a converged state ½K(x, x) − β⁻¹Ψ*(β s) cancels to a small number and float scores would
-  // let E rise along the dynamics by ~1e-4 relative.
+  // states: K(x, x) and the scores that reach Ψ* are accumulated in double, because at a converged
+  // state ½K(x, x) − β⁻¹Ψ*(β s) cancels to a small number and float scores would let E rise along
+  // the dynamics by ~1e-4 relative.
   VectorD energy(const Matrix& states) const;
 
-  // The second half of weights() for a caller that already holds S = s(Ξ, X) (retrieve() uses the
-  // scores of x_t for the step from x_t and p of x_T): turns S into P = sep(β S) in place.
+  // The two halves of weights()/energy() for a caller that already holds the float S = s(Ξ, X)
+  // (retrieve() uses the scores of x_t for both E(x_t) and the step from x_t). weightsFromScores
+  // turns S into P = sep(β S) in place; energyFromScores(X, S) == energy(X): S only chooses which
+  // scores are recomputed in double (see hopfield.cpp).
   void weightsFromScores(Matrix& scoresInOut) const;
+  VectorD energyFromScores(const Matrix& states, const Matrix& scores) const;
   // The additive constant of E (PAPER.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
   double energyConstant() const { return energyConstant_; }
 
@@ -80,9 +83,9 @@ struct RetrievalOptions {
   bool recordStates = false;
 };
 
-// Runs T steps of the dynamics for all queries at once. Each float s(Ξ, x_t) is computed once and
-// used for the step from x_t and p of x_T; E(x_t), when recorded, takes one more product in double
-// (energy()). States are the same bits with and without energy recording.
+// Runs T steps of the dynamics for all queries at once. Each s(Ξ, x_t) is computed once and used
+// for E(x_t) (when recorded), the step from x_t, and p of x_T; states are the same bits with and
+// without energy recording.
 RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const RetrievalOptions& options);
 
 }  // namespace uhop

@@ -77,7 +77,7 @@ TEST(RetrieveFast, StatesAndWeightsAreIdenticalWithAndWithoutEnergy) {
   }
 }
 
-TEST(RetrieveFast, SplitApiEqualsWeights) {
+TEST(RetrieveFast, SplitApiEqualsWeightsAndEnergy) {
   auto xi = share(testref::uniformMatrix(20, 12, 511));
   Matrix q = testref::uniformMatrix(20, 9, 512);
   for (const Case& c : cases()) {
@@ -85,6 +85,13 @@ TEST(RetrieveFast, SplitApiEqualsWeights) {
     HopfieldModel model(xi, {c.similarity, c.separation, 2.5, c.betaAfter}, &W);
     Matrix scores, p;
     model.similarity().scores(q, scores);
+    VectorD fromScores = model.energyFromScores(q, scores), direct = model.energy(q);
+    for (int n = 0; n < q.cols(); ++n)
+      if (std::isnan(direct(n))) {
+        EXPECT_TRUE(std::isnan(fromScores(n)));
+      } else {
+        EXPECT_EQ(fromScores(n), direct(n));
+      }
     model.weightsFromScores(scores);
     model.weights(q, p);
     EXPECT_TRUE(sameBits(scores, p));

@@ -520,6 +520,21 @@ TEST_P(EnergyOnImages, NeverRisesBeyondDoubleRounding) {
       EXPECT_LE(after, before + 1e-7 * std::abs(before)) << "query " << n << " step " << t;
     }
   RecordProperty("worst_relative_rise", std::to_string(worst));
+  // energy() recomputes in double only the scores that reach Ψ*: the same E as all M scores in
+  // double (to double rounding), at the final (converged) states and at the queries.
+  for (const Matrix* X : {static_cast<const Matrix*>(&trace.finalStates), &queries}) {
+    MatrixD S;
+    model.similarity().scoresDouble(*X, S);
+    const VectorD quadratic = model.similarity().selfSimilarity(*X), E = model.energy(*X);
+    for (int n = 0; n < X->cols(); ++n) {
+      VectorD z = S.col(n) * beta;
+      const double ref = 0.5 * quadratic(n) -
+                         conjugateEntropy(model.config().separation, z.data(), static_cast<int>(z.size())) / beta +
+                         model.energyConstant();
+      // Double rounding of the cancelling terms (both ≈ ½K(x, x)) in another summation order.
+      EXPECT_NEAR(E(n), ref, 1e-12 * (std::abs(ref) + quadratic(n))) << "query " << n;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
