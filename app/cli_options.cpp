@@ -59,6 +59,10 @@ ModelConfig modelConfig(const Args& args) {
   });
   m.beta = args.real("beta", 1.0, 1e-12, 1e12);
   m.betaAfterSeparation = args.flag("beta-after-separation");
+  asUsage([&] {  // combinations core refuses (poly with l1/l2) are usage errors: exit 2
+    validateModelConfig(m);
+    return 0;
+  });
   return m;
 }
 
@@ -68,7 +72,8 @@ nlohmann::json summaryJson(const OutcomeSummary& s) {
   j["correct_fraction"] = s.correctFraction;
   j["wrong_single_fraction"] = s.wrongSingleFraction;
   j["metastable_fraction"] = s.metastableFraction;
-  j["support_histogram"] = s.supportHistogram;
+  j["support_histogram"] = s.supportHistogram;  // k = 1..9, ≥ 10; diffuse queries in none
+  j["diffuse_fraction"] = s.diffuseFraction;     // support 0: every weight ≤ ε
   return j;
 }
 

@@ -30,7 +30,8 @@ void addModelFlags(std::set<std::string>& values, std::set<std::string>& switche
 ModelConfig modelConfig(const Args& args);
 
 // The outcome fractions and support histogram as the CLI's JSON names them (issue #2 contract):
-// mean_error, correct_fraction, wrong_single_fraction, metastable_fraction, support_histogram.
+// mean_error, correct_fraction, wrong_single_fraction, metastable_fraction, support_histogram,
+// diffuse_fraction.
 nlohmann::json summaryJson(const OutcomeSummary& summary);
 
 // UsageError for ConfigError thrown while interpreting a flag value.

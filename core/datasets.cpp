@@ -26,6 +26,8 @@
 #define UHOP_ASSETS_DIR "assets"
 #endif
 
+#include "core/npy.h"
+
 namespace uhop {
 namespace {
 
@@ -796,6 +798,9 @@ MemorySet loadDataSource(const std::string& spec, const LoadOptions& options) {
     fail(spec, std::string("is not a regular file or a folder (") +
                    (fs::is_fifo(status) ? "a FIFO" : "a device or socket") +
                    "): a data source is read from a file or a folder of images");
+  // NumPy arrays (core/npy.h), by magic or by name (a .npy that is not one gets npy's message).
+  if (isNpyFile(spec) || lower(fs::path(spec).extension().string()) == ".npy")
+    return loadNpyMemories(spec, options);
 
   std::uint32_t magic = 0;
   {

@@ -76,7 +76,8 @@ std::string fashionMnistDirectory();
 
 // Resolves a data source spec as the CLI and the GUI accept it:
 //   "builtin" | "fashion-mnist" (train images + labels) | "fashion-mnist-test" |
-//   a path to an IDX/IDX.gz file, a CIFAR .bin batch, or a folder of images.
+//   a path to an IDX/IDX.gz file, a CIFAR .bin batch, a NumPy .npy array (loadNpyMemories in
+//   core/npy.h), or a folder of images.
 // A path is sniffed by content: IDX image magic (after gunzip) → loadIdx, with the labels of
 // a sibling file named like it with "images-idx3" → "labels-idx1" (or "images.idx3" →
 // "labels.idx1") if one exists; else a .bin name → loadCifar; a folder → loadImageFolder.

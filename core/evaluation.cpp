@@ -18,7 +18,7 @@ EvaluationResult evaluateAllMemories(const MemorySet& memories,
   EvaluationResult result;
   result.outcomes.reserve(memories.count());
   for (int m = 0; m < memories.count(); ++m)
-    result.outcomes.push_back(assessQuery(trace.finalStates, trace.finalWeights, *patterns, m, m));
+    result.outcomes.push_back(assessQuery(trace.finalStates, trace.finalWeights, *patterns, m, m, model.separation));
   result.summary = summarize(result.outcomes);
   result.energies = std::move(trace.energies);
   return result;

@@ -1,5 +1,7 @@
 #include "core/feature_map.h"
 
+#include "core/npy.h"
+
 #include <cmath>
 
 #include "core/random.h"
@@ -110,6 +112,15 @@ struct TempFileGuard {
 };
 }  // namespace
 
+namespace {
+// W.npy (shape (D_Φ, d)) goes through the NumPy reader/writer: chosen by the extension when
+// saving, by the extension or the file's magic when loading.
+bool npyName(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".npy" || ext == ".NPY";
+}
+}  // namespace
+
 void saveFeatureMap(const std::string& path, const Matrix& W) {
   // Refused up front: the rename below would fail onto a folder, and a FIFO or device would
   // make the write block or go nowhere.
@@ -117,6 +128,7 @@ void saveFeatureMap(const std::string& path, const Matrix& W) {
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
     throw DataError(path + ": cannot save the feature map there, it is " + kindOf(st) +
                     (S_ISDIR(st.st_mode) ? "; give a file name" : ", not a regular file"));
+  if (npyName(path)) return saveNpyMatrix(path, W);
   // Written to a temporary name and renamed, so a crash never leaves a half-written W.
   TempFileGuard tmp{path + ".tmp"};
   {
@@ -145,6 +157,7 @@ Matrix loadFeatureMap(const std::string& path) {
   if (S_ISDIR(st.st_mode)) throw DataError(path + ": is a folder, not a feature-map file");
   if (!S_ISREG(st.st_mode))
     throw DataError(path + ": is not a regular file (it is " + kindOf(st) + ")");
+  if (npyName(path) || isNpyFile(path)) return loadNpyMatrix(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot open the feature-map file");
   const auto size = static_cast<uint64_t>(st.st_size);

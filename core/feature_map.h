@@ -40,6 +40,8 @@ namespace uhop {
 
 // W on disk: 8-byte magic "UHOPW001", int32 rows, int32 cols (little-endian), then rows·cols
 // float32 values in column-major order. Load throws DataError naming the file on any mismatch.
+// A path ending in .npy (or, when loading, a file with the NumPy magic) is a NumPy array of shape
+// (D_Φ, d) instead (core/npy.h).
 void saveFeatureMap(const std::string& path, const Matrix& W);
 Matrix loadFeatureMap(const std::string& path);
 

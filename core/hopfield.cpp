@@ -1,22 +1,35 @@
 #include "core/hopfield.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 #include "core/parallel_product.h"
 
 namespace uhop {
 
+void validateModelConfig(const ModelConfig& config) {
+  if (!(config.beta > 0) || !std::isfinite(config.beta)) {
+    std::ostringstream msg;
+    msg << "beta must be a positive finite number (got " << config.beta << ")";
+    throw ConfigError(msg.str());
+  }
+  if (config.separation.kind == SeparationKind::Polynomial && !isInnerProduct(config.similarity))
+    throw ConfigError("separation '" + config.separation.name() + "' cannot be used with similarity '" +
+                      similarityName(config.similarity) +
+                      "': l1/l2 scores are minus a distance, never positive, and poly:N weighs every "
+                      "score <= 0 with 0, so every query would return the uniform mean of the "
+                      "memories. Use softmax, sparsemax or entmax with l1/l2, or poly with dot, "
+                      "meanproj or kernel");
+}
+
 HopfieldModel::HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                              const Matrix* featureMap)
     : config_(config), similarity_(config.similarity, std::move(memories), featureMap) {
-  if (!(config_.beta > 0) || !std::isfinite(config_.beta)) {
-    std::ostringstream msg;
-    msg << "beta must be a positive finite number (got " << config_.beta << ")";
-    throw ConfigError(msg.str());
-  }
+  validateModelConfig(config_);
   if (hasEnergy())
     energyConstant_ = uniformEntropy(config_.separation, memoryCount()) / config_.beta +
                       0.5 * similarity_.maxMemorySelfSimilarity();
@@ -56,20 +69,66 @@ VectorD HopfieldModel::energy(const Matrix& states) const {
   return energyFromScores(states, scores);
 }
 
+// E = ½K(x, x) − β⁻¹Ψ*(β s) + const in double. At a converged state the first two terms are both
+// ≈ ½‖ξ‖² and cancel, so the float scores (error ~1e-7·‖ξ‖²) cannot be used for Ψ*: they made E
+// rise by ~1e-4 relative along the dynamics. Only the scores that reach Ψ* are recomputed in
+// double from the float state: for softmax those with β(max s − s) < 40 (the others add less
+// than e⁻⁴⁰ of the sum, below double rounding), for sparsemax/entmax the support, where
+// β(max s − s) < 1/(α − 1) (Ψ* = ⟨p*, z⟩ + H(p*) is exact over any set that holds it). The float
+// scores pick them with a margin of 1e-3 of the largest |s|, far above their rounding. Near a
+// memory that is a handful of dot products; a column where many memories reach Ψ* (small β)
+// takes a DGEMM with the others instead.
 VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scores) const {
   const int N = static_cast<int>(states.cols());
   if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
-  VectorD quadratic = similarity_.selfSimilarity(states);
-  VectorD out(N);
+  const VectorD quadratic = similarity_.selfSimilarity(states);
+  const Matrix& A = similarity_.scoreMatrix();
   const double beta = config_.beta;
   const int M = memoryCount();
-#pragma omp parallel
+  const double reach =
+      config_.separation.kind == SeparationKind::Softmax ? 40.0 : 1.0 / (config_.separation.alpha - 1.0);
+  const int denseAbove = std::max(16, M / 8);  // candidates per column beyond which a DGEMM is cheaper
+  VectorD out(N);
+  std::vector<char> dense(N, 0);
+#pragma omp parallel if (worthSplitting(static_cast<long>(M) * N))
+  {
+    std::vector<int> chosen;
+    VectorD z, x;
+#pragma omp for schedule(static)
+    for (int n = 0; n < N; ++n) {
+      const auto s = scores.col(n);
+      const double top = s.maxCoeff(), largest = s.cwiseAbs().maxCoeff();
+      const double floor = top - reach / beta - 1e-3 * largest - 1e-6;
+      chosen.clear();
+      for (int m = 0; m < M && static_cast<int>(chosen.size()) <= denseAbove; ++m)
+        if (s(m) >= floor) chosen.push_back(m);
+      if (static_cast<int>(chosen.size()) > denseAbove) {
+        dense[n] = 1;
+        continue;
+      }
+      x = states.col(n).cast<double>();
+      z.resize(static_cast<Eigen::Index>(chosen.size()));
+      for (size_t k = 0; k < chosen.size(); ++k) z(k) = beta * A.row(chosen[k]).cast<double>().dot(x);
+      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), static_cast<int>(z.size())) / beta +
+               energyConstant_;
+    }
+  }
+  std::vector<int> rest;
+  for (int n = 0; n < N; ++n)
+    if (dense[n]) rest.push_back(n);
+  if (rest.empty()) return out;
+  Matrix restStates(states.rows(), static_cast<Eigen::Index>(rest.size()));
+  for (size_t k = 0; k < rest.size(); ++k) restStates.col(static_cast<Eigen::Index>(k)) = states.col(rest[k]);
+  MatrixD exact;
+  similarity_.scoresDouble(restStates, exact);
+  const int R = static_cast<int>(rest.size());
+#pragma omp parallel if (worthSplitting(static_cast<long>(M) * R))
   {
     VectorD z(M);  // one buffer per thread
 #pragma omp for schedule(static)
-    for (int n = 0; n < N; ++n) {
-      z = scores.col(n).cast<double>() * beta;
-      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
+    for (int k = 0; k < R; ++k) {
+      z = exact.col(k) * beta;
+      out(rest[k]) = 0.5 * quadratic(rest[k]) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
     }
   }
   return out;

@@ -28,9 +28,14 @@ struct ModelConfig {
   bool betaAfterSeparation = false;  // the public scripts' convention (reference mode only)
 };
 
+// Throws ConfigError naming the setting when the configuration cannot retrieve anything: β not a
+// positive finite number, or poly:N with l1/l2 (−distances are ≤ 0, and poly gives every score
+// ≤ 0 the weight 0, so every query would return the uniform mean of the memories).
+void validateModelConfig(const ModelConfig& config);
+
 class HopfieldModel {
  public:
-  // Throws ConfigError when β is not a positive finite number or the kernel has no W.
+  // Throws ConfigError for what validateModelConfig refuses, or when the kernel has no W.
   HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                 const Matrix* featureMap = nullptr);
 
@@ -44,12 +49,16 @@ class HopfieldModel {
   void weights(const Matrix& states, Matrix& out) const;
   // X_next = Ξ P; `weightsOut` receives P of the *input* states.
   void step(const Matrix& states, Matrix& next, Matrix& weightsOut) const;
-  // E of each column (NaN when the model has no energy).
+  // E of each column (NaN when the model has no energy). Evaluated in double from the float
+  // states: K(x, x) and the scores that reach Ψ* are accumulated in double, because at a converged
+  // state ½K(x, x) − β⁻¹Ψ*(β s) cancels to a small number and float scores would let E rise along
+  // the dynamics by ~1e-4 relative.
   VectorD energy(const Matrix& states) const;
 
-  // The two halves of weights()/energy() for a caller that already holds S = s(Ξ, X) (retrieve()
-  // uses the scores of x_t for both E(x_t) and the step from x_t: one product instead of two).
-  // weightsFromScores turns S into P = sep(β S) in place; energyFromScores(X, S) == energy(X).
+  // The two halves of weights()/energy() for a caller that already holds the float S = s(Ξ, X)
+  // (retrieve() uses the scores of x_t for both E(x_t) and the step from x_t). weightsFromScores
+  // turns S into P = sep(β S) in place; energyFromScores(X, S) == energy(X): S only chooses which
+  // scores are recomputed in double (see hopfield.cpp).
   void weightsFromScores(Matrix& scoresInOut) const;
   VectorD energyFromScores(const Matrix& states, const Matrix& scores) const;
   // The additive constant of E (PAPER.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).

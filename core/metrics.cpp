@@ -21,6 +21,10 @@ int supportSize(const float* p, int M, double epsilon) {
   return count;
 }
 
+double supportEpsilon(const Separation& separation) {
+  return separation.isSparse() ? 0.0 : kSupportEpsilon;
+}
+
 int k90(const float* p, int M) {
   std::vector<float> sorted(p, p + M);
   std::sort(sorted.begin(), sorted.end(), std::greater<float>());
@@ -34,7 +38,7 @@ int k90(const float* p, int M) {
 }
 
 QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, const Matrix& memories,
-                         int column, int targetIndex) {
+                         int column, int targetIndex, const Separation& separation) {
   QueryOutcome out;
   const int M = static_cast<int>(finalWeights.rows());
   const float* p = finalWeights.col(column).data();
@@ -42,7 +46,7 @@ QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, 
                              static_cast<int>(memories.rows()));
   out.retrieved = static_cast<int>(std::max_element(p, p + M) - p);
   out.maxWeight = p[out.retrieved];
-  out.support = supportSize(p, M);
+  out.support = supportSize(p, M, supportEpsilon(separation));
   out.k90 = k90(p, M);
   out.metastable = out.maxWeight < kMetastableThreshold;
   out.correct = !out.metastable && out.retrieved == targetIndex;
@@ -58,13 +62,15 @@ OutcomeSummary summarize(const std::vector<QueryOutcome>& outcomes) {
     s.correctFraction += o.correct;
     s.metastableFraction += o.metastable;
     s.wrongSingleFraction += !o.correct && !o.metastable;
-    s.supportHistogram[std::clamp(o.support, 1, 10) - 1] += 1;
+    if (o.support <= 0) s.diffuseCount += 1;  // its own bar: not a single-memory retrieval
+    else s.supportHistogram[std::min(o.support, 10) - 1] += 1;
   }
   const double n = static_cast<double>(outcomes.size());
   s.meanError /= n;
   s.correctFraction /= n;
   s.metastableFraction /= n;
   s.wrongSingleFraction /= n;
+  s.diffuseFraction = s.diffuseCount / n;
   return s;
 }
 

@@ -1,15 +1,22 @@
-// Retrieval metrics (PAPER.md "Metastable states", issue #2's definitions):
+// Retrieval metrics (PAPER.md "Metastable states"; docs/metrics.md says the same for users):
 //   error       Σ_pixels (clip(x_T) − clip(ξ_target))², clip to [0, 1]
 //   retrieved   argmax_μ p_μ with p = sep(β s(Ξ, x_T)) the weights at the final state
 //   correct     retrieved == target and max p ≥ 0.9
+//   wrong       retrieved != target and max p ≥ 0.9 (another memory holds 90 % of the weight)
 //   metastable  max p < 0.9 (the state is a mixture of several memories)
-//   support     |{μ : p_μ > 0.01}|
+//   support     |{μ : p_μ > ε}| with ε = 0 (the exact non-zeros) for sparsemax and α-entmax,
+//               whose zeros are exact, and ε = 0.01 for softmax and poly:N, whose p is dense
+//               (poly's zeros are exact only for scores ≤ 0, which non-negative images with the
+//               dot similarity never give, so exact counting would report k = M for every query)
+//   diffuse     support 0: every weight ≤ ε (softmax at small β with M > 100), a state near the
+//               global average; counted apart, never as k = 1
 //   k90         the fewest memories whose weights sum to at least 0.9
 // and the separation of memory μ: Δ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_μ, ξ_ν).
 #pragma once
 
 #include <vector>
 
+#include "core/separation.h"
 #include "core/types.h"
 
 namespace uhop {
@@ -29,18 +36,25 @@ struct QueryOutcome {
 
 double retrievalError(const float* state, const float* target, int d);
 int supportSize(const float* p, int M, double epsilon = kSupportEpsilon);
+// The ε of the support for a separation: 0 for sparsemax and entmax, kSupportEpsilon otherwise.
+double supportEpsilon(const Separation& separation);
 int k90(const float* p, int M);
 
-// Outcome of query n: column n of finalStates/finalWeights against memory targetIndex.
+// Outcome of query n: column n of finalStates/finalWeights against memory targetIndex. The
+// separation that produced the weights decides how the support is counted (supportEpsilon).
 QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, const Matrix& memories,
-                         int column, int targetIndex);
+                         int column, int targetIndex, const Separation& separation);
 
 struct OutcomeSummary {
   double meanError = 0;
   double correctFraction = 0;
   double wrongSingleFraction = 0;  // not metastable, but the wrong memory (or the right one with p < 0.9 … never)
   double metastableFraction = 0;
-  std::vector<int> supportHistogram;  // [k-1] = queries with support k for k = 1..9, [9] = support ≥ 10
+  // [k-1] = queries with support k for k = 1..9, [9] = support ≥ 10. Diffuse queries (support 0)
+  // are in none of the bins: Σ supportHistogram + diffuseCount = number of queries.
+  std::vector<int> supportHistogram;
+  int diffuseCount = 0;
+  double diffuseFraction = 0;  // diffuseCount / number of queries
 };
 OutcomeSummary summarize(const std::vector<QueryOutcome>& outcomes);
 

@@ -2,6 +2,7 @@
 
 #include "core/parallel_product.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -50,14 +51,14 @@ SimilarityOperator::SimilarityOperator(SimilarityKind kind, std::shared_ptr<cons
       if (featureMap->cols() != xi.rows())
         throw ConfigError("feature map has " + std::to_string(featureMap->cols()) +
                           " columns but memories have dimension " + std::to_string(xi.rows()));
-      featureMap_ = *featureMap;
-      Matrix features(featureMap_.rows(), xi.cols());
-      parallelProduct(features, featureMap_, xi);  // WΞ, D × M
-      scoreMatrix_.resize(xi.cols(), featureMap_.cols());
-      parallelProduct(scoreMatrix_, features.transpose(), featureMap_);  // ΞᵀWᵀW, M × d
+      featureMap_ = featureMap->cast<double>();
+      Matrix features(featureMap->rows(), xi.cols());
+      parallelProduct(features, *featureMap, xi);  // WΞ, D × M
+      scoreMatrix_.resize(xi.cols(), featureMap->cols());
+      parallelProduct(scoreMatrix_, features.transpose(), *featureMap);  // ΞᵀWᵀW, M × d
       break;
     }
-    case SimilarityKind::NegL2: memoryNorms2_ = xi.colwise().squaredNorm().transpose().cast<double>(); break;
+    case SimilarityKind::NegL2: memoryNorms2_ = xi.cast<double>().colwise().squaredNorm().transpose(); break;
     case SimilarityKind::NegL1: break;
   }
 }
@@ -72,12 +73,20 @@ void SimilarityOperator::scores(const Matrix& states, Matrix& out) const {
   const int M = static_cast<int>(xi.cols()), N = static_cast<int>(states.cols());
   out.resize(M, N);
   if (kind_ == SimilarityKind::NegL2) {
-    // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖², clamped at 0 against rounding.
+    // ‖ξ − x‖² = ‖ξ‖² − 2⟨ξ, x⟩ + ‖x‖² with the batched float product for ⟨ξ, x⟩. Its rounding
+    // (~1e-6 of ‖ξ‖² + ‖x‖²) is all that is left when ξ ≈ x, where the square root magnifies it
+    // (‖ξ − ξ‖ came out as 0.017 on images). Pairs that close are few (the memory a state is
+    // converging to), so they are recomputed directly as Σ(ξ_i − x_i)² in double: exactly 0 for
+    // x = ξ, and accurate to double rounding below the threshold.
+    constexpr double kRefineBelow = 1.0 / 64;  // of ‖ξ‖² + ‖x‖²
     parallelProduct(out, xi.transpose(), states);
-    Eigen::RowVectorXf stateNorms2 = states.colwise().squaredNorm();
+    const VectorD stateNorms2 = states.cast<double>().colwise().squaredNorm().transpose();
+#pragma omp parallel for schedule(static) if (worthSplitting(static_cast<long>(M) * N))
     for (int n = 0; n < N; ++n)
       for (int m = 0; m < M; ++m) {
-        double d2 = memoryNorms2_(m) - 2.0 * out(m, n) + stateNorms2(n);
+        const double scale = memoryNorms2_(m) + stateNorms2(n);
+        double d2 = scale - 2.0 * out(m, n);
+        if (d2 < kRefineBelow * scale) d2 = (xi.col(m).cast<double>() - states.col(n).cast<double>()).squaredNorm();
         out(m, n) = -static_cast<float>(std::sqrt(std::max(d2, 0.0)));
       }
     return;
@@ -87,13 +96,33 @@ void SimilarityOperator::scores(const Matrix& states, Matrix& out) const {
     for (int m = 0; m < M; ++m) out(m, n) = -(xi.col(m) - states.col(n)).lpNorm<1>();
 }
 
+void SimilarityOperator::scoresDouble(const Matrix& states, MatrixD& out) const {
+  if (!isInnerProduct(kind_)) throw ConfigError("l1/l2 similarities have no energy");
+  const int M = static_cast<int>(scoreMatrix_.rows()), N = static_cast<int>(states.cols());
+  out.resize(M, N);
+  const MatrixD X = states.cast<double>();
+  // A is cast in row blocks so the double copy stays a few MB however many memories there are;
+  // each block is one DGEMM.
+  constexpr int kBlock = 1024;
+  MatrixD block;
+  for (int r = 0; r < M; r += kBlock) {
+    const int rows = std::min(kBlock, M - r);
+    block = scoreMatrix_.middleRows(r, rows).cast<double>();
+    out.middleRows(r, rows).noalias() = block * X;
+  }
+}
+
 VectorD SimilarityOperator::selfSimilarity(const Matrix& states) const {
   const int N = static_cast<int>(states.cols());
   VectorD out(N);
   switch (kind_) {
-    case SimilarityKind::Dot:
-      for (int n = 0; n < N; ++n) out(n) = states.col(n).cast<double>().squaredNorm();
+    case SimilarityKind::Dot: {
+      // The same reduction over double columns as the kernel's ‖Wx‖² below, so W = I gives the
+      // dot model's energy bit for bit.
+      const MatrixD X = states.cast<double>();
+      for (int n = 0; n < N; ++n) out(n) = X.col(n).squaredNorm();
       break;
+    }
     case SimilarityKind::MeanProjected:
       for (int n = 0; n < N; ++n) {
         double along = meanDirection_.cast<double>().dot(states.col(n).cast<double>());
@@ -101,9 +130,8 @@ VectorD SimilarityOperator::selfSimilarity(const Matrix& states) const {
       }
       break;
     case SimilarityKind::Kernel: {
-      Matrix features(featureMap_.rows(), N);
-      parallelProduct(features, featureMap_, states);
-      for (int n = 0; n < N; ++n) out(n) = features.col(n).cast<double>().squaredNorm();
+      const MatrixD features = featureMap_ * states.cast<double>();
+      for (int n = 0; n < N; ++n) out(n) = features.col(n).squaredNorm();
       break;
     }
     default: out.setConstant(std::numeric_limits<double>::quiet_NaN());

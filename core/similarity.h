@@ -36,7 +36,12 @@ class SimilarityOperator {
   // S = s(Ξ, X): M × N for states X (d × N), one matrix product for inner products.
   void scores(const Matrix& states, Matrix& out) const;
 
-  // K(x, x) for each column (double): ‖x‖², ‖x‖² − (μ̂ᵀx)², ‖Wx‖². NaN for l1/l2.
+  // S = s(Ξ, X) in double from the float states (inner products only; ConfigError for l1/l2), for
+  // the energy: at a converged state ½K(x, x) and β⁻¹Ψ*(β s) are both ≈ ½‖ξ‖² and cancel, so
+  // float scores (error ~1e-7·‖ξ‖²) would make E rise by ~1e-4 relative. Same A as scores().
+  void scoresDouble(const Matrix& states, MatrixD& out) const;
+
+  // K(x, x) for each column, accumulated in double: ‖x‖², ‖x‖² − (μ̂ᵀx)², ‖Wx‖². NaN for l1/l2.
   VectorD selfSimilarity(const Matrix& states) const;
   // max_μ K(ξ_μ, ξ_μ), the energy constant's second term. NaN for l1/l2.
   double maxMemorySelfSimilarity() const;
@@ -48,7 +53,7 @@ class SimilarityOperator {
   SimilarityKind kind_;
   std::shared_ptr<const Matrix> memories_;
   Matrix scoreMatrix_;   // A (M × d)
-  Matrix featureMap_;    // W, kernel only (for K(x, x))
+  MatrixD featureMap_;   // W in double, kernel only (for K(x, x) = ‖Wx‖² without float rounding)
   Vector meanDirection_; // μ̂, meanproj only
   VectorD memoryNorms2_; // ‖ξ_μ‖² for l2
 };

@@ -45,7 +45,7 @@ static void assessColumn(const AppModel& model, RetrievalColumn& col) {
   Matrix P;
   col.model->weights(X, P);
   col.weights = P.col(0);
-  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target);
+  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target, col.model->config().separation);
 }
 
 // (Re)builds the column's HopfieldModel when its inputs changed. A kernel model uses the newest
@@ -554,9 +554,18 @@ void applyCommand(AppModel& model, const Command& command) {
                  [&](const Stage1Reset&) { resetStage1(model); },
                  [&](const SetColumnConfig& c) {
                    RetrievalColumn& col = model.column(c.side);
-                   col.config = c.config;
-                   col.config.betaAfterSeparation = model.fairness.referenceCompatible;
-                   if (model.betaLinked) col.config.beta = model.beta;
+                   ModelConfig next = c.config;
+                   next.betaAfterSeparation = model.fairness.referenceCompatible;
+                   if (model.betaLinked) next.beta = model.beta;
+                   // A combination core refuses (e.g. poly with l1/l2) keeps the previous model
+                   // and says why in the status bar.
+                   try {
+                     validateModelConfig(next);
+                   } catch (const ConfigError& e) {
+                     model.statusMessage = e.what();
+                     return;
+                   }
+                   col.config = next;
                    resetColumn(model, col);
                  },
                  [&](const SetBeta& c) {

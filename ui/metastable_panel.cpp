@@ -11,8 +11,10 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
   heading("METASTABLE STATES",
           "A fixed point of retrieval is near one memory, a metastable state (a mixture of several "
           "memories), or the global average. Here every memory, corrupted like the query, is "
-          "retrieved by both models; the histogram counts the support size k = |{μ : p_μ > 0.01}| "
-          "of the final weights.");
+          "retrieved by both models; the histogram counts the support size k = |{μ : p_μ > ε}| "
+          "of the final weights p (ε = 0, the exact non-zeros, for sparsemax and entmax; "
+          "ε = 0.01 for softmax and poly). A query with every weight ≤ ε is diffuse (k = 0, "
+          "near the global average) and has its own bar.");
   const MetastableState& m = model.metastable;
   int steps = m.steps;
   ImGui::SetNextItemWidth(em() * 5);
@@ -52,18 +54,23 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
   }
   ImGui::TextDisabled("%d queries · %s · T = %d · W of step %d · %.2f s", r->queries,
                       model.query.corruption.name().c_str(), r->steps, r->stage1Step, r->seconds);
-  if (ImGui::BeginTable("outcomes", 4,
+  if (ImGui::BeginTable("outcomes", 5,
                         ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableSetupColumn("correct");
     ImGui::TableSetupColumn("wrong");
     ImGui::TableSetupColumn("metastable");
+    ImGui::TableSetupColumn("diffuse");
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    const char* headers[] = {"model", "correct", "wrong", "metastable"};
-    const char* help[] = {"", "Retrieved the target: argmax p = target and max p ≥ 0.9.",
-                          "A single memory (max p ≥ 0.9), but not the target.",
-                          "A mixture: max p < 0.9."};
-    for (int c = 0; c < 4; ++c) {
+    const char* headers[] = {"model", "correct", "wrong", "metastable", "diffuse"};
+    const char* help[] = {
+        "", "Retrieved the target: argmax p = target and max p ≥ 0.9.",
+        "A single memory holds ≥ 0.9 of the weight, but not the target.",
+        "A mixture: max p < 0.9, no memory holds 90 % of the weight. correct + wrong + "
+        "metastable = 100 %.",
+        "Part of the metastable share: support k = 0, every weight ≤ ε (softmax at small β), a "
+        "state near the global average of the memories."};
+    for (int c = 0; c < 5; ++c) {
       ImGui::TableSetColumnIndex(c);
       ImGui::TableHeader(headers[c]);
       if (help[c][0]) tooltip(help[c]);
@@ -84,16 +91,20 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
       textColored(colorBad(), "%.1f %%", 100 * sums[s]->wrongSingleFraction);
       ImGui::TableNextColumn();
       textColored(colorWarn(), "%.1f %%", 100 * sums[s]->metastableFraction);
+      ImGui::TableNextColumn();
+      textColored(colorWarn(), "%.1f %%", 100 * sums[s]->diffuseFraction);
     }
     ImGui::EndTable();
   }
   PlotSpec spec;
   spec.title = "support size of the final state";
-  spec.xAxis.label = "support size k (10 = ≥10)";
+  spec.xAxis.label = "support size k (0 = diffuse, 10 = ≥10)";
   spec.yAxis.label = "share of queries";
   spec.tooltip =
-      "Share of queries whose final weights have support k = |{μ : p_μ > 0.01}|; "
-      "k = 1 is a single memory, k > 1 a metastable mixture. Baseline and U-Hop side by side "
+      "Share of queries whose final weights have support k = |{μ : p_μ > ε}| (ε = 0, the exact "
+      "non-zeros, for sparsemax and entmax; ε = 0.01 for softmax and poly). k = 1 is a single "
+      "memory, k > 1 a mixture; the bar at 0 is the diffuse queries, whose weights are all ≤ ε "
+      "(a state near the global average, not a single memory). Baseline and U-Hop side by side "
       "(and U-Hop before Stage I, W at its init, with \"before vs after Stage I\").";
   for (int s = 0; s < 3; ++s) {
     if (s == 1 && !r->hasBefore) continue;
@@ -104,6 +115,9 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
                                       : "U-Hop";
     PlotSeries series{name, seriesColor(s == 0 ? 0 : s == 1 ? 2 : 1), SeriesStyle::Bars, {}, {},
                       {}};
+    // The diffuse bar sits at k = 0, apart from k = 1 (single memory) where it used to fall.
+    series.x.push_back(0.0);
+    series.y.push_back(r->queries > 0 ? static_cast<double>(sum.diffuseCount) / r->queries : 0);
     for (size_t k = 0; k < sum.supportHistogram.size(); ++k) {
       series.x.push_back(static_cast<double>(k + 1));
       series.y.push_back(r->queries > 0 ? static_cast<double>(sum.supportHistogram[k]) / r->queries

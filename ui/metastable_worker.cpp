@@ -62,7 +62,7 @@ bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
   std::vector<QueryOutcome> outcomes;
   outcomes.reserve(X.cols());
   for (int n = 0; n < X.cols(); ++n)
-    outcomes.push_back(assessQuery(X, P, model.similarity().memories(), n, n));
+    outcomes.push_back(assessQuery(X, P, model.similarity().memories(), n, n, model.config().separation));
   summary = summarize(outcomes);
   progress = to;
   return true;

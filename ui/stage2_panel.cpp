@@ -304,14 +304,20 @@ void StageTwoPanel::drawColumn(const AppModel& model, Side side, Commands& comma
     else
       textColored(colorBad(), "wrong memory");
     tooltip(
-        "METASTABLE: max p < 0.9, the state is a mixture of several memories. Otherwise it "
-        "is a single memory: correct when it is the target.");
+        "METASTABLE: max p < 0.9, no memory holds 90 % of the weight: a mixture. Otherwise one "
+        "memory holds ≥ 0.9: correct when it is the target (argmax p = target), wrong when it is "
+        "another memory.");
   }
   ImGui::EndGroup();
-  ImGui::Text("max p %.3f · support %d · k₉₀ %d", o.maxWeight, o.support, o.k90);
+  if (o.support > 0)
+    ImGui::Text("max p %.3f · support %d · k₉₀ %d", o.maxWeight, o.support, o.k90);
+  else
+    ImGui::Text("max p %.3f · support 0 (diffuse) · k₉₀ %d", o.maxWeight, o.k90);
   tooltip(
-      "max p: the largest weight. support: |{μ : p_μ > 0.01}|. k₉₀: the fewest memories "
-      "whose weights sum to 0.9 (Ramsauer et al.). A single memory has k₉₀ = 1.");
+      "max p: the largest weight. support k: |{μ : p_μ > ε}|, the exact non-zeros (ε = 0) for "
+      "sparsemax and entmax, ε = 0.01 for softmax and poly. Diffuse: k = 0, every weight ≤ ε, "
+      "a state near the global average (never a single memory). k₉₀: the fewest memories whose "
+      "weights sum to 0.9 (Ramsauer et al.). A single memory has k₉₀ = 1.");
 
   // Top-k weights: bars plus the memories' thumbnails underneath, in the same order.
   if (col.weights.size() == set.count()) {

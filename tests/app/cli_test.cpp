@@ -68,6 +68,23 @@ TEST(CliRetrieve, JsonShapeMatchesContract) {
   EXPECT_NEAR(j["mean_error"].get<double>(), sum / 12.0, 1e-9);
 }
 
+TEST(CliRetrieve, DiffuseFractionCompletesTheSupportHistogram) {
+  // support_histogram counts k = 1..9, >= 10; diffuse queries (support 0) are in none of its bins.
+  RunResult r = runCli("retrieve --data builtin --memories 20 --separation softmax --beta 0.01 --json");
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.contains("diffuse_fraction"));
+  int counted = 0;
+  for (const auto& c : j["support_histogram"]) counted += c.get<int>();
+  EXPECT_NEAR(counted / 20.0 + j["diffuse_fraction"].get<double>(), 1.0, 1e-12);
+}
+
+TEST(CliRetrieve, PolyWithDistancesIsAUsageError) {
+  RunResult r = runCli("retrieve --data builtin --memories 8 --similarity l2 --separation poly:3", "", true);
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.out.find("uniform mean"), std::string::npos) << r.out;
+}
+
 TEST(CliRetrieve, SameSeedSameBytes) {
   const std::string args = "retrieve --data builtin --memories 10 --similarity kernel --stage1-steps 3 --steps 2 "
                            "--corrupt noise:0.3 --seed 5 --json";

@@ -34,6 +34,59 @@ TEST(Metrics, SupportSizeIsStrictlyAboveEpsilon) {
   EXPECT_EQ(kSupportEpsilon, 0.01);
 }
 
+TEST(Metrics, SupportEpsilonIsExactForSparseSeparations) {
+  EXPECT_EQ(supportEpsilon(Separation::softmax()), 0.01);
+  EXPECT_EQ(supportEpsilon(Separation::polynomial(3)), 0.01);
+  EXPECT_EQ(supportEpsilon(Separation::sparsemax()), 0.0);
+  EXPECT_EQ(supportEpsilon(Separation::entmax(1.5)), 0.0);
+}
+
+TEST(Metrics, AssessQueryCountsExactNonZerosForEntmax) {
+  // p = (0.7, 0.25, 0.004, 0.003, 0.002, 0.001, 0): six non-zeros, two above 0.01.
+  Matrix xi = Matrix::Identity(7, 7), states = Matrix::Zero(7, 1), weights(7, 1);
+  weights << 0.7f, 0.25f, 0.004f, 0.003f, 0.002f, 0.001f, 0.0f;
+  EXPECT_EQ(assessQuery(states, weights, xi, 0, 0, Separation::entmax(1.5)).support, 6);
+  EXPECT_EQ(assessQuery(states, weights, xi, 0, 0, Separation::sparsemax()).support, 6);
+  EXPECT_EQ(assessQuery(states, weights, xi, 0, 0, Separation::softmax()).support, 2);
+}
+
+TEST(Metrics, EntmaxSupportMatchesTheNonZerosOfItsWeights) {
+  // A real entmax-1.5 p over 200 spread scores: the support is exactly its non-zero count, which
+  // is larger than the count above 0.01 (the old definition under-reported it).
+  const int M = 200;
+  Vector z(M);
+  for (int i = 0; i < M; ++i) z(i) = 0.5f * std::sin(0.37f * i) + 0.002f * i;
+  Matrix weights(M, 1);
+  separate(Separation::entmax(1.5), z.data(), weights.data(), M);
+  int nonZeros = 0, above = 0;
+  for (int i = 0; i < M; ++i) {
+    nonZeros += weights(i, 0) > 0;
+    above += weights(i, 0) > 0.01f;
+  }
+  ASSERT_GT(nonZeros, above);
+  Matrix xi = Matrix::Identity(M, M), states = Matrix::Zero(M, 1);
+  EXPECT_EQ(assessQuery(states, weights, xi, 0, 0, Separation::entmax(1.5)).support, nonZeros);
+}
+
+TEST(Metrics, DiffuseQueriesAreNotSingleMemories) {
+  // Softmax over M = 200 equal scores: every p = 0.005 ≤ 0.01, support 0, diffuse, metastable.
+  const int M = 200;
+  Matrix xi = Matrix::Identity(M, M), states = Matrix::Zero(M, 1);
+  Matrix weights = Matrix::Constant(M, 1, 1.0f / M);
+  QueryOutcome o = assessQuery(states, weights, xi, 0, 0, Separation::softmax());
+  EXPECT_EQ(o.support, 0);
+  EXPECT_TRUE(o.metastable);
+  QueryOutcome single;
+  single.support = 1;
+  single.correct = true;
+  OutcomeSummary s = summarize({o, o, o, single});
+  EXPECT_EQ(s.diffuseCount, 3);
+  EXPECT_NEAR(s.diffuseFraction, 0.75, 1e-12);
+  // Only the real single-memory query is in the k = 1 bin.
+  EXPECT_EQ(s.supportHistogram, (std::vector<int>{1, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_NEAR(s.metastableFraction, 0.75, 1e-12);
+}
+
 TEST(Metrics, K90OnHandVectors) {
   const float a[4] = {0.5f, 0.3f, 0.15f, 0.05f};
   EXPECT_EQ(k90(a, 4), 3);
@@ -64,7 +117,7 @@ TEST(Metrics, AssessQueryCorrectMetastableWrong) {
   weights << 0.95f, 0.5f, 0.02f,  //
       0.05f, 0.45f, 0.98f,        //
       0.0f, 0.05f, 0.0f;
-  QueryOutcome ok = assessQuery(states, weights, xi, 0, 0);
+  QueryOutcome ok = assessQuery(states, weights, xi, 0, 0, Separation::softmax());
   EXPECT_TRUE(ok.correct);
   EXPECT_FALSE(ok.metastable);
   EXPECT_EQ(ok.retrieved, 0);
@@ -73,7 +126,7 @@ TEST(Metrics, AssessQueryCorrectMetastableWrong) {
   EXPECT_EQ(ok.k90, 1);
   EXPECT_NEAR(ok.error, 0.01, 1e-7);
 
-  QueryOutcome meta = assessQuery(states, weights, xi, 1, 0);
+  QueryOutcome meta = assessQuery(states, weights, xi, 1, 0, Separation::softmax());
   EXPECT_FALSE(meta.correct);
   EXPECT_TRUE(meta.metastable);
   EXPECT_EQ(meta.retrieved, 0);
@@ -81,14 +134,14 @@ TEST(Metrics, AssessQueryCorrectMetastableWrong) {
   EXPECT_EQ(meta.k90, 2);
   EXPECT_NEAR(meta.error, 0.16 + 0.09, 1e-6);
 
-  QueryOutcome wrong = assessQuery(states, weights, xi, 2, 0);
+  QueryOutcome wrong = assessQuery(states, weights, xi, 2, 0, Separation::softmax());
   EXPECT_FALSE(wrong.correct);
   EXPECT_FALSE(wrong.metastable);
   EXPECT_EQ(wrong.retrieved, 1);
   EXPECT_EQ(wrong.support, 2);
   EXPECT_NEAR(wrong.error, 1.0, 1e-7);
   // The same query judged against the memory it did reach is correct.
-  QueryOutcome right = assessQuery(states, weights, xi, 2, 1);
+  QueryOutcome right = assessQuery(states, weights, xi, 2, 1, Separation::softmax());
   EXPECT_TRUE(right.correct);
   EXPECT_NEAR(right.error, 0.0, 1e-12);
 }
@@ -119,6 +172,9 @@ TEST(Metrics, SummarizeFractionsAndHistogram) {
   EXPECT_NEAR(s.correctFraction + s.metastableFraction + s.wrongSingleFraction, 1.0, 1e-12);
   ASSERT_EQ(s.supportHistogram.size(), 10u);
   EXPECT_EQ(s.supportHistogram, (std::vector<int>{3, 1, 1, 0, 0, 0, 0, 0, 1, 2}));
+
+  EXPECT_EQ(s.diffuseCount, 0);
+  EXPECT_EQ(s.diffuseFraction, 0.0);
 
   OutcomeSummary empty = summarize({});
   EXPECT_EQ(empty.supportHistogram, std::vector<int>(10, 0));

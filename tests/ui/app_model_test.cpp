@@ -39,6 +39,32 @@ TEST(AppModelTest, LoadMemoriesUpdatesTheModel) {
   EXPECT_TRUE(model.column(Side::UHop).model) << model.column(Side::UHop).modelError;
 }
 
+TEST(AppModelTest, RefusedColumnConfigKeepsThePreviousModel) {
+  // poly with l2 would give every query the uniform mean: core refuses it, and the column keeps
+  // its model and config while the status bar says why.
+  AppModel model;
+  loadBuiltin(model, 16);
+  RetrievalColumn& col = model.column(Side::Baseline);
+  ASSERT_TRUE(col.model);
+  const auto modelBefore = col.model;
+  const ModelConfig configBefore = col.config;
+  ModelConfig bad = col.config;
+  bad.similarity = SimilarityKind::NegL2;
+  bad.separation = Separation::polynomial(3);
+  applyCommand(model, SetColumnConfig{Side::Baseline, bad});
+  EXPECT_EQ(col.model, modelBefore);
+  EXPECT_EQ(col.config.similarity, configBefore.similarity);
+  EXPECT_EQ(col.config.separation, configBefore.separation);
+  EXPECT_NE(model.statusMessage.find("uniform mean"), std::string::npos) << model.statusMessage;
+  // An accepted change still rebuilds the column.
+  ModelConfig ok = col.config;
+  ok.similarity = SimilarityKind::NegL2;
+  applyCommand(model, SetColumnConfig{Side::Baseline, ok});
+  EXPECT_EQ(col.config.similarity, SimilarityKind::NegL2);
+  ASSERT_TRUE(col.model) << col.modelError;
+  EXPECT_NE(col.model, modelBefore);
+}
+
 TEST(AppModelTest, FailedLoadKeepsOldMemoriesAndSetsError) {
   AppModel model;
   loadBuiltin(model, 16);
