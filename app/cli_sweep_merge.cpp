@@ -250,7 +250,7 @@ Command addSweepMergeCommand(CLI::App& sweep) {
       "merge",
       "combine the --rows-csv files of `uhop sweep KIND --shard I/N` (all N of them) into the "
       "unsharded sweep's --csv, --json, --svg and --rows-csv");
-  cmd->add_option("files", args->files, "the shards' rows CSV files")->required();
+  cmd->add_option("files", args->files, "the shards' rows CSV files")->required()->default_str("");
   cmd->add_option("--csv", args->outputs.csv, "aggregate CSV (\"-\" = stdout)");
   cmd->add_option("--rows-csv", args->outputs.rowsCsv, "all rows, in cell order");
   cmd->add_option("--json", args->outputs.json, "the JSON of the whole sweep");
