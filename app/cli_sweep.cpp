@@ -223,8 +223,11 @@ int runSweep(const SweepArgs& args) {
         "sweep %s on %s: %zu models x %zu grid points x %d seeds = %d cells, %s, T = %d, "
         "%.1f s\n",
         kindName.c_str(), pool->source.c_str(), used.models.size(), used.grid.size(), used.seeds,
-        total, kind == SweepKind::Noise ? "noise:x" : used.corruption.name().c_str(), used.steps,
-        wall);
+        sweep.allCells(), kind == SweepKind::Noise ? "noise:x" : used.corruption.name().c_str(),
+        used.steps, wall);
+    if (!args.shard.empty())
+      std::printf("shard %d/%d: %d of the cells (a partial aggregate; merge the shards' rows)\n",
+                  used.shard, used.shards, total);
     std::printf("%12s  %-28s %5s  %22s  %16s  %16s\n", "x", "model", "seeds", "error (mean ± std)",
                 "correct", "metastable");
     for (const SweepPoint& p : points)
