@@ -10,7 +10,7 @@ ROOT=$(pwd)
 JOBS=${JOBS:-$(nproc)}
 
 PACKAGES=(cmake g++ make pkg-config libeigen3-dev zlib1g-dev libstb-dev libimgui-dev libglfw3-dev
-  libgl-dev libopenblas-openmp-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev fonts-dejavu-core
+  libgl-dev libopenblas-openmp-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev fonts-dejavu-core
   dataset-fashion-mnist xvfb xauth python3)
 
 install_missing() {

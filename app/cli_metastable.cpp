@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/cli_activity.h"
 #include "app/cli_commands.h"
 #include "app/cli_models.h"
 #include "app/cli_options.h"
@@ -23,26 +24,32 @@ void printSummary(const char* model, const char* stage, const OutcomeSummary& s)
   std::printf("\n");
 }
 
-}  // namespace
+struct MetastableArgs {
+  DataOptions data;
+  ModelListOptions models;
+  int steps = 1;
+  uint64_t seed = 0;
+  std::string corrupt = "mask:0.5";
+  std::string trainOn = "all";
+  int eigenThreads = 0;
+  bool json = false;
+};
 
-int runMetastable(const std::vector<std::string>& argv) {
-  std::set<std::string> values{"steps", "corrupt", "seed", "train-on", "eigen-threads"},
-      switches{"json"};
-  addDataFlags(values);
-  addModelListFlags(values, switches);
-  Args args(argv, values, switches);
-  std::vector<ModelSpec> models = modelList(args);
+int runMetastable(const MetastableArgs& args) {
+  std::vector<ModelSpec> models = modelList(args.models);
   MetastableConfig config;
-  config.steps = args.integer("steps", 1, 0, 100000);
-  config.seed = args.seed("seed", 0);
-  config.corruption = asUsage([&] { return Corruption::parse(args.text("corrupt", "mask:0.5")); });
-  config.training = asUsage([&] { return parseKernelTraining(args.text("train-on", "all")); });
-  config.eigenThreads = args.integer("eigen-threads", 0, 0, 256);
-  auto memories = loadMemories(args);
+  config.steps = args.steps;
+  config.seed = args.seed;
+  config.corruption = asUsage([&] { return Corruption::parse(args.corrupt); });
+  config.training = asUsage([&] { return parseKernelTraining(args.trainOn); });
+  config.eigenThreads = args.eigenThreads;
+  auto memories = loadMemories(args.data);
+  setActivity("comparing " + std::to_string(models.size()) + " model(s) on " +
+              std::to_string(memories->count()) + " memories before and after Stage I");
   std::vector<MetastableComparison> results =
       asUsage([&] { return compareBeforeAfterStage1(*memories, models, config); });
 
-  if (args.flag("json")) {
+  if (args.json) {
     nlohmann::json out, list = nlohmann::json::array();
     out["data"] = memories->source;
     out["memories"] = memories->count();
@@ -80,6 +87,28 @@ int runMetastable(const std::vector<std::string>& argv) {
     printSummary("", after.c_str(), r.after);
   }
   return 0;
+}
+
+}  // namespace
+
+Command addMetastableCommand(CLI::App& root) {
+  auto args = std::make_shared<MetastableArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "metastable",
+      "per model, the fractions of queries ending correct / wrong single memory / metastable and "
+      "the support histogram, before and after Stage I");
+  addDataOptions(*cmd, args->data, 1,
+                 "number of memories (default: all 64 built-in ones, else 100)");
+  addModelListOptions(*cmd, args->models);
+  addInt(*cmd, "--steps", args->steps, 0, 100000, "retrieval steps T");
+  addCorruptOption(*cmd, args->corrupt);
+  addSeed(*cmd, "--seed", args->seed, "seed of the corruption");
+  addChoice(*cmd, "--train-on", args->trainOn, {"all", "first-half"},
+            "memories Stage I trains the kernel on");
+  addInt(*cmd, "--eigen-threads", args->eigenThreads, 0, 256,
+         "OpenMP threads (0 = OpenMP default)");
+  cmd->add_flag("--json", args->json, "JSON with before/after summaries per model");
+  return {cmd, [args] { return runMetastable(*args); }};
 }
 
 }  // namespace uhop::cli

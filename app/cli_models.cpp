@@ -6,20 +6,24 @@ namespace uhop::cli {
 
 const char* const kDefaultModelKeys = "mhm,sparse,meanproj,uhop,uhop-ref";
 
-void addModelListFlags(std::set<std::string>& values, std::set<std::string>& switches) {
-  values.insert({"models", "kernel-scale"});
-  addModelFlags(values, switches);
-  addStage1Flags(values, switches, "stage1-");
+void addModelListOptions(CLI::App& cmd, ModelListOptions& o) {
+  o.modelsOption = cmd.add_option(
+      "--models", o.models,
+      "comma-separated model keys: mhm, sparse, entmax:A, meanproj, l2, l1, uhop, uhop-ref, "
+      "uhop-sparse, uhop-entmax:A, or SIM+SEP[@ref] such as kernel+poly:3");
+  addModelOptions(cmd, o.model);
+  addStage1Options(cmd, o.stage1, "stage1-", true);
+  addKernelScaleOption(cmd, o.kernelScale);
 }
 
-std::vector<ModelSpec> modelList(const Args& args) {
-  const bool single = args.has("similarity") || args.has("separation");
-  if (single && args.has("models"))
+std::vector<ModelSpec> modelList(const ModelListOptions& o) {
+  const bool single = given(o.model.similarityOption) || given(o.model.separationOption);
+  if (single && given(o.modelsOption))
     throw UsageError("give either --models or --similarity/--separation, not both");
   std::vector<ModelSpec> models;
   if (single) {
-    ModelConfig config = modelConfig(args);
-    Stage1Config stage1 = stage1Config(args, "stage1-", true);
+    ModelConfig config = modelConfig(o.model);
+    Stage1Config stage1 = stage1Config(o.stage1, true);
     const bool reference =
         config.similarity == SimilarityKind::Kernel && stage1.optimizer == OptimizerKind::Reference;
     ModelSpec spec = asUsage([&] {
@@ -30,27 +34,27 @@ std::vector<ModelSpec> modelList(const Args& args) {
     spec.stage1 = stage1;
     models.push_back(spec);
   } else {
-    models = asUsage([&] { return parseModelList(args.text("models", kDefaultModelKeys)); });
+    models = asUsage([&] { return parseModelList(o.models); });
     // Overrides: only flags actually given change the keys' settings.
-    const Stage1Config given = stage1Config(args, "stage1-", true);
+    const Stage1Config set = stage1Config(o.stage1, true);
+    const Stage1Options& g = o.stage1;
     for (ModelSpec& m : models) {
-      if (args.has("beta")) m.model.beta = args.real("beta", 1.0, 1e-12, 1e12);
-      if (args.flag("beta-after-separation")) m.model.betaAfterSeparation = true;
+      if (given(o.model.betaOption)) m.model.beta = o.model.beta;
+      if (o.model.betaAfterSeparation) m.model.betaAfterSeparation = true;
       Stage1Config& s = m.stage1;
-      if (args.has("stage1-phi-init")) s.init = given.init;
-      if (args.has("stage1-phi-dim")) s.featureDim = given.featureDim;
-      if (args.has("stage1-loss")) s.loss.kind = given.loss.kind;
-      if (args.has("stage1-t")) s.loss.t = given.loss.t;
-      if (args.has("stage1-optimizer")) s.optimizer = given.optimizer;
-      if (args.has("stage1-lr")) s.learningRate = given.learningRate;
-      if (args.has("stage1-steps")) s.steps = given.steps;
-      if (args.has("stage1-seed")) s.seed = given.seed;
-      if (args.has("stage1-batch")) s.batchSize = given.batchSize;
+      if (g.has("phi-init")) s.init = set.init;
+      if (g.has("phi-dim")) s.featureDim = set.featureDim;
+      if (g.has("loss")) s.loss.kind = set.loss.kind;
+      if (g.has("t")) s.loss.t = set.loss.t;
+      if (g.has("optimizer")) s.optimizer = set.optimizer;
+      if (g.has("lr")) s.learningRate = set.learningRate;
+      if (g.has("steps")) s.steps = set.steps;
+      if (g.has("seed")) s.seed = set.seed;
+      if (g.has("batch")) s.batchSize = set.batchSize;
     }
   }
-  if (args.has("kernel-scale")) {
-    const KernelScale scale =
-        asUsage([&] { return parseKernelScale(args.text("kernel-scale", "")); });
+  if (!o.kernelScale.empty()) {
+    const KernelScale scale = asUsage([&] { return parseKernelScale(o.kernelScale); });
     for (ModelSpec& m : models)
       if (m.usesStage1()) m.kernelScale = scale;
   }

@@ -6,12 +6,12 @@
 //                                                        every kernel (U-Hop) model
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "app/cli_args.h"
+#include "app/cli_options.h"
 #include "core/experiments.h"
 
 namespace uhop::cli {
@@ -19,9 +19,16 @@ namespace uhop::cli {
 // The default list: mhm,sparse,meanproj,uhop,uhop-ref.
 extern const char* const kDefaultModelKeys;
 
-void addModelListFlags(std::set<std::string>& values, std::set<std::string>& switches);
+struct ModelListOptions {
+  std::string models = kDefaultModelKeys;
+  std::string kernelScale;
+  ModelOptions model;
+  Stage1Options stage1;
+  CLI::Option* modelsOption = nullptr;
+};
+void addModelListOptions(CLI::App& cmd, ModelListOptions& o);
 // Throws UsageError on unknown keys, bad values, or --models together with --similarity.
-std::vector<ModelSpec> modelList(const Args& args);
+std::vector<ModelSpec> modelList(const ModelListOptions& o);
 
 // One model as JSON: name, key, similarity, separation, beta, and Stage I settings for kernels.
 nlohmann::json modelJson(const ModelSpec& spec);

@@ -1,69 +1,144 @@
 #include "app/cli_options.h"
 
-#include "core/datasets.h"
+#include "app/cli_activity.h"
+#include "core/corruption.h"
+#include "core/feature_map.h"
+#include "core/separation_loss.h"
 
 namespace uhop::cli {
 
-void addDataFlags(std::set<std::string>& values) { values.insert({"data", "memories", "offset"}); }
+namespace {
 
-std::shared_ptr<const MemorySet> loadMemories(const Args& args) {
+// The optimiser names for --help. Core lists no names (yet), so point at the README rather than
+// copy a list here that would go stale; core's parseOptimizer is the judge of a name.
+// The names core's parseOptimizer accepts, as the help lists them.
+std::string optimizerForms() {
+  std::string forms;
+  for (const std::string& name : optimizerNames()) forms += (forms.empty() ? "" : "|") + name;
+  return forms;
+}
+
+}  // namespace
+
+LoadOptions DataOptions::loadOptions() const {
   LoadOptions options;
-  options.offset = args.integer("offset", 0, 0, 100000000);
-  options.count = args.integer("memories", -1, 1, 1000000);
-  const std::string source = args.text("data", "builtin");
-  // Without --memories, a large data set would mean tens of thousands of memories: take 100.
-  if (!args.has("memories") && source != "builtin") options.count = 100;
-  auto set = std::make_shared<MemorySet>(loadDataSource(source, options));
-  if (args.has("memories") && set->count() < options.count)
-    throw DataError(source + ": asked for " + std::to_string(options.count) + " memories from offset " +
-                    std::to_string(options.offset) + " but only " + std::to_string(set->count()) + " are there");
+  options.offset = offset;
+  options.memoryBudgetBytes = static_cast<std::size_t>(memoryBudgetMib) << 20;
+  return options;
+}
+
+void addDataOptions(CLI::App& cmd, DataOptions& o, int minMemories,
+                    const std::string& memoriesHelp) {
+  cmd.add_option("--data", o.data,
+                 "data source: builtin, fashion-mnist, fashion-mnist-test, or a path to an "
+                 "IDX/IDX.gz file, a CIFAR-10/100 .bin batch or a folder of images");
+  o.memoriesOption =
+      addInt(cmd, "--memories", o.memories, minMemories, 1000000, memoriesHelp)->default_str("");
+  addInt(cmd, "--offset", o.offset, 0, 100000000, "first memory taken, in file order");
+  addInt(cmd, "--memory-budget", o.memoryBudgetMib, 1, 1048576,
+         "MiB a data load may allocate; larger sources are refused");
+}
+
+std::shared_ptr<const MemorySet> loadMemories(const DataOptions& o, bool allByDefault) {
+  LoadOptions options = o.loadOptions();
+  const bool counted = given(o.memoriesOption);
+  options.count = counted ? o.memories : (allByDefault || o.data == "builtin" ? -1 : 100);
+  setActivity("loading the memories from " + o.data);
+  auto set = std::make_shared<MemorySet>(loadDataSource(o.data, options));
+  if (counted && set->count() < options.count)
+    throw DataError(o.data + ": asked for " + std::to_string(options.count) +
+                    " memories from offset " + std::to_string(options.offset) + " but only " +
+                    std::to_string(set->count()) + " are there");
   return set;
 }
 
-void addStage1Flags(std::set<std::string>& values, std::set<std::string>& switches, const std::string& p) {
-  for (const char* name : {"phi-init", "phi-dim", "loss", "t", "optimizer", "lr", "steps", "batch"})
-    values.insert(p + name);
-  if (!p.empty()) values.insert(p + "seed");
-  switches.insert(p + "normalize-rows");
+bool Stage1Options::has(const std::string& name) const {
+  auto it = options.find(name);
+  return it != options.end() && given(it->second);
 }
 
-Stage1Config stage1Config(const Args& args, const std::string& p, bool normalizeByDefault) {
+void addStage1Options(CLI::App& cmd, Stage1Options& o, const std::string& p, bool withSeed) {
+  o.prefix = p;
+  const std::string s = p.empty() ? "" : "Stage I: ";
+  auto& opt = o.options;
+  opt["phi-init"] = addChoice(cmd, "--" + p + "phi-init", o.phiInit,
+                              {"identity", "gaussian", "gaussian-scaled"}, s + "initial W");
+  opt["phi-dim"] = addInt(cmd, "--" + p + "phi-dim", o.phiDim, 0, 16384,
+                          s + "feature dimension D_phi (0 = the data's d)");
+  opt["loss"] = addChoice(cmd, "--" + p + "loss", o.loss, {"avg", "max"}, s + "separation loss");
+  opt["t"] = addReal(cmd, "--" + p + "t", o.t, 1e-6, 1e3, s + "loss temperature t");
+  opt["optimizer"] = addSpec(
+      cmd, "--" + p + "optimizer", o.optimizer, [](const std::string& v) { parseOptimizer(v); },
+      optimizerForms(), s + "optimiser");
+  opt["lr"] = addReal(cmd, "--" + p + "lr", o.lr, 0, 1e12,
+                      s + "learning rate (0 = the optimiser's default)");
+  opt["steps"] = addInt(cmd, "--" + p + "steps", o.steps, 0, 1000000, s + "number of steps N");
+  opt["batch"] = addInt(cmd, "--" + p + "batch", o.batch, 0, 100000000,
+                        s + "memories per step (0 = full batch)");
+  if (withSeed)
+    opt["seed"] = addSeed(cmd, "--" + p + "seed", o.seed, s + "seed of W's init and minibatches");
+  opt["normalize-rows"] = cmd.add_flag(
+      "--" + p + "normalize-rows", o.normalizeRows,
+      s + "normalise W's rows after the last step" + (p.empty() ? "" : " (always on here)"));
+}
+
+Stage1Config stage1Config(const Stage1Options& o, bool normalizeByDefault) {
   Stage1Config c;
   asUsage([&] {
-    c.init = parseFeatureInit(args.text(p + "phi-init", "identity"));
-    c.loss.kind = parseLossKind(args.text(p + "loss", "avg"));
-    c.optimizer = parseOptimizer(args.text(p + "optimizer", optimizerName(Stage1Config{}.optimizer)));
+    c.init = parseFeatureInit(o.phiInit);
+    c.loss.kind = parseLossKind(o.loss);
+    c.optimizer = parseOptimizer(o.optimizer);
     return 0;
   });
-  c.featureDim = args.integer(p + "phi-dim", 0, 0, 16384);
-  c.seed = args.seed(p.empty() ? "seed" : p + "seed", 0);
-  c.loss.t = args.real(p + "t", 2.0, 1e-6, 1e3);
-  c.learningRate = args.real(p + "lr", 0.0, 1e-12, 1e12);
-  c.steps = args.integer(p + "steps", 100, 0, 1000000);
-  c.batchSize = args.integer(p + "batch", 0, 0, 100000000);  // 0 = full batch; else memories per step
-  c.normalizeRows = normalizeByDefault || args.flag(p + "normalize-rows");
+  c.featureDim = o.phiDim;
+  c.seed = o.seed;
+  c.loss.t = o.t;
+  c.learningRate = o.lr;
+  c.steps = o.steps;
+  c.batchSize = o.batch;
+  c.normalizeRows = normalizeByDefault || o.normalizeRows;
   return c;
 }
 
-void addModelFlags(std::set<std::string>& values, std::set<std::string>& switches) {
-  values.insert({"similarity", "separation", "beta"});
-  switches.insert("beta-after-separation");
+void addModelOptions(CLI::App& cmd, ModelOptions& o) {
+  o.similarityOption =
+      addChoice(cmd, "--similarity", o.similarity, {"dot", "meanproj", "l2", "l1", "kernel"},
+                "similarity K (kernel = U-Hop's learned feature map)");
+  o.separationOption = addSpec(
+      cmd, "--separation", o.separation, [](const std::string& v) { Separation::parse(v); },
+      "softmax|sparsemax|entmax:A|poly:N", "separation function");
+  o.betaOption = addReal(cmd, "--beta", o.beta, 1e-12, 1e12, "inverse temperature beta");
+  cmd.add_flag("--beta-after-separation", o.betaAfterSeparation,
+               "apply beta after the separation (the public scripts' convention)");
 }
 
-ModelConfig modelConfig(const Args& args) {
+ModelConfig modelConfig(const ModelOptions& o) {
   ModelConfig m;
   asUsage([&] {
-    m.similarity = parseSimilarity(args.text("similarity", "dot"));
-    m.separation = Separation::parse(args.text("separation", "softmax"));
+    m.similarity = parseSimilarity(o.similarity);
+    m.separation = Separation::parse(o.separation);
     return 0;
   });
-  m.beta = args.real("beta", 1.0, 1e-12, 1e12);
-  m.betaAfterSeparation = args.flag("beta-after-separation");
-  asUsage([&] {  // combinations core refuses (poly with l1/l2) are usage errors: exit 2
+  m.beta = o.beta;
+  m.betaAfterSeparation = o.betaAfterSeparation;
+  // Combinations core refuses (poly with l1/l2, whose scores are all ≤ 0) are usage errors.
+  asUsage([&] {
     validateModelConfig(m);
     return 0;
   });
   return m;
+}
+
+CLI::Option* addCorruptOption(CLI::App& cmd, std::string& value) {
+  return addSpec(
+      cmd, "--corrupt", value, [](const std::string& v) { Corruption::parse(v); },
+      "none|mask:P|mask-rescale:P|noise:S|occlude:F|saltpepper:P", "corruption of each query");
+}
+
+CLI::Option* addKernelScaleOption(CLI::App& cmd, std::string& value) {
+  return addChoice(cmd, "--kernel-scale", value, {"raw", "row-normalized", "matched"},
+                   "rescale the kernel's W (raw also skips the row normalisation)")
+      ->default_str("");
 }
 
 nlohmann::json summaryJson(const OutcomeSummary& s) {

@@ -1,16 +1,18 @@
 // Option groups shared by the `uhop` subcommands: data source, Stage I, Stage II model.
-// Names are a contract (issue #2): --data --memories --offset; --phi-init --seed --loss --t
-// --optimizer --lr --steps --normalize-rows (prefixed "stage1-" inside `retrieve`); --similarity
-// --separation --beta --steps --corrupt --seed --load-w.
+// Names are a contract: --data --memories --offset --memory-budget; --phi-init --phi-dim --seed
+// --loss --t --optimizer --lr --steps --batch --normalize-rows (prefixed "stage1-" inside
+// `retrieve`, `sweep` and `metastable`); --similarity --separation --beta --beta-after-separation.
+// Each group binds CLI11 options to a struct of plain values; the struct turns into core's config.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <cstdint>
 #include <memory>
-#include <set>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "app/cli_args.h"
+#include "app/cli_validators.h"
+#include "core/datasets.h"
 #include "core/hopfield.h"
 #include "core/memory_set.h"
 #include "core/metrics.h"
@@ -18,18 +20,61 @@
 
 namespace uhop::cli {
 
-void addDataFlags(std::set<std::string>& values);
-// Loads the memories named by --data (default builtin), --memories, --offset.
-std::shared_ptr<const MemorySet> loadMemories(const Args& args);
+struct DataOptions {
+  std::string data = "builtin";
+  int memories = 100;
+  int offset = 0;
+  int memoryBudgetMib = static_cast<int>(kDefaultMemoryBudgetBytes >> 20);
+  CLI::Option* memoriesOption = nullptr;
 
-// Stage I flags with an optional prefix ("" for `uhop stage1`, "stage1-" inside `retrieve`).
-void addStage1Flags(std::set<std::string>& values, std::set<std::string>& switches, const std::string& prefix);
-Stage1Config stage1Config(const Args& args, const std::string& prefix, bool normalizeByDefault);
+  LoadOptions loadOptions() const;  // offset and budget; count is the caller's
+};
+// --data, --memories (minMemories..1000000; `memoriesHelp` says what the default is), --offset,
+// --memory-budget.
+void addDataOptions(CLI::App& cmd, DataOptions& o, int minMemories,
+                    const std::string& memoriesHelp);
+// The memories named by --data, --memories and --offset. Without --memories: the whole built-in
+// set, or the first 100 of any other source (tens of thousands would be a surprise), unless
+// `allByDefault` (then everything from the offset on).
+std::shared_ptr<const MemorySet> loadMemories(const DataOptions& o, bool allByDefault = false);
 
-void addModelFlags(std::set<std::string>& values, std::set<std::string>& switches);
-ModelConfig modelConfig(const Args& args);
+struct Stage1Options {
+  std::string prefix;
+  std::string phiInit = "identity";
+  int phiDim = 0;
+  std::string loss = "avg";
+  double t = 2.0;
+  std::string optimizer = optimizerName(Stage1Config{}.optimizer);
+  double lr = 0.0;
+  int steps = 100;
+  int batch = 0;
+  uint64_t seed = 0;
+  bool normalizeRows = false;
+  std::map<std::string, CLI::Option*> options;  // by name without prefix
 
-// The outcome fractions and support histogram as the CLI's JSON names them (issue #2 contract):
+  bool has(const std::string& name) const;  // given on the command line
+};
+// The Stage I options with a prefix ("" for `uhop stage1`, "stage1-" elsewhere). `withSeed`
+// adds --<prefix>seed (`uhop stage1` has its --seed elsewhere in the list, same meaning).
+void addStage1Options(CLI::App& cmd, Stage1Options& o, const std::string& prefix, bool withSeed);
+Stage1Config stage1Config(const Stage1Options& o, bool normalizeByDefault);
+
+struct ModelOptions {
+  std::string similarity = "dot";
+  std::string separation = "softmax";
+  double beta = 1.0;
+  bool betaAfterSeparation = false;
+  CLI::Option *similarityOption = nullptr, *separationOption = nullptr, *betaOption = nullptr;
+};
+void addModelOptions(CLI::App& cmd, ModelOptions& o);
+ModelConfig modelConfig(const ModelOptions& o);
+
+// --corrupt SPEC with core's parser as validator.
+CLI::Option* addCorruptOption(CLI::App& cmd, std::string& value);
+// --kernel-scale raw|row-normalized|matched.
+CLI::Option* addKernelScaleOption(CLI::App& cmd, std::string& value);
+
+// The outcome fractions and support histogram as the CLI's JSON names them:
 // mean_error, correct_fraction, wrong_single_fraction, metastable_fraction, support_histogram,
 // diffuse_fraction.
 nlohmann::json summaryJson(const OutcomeSummary& summary);

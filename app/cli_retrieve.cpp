@@ -5,47 +5,72 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/cli_activity.h"
 #include "app/cli_commands.h"
 #include "app/cli_options.h"
 #include "core/evaluation.h"
+#include "core/npy.h"
 
 namespace uhop::cli {
 
-int runRetrieve(const std::vector<std::string>& argv) {
-  std::set<std::string> values{"steps", "corrupt", "seed", "load-w", "kernel-scale"}, switches{"json"};
-  addDataFlags(values);
-  addModelFlags(values, switches);
-  addStage1Flags(values, switches, "stage1-");
-  Args args(argv, values, switches);
-  ModelConfig model = modelConfig(args);
-  const int steps = args.integer("steps", 1, 0, 100000);
-  const uint64_t seed = args.seed("seed", 0);
-  Corruption corruption = asUsage([&] { return Corruption::parse(args.text("corrupt", "mask:0.5")); });
-  Stage1Config stage1 = stage1Config(args, "stage1-", true);
-  std::optional<KernelScale> scale;
-  if (args.has("kernel-scale")) scale = asUsage([&] { return parseKernelScale(args.text("kernel-scale", "")); });
-  if (scale && *scale == KernelScale::Raw) stage1.normalizeRows = false;
+namespace {
 
-  auto memories = loadMemories(args);
+struct RetrieveArgs {
+  DataOptions data;
+  ModelOptions model;
+  Stage1Options stage1;
+  int steps = 1;
+  uint64_t seed = 0;
+  std::string corrupt = "mask:0.5";
+  std::string loadW;
+  std::string kernelScale;
+  std::string saveStates;
+  bool json = false;
+};
+
+int runRetrieve(const RetrieveArgs& args) {
+  ModelConfig model = modelConfig(args.model);
+  const int steps = args.steps;
+  const uint64_t seed = args.seed;
+  Corruption corruption = asUsage([&] { return Corruption::parse(args.corrupt); });
+  Stage1Config stage1 = stage1Config(args.stage1, true);
+  std::optional<KernelScale> scale;
+  if (!args.kernelScale.empty())
+    scale = asUsage([&] { return parseKernelScale(args.kernelScale); });
+  if (scale && *scale == KernelScale::Raw) stage1.normalizeRows = false;
+  // W only exists for the kernel similarity; silently dropping the file would make a dot-product
+  // run look like a U-Hop one.
+  if (!args.loadW.empty() && model.similarity != SimilarityKind::Kernel)
+    throw UsageError("--load-w only applies to --similarity kernel (got --similarity " +
+                     similarityName(model.similarity) + ")");
+
+  auto memories = loadMemories(args.data);
   auto patterns = std::shared_ptr<const Matrix>(memories, &memories->patterns);
   Matrix W;
   std::string wSource;
   if (model.similarity == SimilarityKind::Kernel) {
-    if (args.has("load-w")) {
-      W = loadFeatureMap(args.text("load-w", ""));
-      wSource = args.text("load-w", "");
+    if (!args.loadW.empty()) {
+      W = loadFeatureMap(args.loadW);
+      wSource = args.loadW;
     } else {
+      setActivity("running Stage I on " + std::to_string(memories->count()) + " memories");
       W = asUsage([&] { return trainFeatureMap(patterns, stage1); });
       wSource = "stage1";
     }
     if (scale) W = scaleFeatureMap(W, *scale);
   }
+  setActivity("retrieving " + std::to_string(memories->count()) + " queries for " +
+              std::to_string(steps) + " step(s)");
   EvaluationResult result = asUsage([&] {
-    return evaluateAllMemories(*memories, patterns, model, W.size() ? &W : nullptr, corruption, seed, steps, true);
+    return evaluateAllMemories(*memories, patterns, model, W.size() ? &W : nullptr, corruption,
+                               seed, steps, true, args.data.loadOptions().memoryBudgetBytes,
+                               !args.saveStates.empty());
   });
+  // The final states x_T as an (N, d) float32 array, row n the state of query n (numpy.load).
+  if (!args.saveStates.empty()) writeNpy(args.saveStates, result.finalStates);
 
   const OutcomeSummary& s = result.summary;
-  if (args.flag("json")) {
+  if (args.json) {
     nlohmann::json out;
     out["data"] = memories->source;
     out["memories"] = memories->count();
@@ -80,22 +105,45 @@ int runRetrieve(const std::vector<std::string>& argv) {
     return 0;
   }
   std::printf("%s + %s, beta %g, %d step(s), %s, seed %llu, %d memories from %s\n",
-              similarityName(model.similarity).c_str(), model.separation.name().c_str(), model.beta, steps,
-              corruption.name().c_str(), static_cast<unsigned long long>(seed), memories->count(),
-              memories->source.c_str());
-  std::printf("mean error %.4f | correct %.1f%% | wrong single %.1f%% | metastable %.1f%%\n", s.meanError,
-              100 * s.correctFraction, 100 * s.wrongSingleFraction, 100 * s.metastableFraction);
-  std::printf("%8s %10s %10s %10s %8s %6s %12s\n", "target", "error", "retrieved", "max p", "support", "k90",
-              "E(x_T)");
+              similarityName(model.similarity).c_str(), model.separation.name().c_str(), model.beta,
+              steps, corruption.name().c_str(), static_cast<unsigned long long>(seed),
+              memories->count(), memories->source.c_str());
+  std::printf("mean error %.4f | correct %.1f%% | wrong single %.1f%% | metastable %.1f%%\n",
+              s.meanError, 100 * s.correctFraction, 100 * s.wrongSingleFraction,
+              100 * s.metastableFraction);
+  std::printf("%8s %10s %10s %10s %8s %6s %12s\n", "target", "error", "retrieved", "max p",
+              "support", "k90", "E(x_T)");
   const int shown = std::min<int>(static_cast<int>(result.outcomes.size()), 12);
   for (int m = 0; m < shown; ++m) {
     const QueryOutcome& o = result.outcomes[m];
-    std::printf("%8d %10.4f %10d %10.4f %8d %6d %12.4f\n", m, o.error, o.retrieved, o.maxWeight, o.support, o.k90,
-                result.energies(steps, m));
+    std::printf("%8d %10.4f %10d %10.4f %8d %6d %12.4f\n", m, o.error, o.retrieved, o.maxWeight,
+                o.support, o.k90, result.energies(steps, m));
   }
   if (shown < static_cast<int>(result.outcomes.size()))
     std::printf("... %zu more (use --json for all)\n", result.outcomes.size() - shown);
   return 0;
+}
+
+}  // namespace
+
+Command addRetrieveCommand(CLI::App& root) {
+  auto args = std::make_shared<RetrieveArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "retrieve", "use every memory as a corrupted query and retrieve it (Stage II)");
+  addDataOptions(*cmd, args->data, 1,
+                 "number of memories (default: all 64 built-in ones, else 100)");
+  addModelOptions(*cmd, args->model);
+  addInt(*cmd, "--steps", args->steps, 0, 100000, "retrieval steps T");
+  addCorruptOption(*cmd, args->corrupt);
+  addSeed(*cmd, "--seed", args->seed, "seed of the corruption");
+  cmd->add_option("--load-w", args->loadW,
+                  "the kernel's W from a file (uhop stage1 --save-w) instead of running Stage I");
+  addStage1Options(*cmd, args->stage1, "stage1-", true);
+  addKernelScaleOption(*cmd, args->kernelScale);
+  cmd->add_option("--save-states", args->saveStates,
+                  "write the final states x_T as a NumPy .npy array of shape (N, d), float32");
+  cmd->add_flag("--json", args->json, "JSON with the summary and one entry per query");
+  return {cmd, [args] { return runRetrieve(*args); }};
 }
 
 }  // namespace uhop::cli

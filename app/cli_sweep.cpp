@@ -16,14 +16,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
+#include "app/cli_activity.h"
 #include "app/cli_commands.h"
 #include "app/cli_models.h"
 #include "app/cli_options.h"
+#include "app/cli_sweep_output.h"
 #include "core/datasets.h"
 #include "core/experiments.h"
-#include "ui/plot_export.h"
-#include "ui/sweep_plot.h"
 
 namespace uhop::cli {
 
@@ -52,108 +53,6 @@ std::vector<double> parseGrid(const std::string& text) {
   return grid;
 }
 
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-// RFC 4180 quoting for names with commas, quotes or line breaks.
-std::string csvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string aggregateCsv(const std::string& kind, const std::vector<SweepPoint>& points) {
-  std::string out =
-      "sweep,x,model,seeds,mean_error,std_error,mean_correct,std_correct,mean_metastable,"
-      "std_metastable,failed\n";
-  for (const SweepPoint& p : points)
-    out += kind + "," + num(p.x) + "," + csvField(p.model) + "," + std::to_string(p.seeds) + "," +
-           num(p.meanError) + "," + num(p.stdError) + "," + num(p.meanCorrect) + "," +
-           num(p.stdCorrect) + "," + num(p.meanMetastable) + "," + num(p.stdMetastable) + "," +
-           std::to_string(p.failed) + "\n";
-  return out;
-}
-
-std::string rowsCsv(const std::string& kind, const std::vector<SweepRow>& rows) {
-  std::string out =
-      "sweep,x,model,seed,memories,mean_error,correct_fraction,wrong_single_fraction,"
-      "metastable_fraction,seconds,failure\n";
-  for (const SweepRow& r : rows)
-    out += kind + "," + num(r.x) + "," + csvField(r.model) + "," + std::to_string(r.seed) + "," +
-           std::to_string(r.memories) + "," + num(r.meanError) + "," + num(r.correctFraction) +
-           "," + num(r.wrongSingleFraction) + "," + num(r.metastableFraction) + "," +
-           num(r.seconds) + "," + csvField(r.failure) + "\n";
-  return out;
-}
-
-// What follows the figure's title: the data, corruption, T and seeds.
-std::string figureContext(const SweepConfig& c, const std::string& source) {
-  return source + ", " +
-         (c.kind == SweepKind::Noise ? std::string("noise:σ") : c.corruption.name()) +
-         ", T = " + std::to_string(c.steps) + ", " + std::to_string(c.seeds) +
-         (c.seeds == 1 ? " seed" : " seeds, ± std");
-}
-
-nlohmann::json rowJson(const SweepRow& r) {
-  nlohmann::json j;
-  j["x"] = r.x;
-  j["model"] = r.model;
-  j["seed"] = r.seed;
-  j["memories"] = r.memories;
-  j["mean_error"] = r.meanError;
-  j["correct_fraction"] = r.correctFraction;
-  j["wrong_single_fraction"] = r.wrongSingleFraction;
-  j["metastable_fraction"] = r.metastableFraction;
-  j["support_histogram"] = r.supportHistogram;
-  j["seconds"] = r.seconds;
-  if (!r.failure.empty()) j["failure"] = r.failure;
-  return j;
-}
-
-nlohmann::json pointJson(const SweepPoint& p) {
-  nlohmann::json j;
-  j["x"] = p.x;
-  j["model"] = p.model;
-  j["seeds"] = p.seeds;
-  j["failed"] = p.failed;
-  j["mean_error"] = p.meanError;
-  j["std_error"] = p.stdError;
-  j["mean_correct"] = p.meanCorrect;
-  j["std_correct"] = p.stdCorrect;
-  j["mean_metastable"] = p.meanMetastable;
-  j["std_metastable"] = p.stdMetastable;
-  return j;
-}
-
-// Writes through a temporary file and a rename, so a reader never sees half a file.
-void writeOutput(const std::string& path, const std::string& content) {
-  if (path == "-") {
-    std::cout << content;
-    return;
-  }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw DataError(path + ": cannot open for writing");
-    out << content;
-    if (!out.flush()) throw DataError(path + ": write failed (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw DataError(path + ": cannot rename the temporary file into place");
-  }
-}
-
 std::string formatDuration(double seconds) {
   char buffer[32];
   if (seconds < 90)
@@ -166,49 +65,73 @@ std::string formatDuration(double seconds) {
   return buffer;
 }
 
-}  // namespace
+struct SweepArgs {
+  std::string kind;
+  DataOptions data;
+  ModelListOptions models;
+  std::string grid;
+  int seeds = 5;
+  uint64_t seed = 0;
+  int steps = 1;
+  std::string corrupt = "mask:0.5";
+  std::string trainOn = "all";
+  int threads = 0;
+  int eigenThreads = 1;
+  std::string plot = "error";
+  bool quiet = false;
+  std::string shard;  // "I/N"
+  SweepOutputs outputs;
+  CLI::Option *gridOption = nullptr, *corruptOption = nullptr;
+};
 
-int runSweep(const std::vector<std::string>& argvAll) {
-  if (argvAll.empty() || argvAll[0].rfind("--", 0) == 0)
-    throw UsageError("sweep needs a kind: capacity, noise, stage1 or beta");
-  const SweepKind kind = asUsage([&] { return parseSweepKind(argvAll[0]); });
-  const std::vector<std::string> argv(argvAll.begin() + 1, argvAll.end());
+// "I/N" with 1 <= I <= N.
+std::pair<int, int> parseShard(const std::string& text) {
+  const std::string bad = "--shard expects I/N with 1 <= I <= N, got '" + text + "'";
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) throw UsageError(bad);
+  const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.size() <= 6 && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!digits(a) || !digits(b)) throw UsageError(bad);
+  const int i = std::stoi(a), n = std::stoi(b);
+  if (i < 1 || i > n) throw UsageError(bad);
+  return {i, n};
+}
 
-  std::set<std::string> values{"grid",     "seeds",   "seed",          "steps", "corrupt",
-                               "train-on", "threads", "eigen-threads", "csv",   "rows-csv",
-                               "json",     "svg",     "plot"},
-      switches{"quiet"};
-  addDataFlags(values);
-  addModelListFlags(values, switches);
-  Args args(argv, values, switches);
-  if (args.has("stage1-seed"))
+int runSweep(const SweepArgs& args) {
+  if (args.kind.empty()) throw UsageError("sweep needs a kind: capacity, noise, stage1 or beta");
+  const SweepKind kind = asUsage([&] { return parseSweepKind(args.kind); });
+  if (args.models.stage1.has("seed"))
     throw UsageError("in a sweep, seed s also seeds Stage I (--seed sets the first one)");
-  if (kind == SweepKind::Capacity && args.has("memories"))
+  if (kind == SweepKind::Capacity && given(args.data.memoriesOption))
     throw UsageError("the capacity sweep takes M from --grid; drop --memories");
-  if (kind == SweepKind::Noise && args.has("corrupt"))
+  if (kind == SweepKind::Noise && given(args.corruptOption))
     throw UsageError("the noise sweep corrupts with noise:σ for σ in --grid; drop --corrupt");
 
   SweepConfig config;
   config.kind = kind;
-  config.grid = args.has("grid") ? parseGrid(args.text("grid", "")) : defaultGrid(kind);
-  config.models = modelList(args);
-  config.memories = args.integer("memories", 100, 2, 1000000);
-  config.steps = args.integer("steps", 1, 0, 100000);
-  config.seeds = args.integer("seeds", 5, 1, 10000);
-  config.firstSeed = args.seed("seed", 0);
-  config.corruption = asUsage([&] { return Corruption::parse(args.text("corrupt", "mask:0.5")); });
-  config.training = asUsage([&] { return parseKernelTraining(args.text("train-on", "all")); });
-  config.eigenThreads = args.integer("eigen-threads", 1, 0, 256);
-  const int threads = args.integer("threads", 0, 0, 256);
-  const bool quiet = args.flag("quiet");
-  const std::string plotName = args.text("plot", "error");
-  ui::SweepMetric metric = ui::SweepMetric::Error;
-  if (plotName == "correct")
-    metric = ui::SweepMetric::Correct;
-  else if (plotName == "metastable")
-    metric = ui::SweepMetric::Metastable;
-  else if (plotName != "error")
-    throw UsageError("--plot expects error, correct or metastable, got '" + plotName + "'");
+  config.grid = given(args.gridOption) ? parseGrid(args.grid) : defaultGrid(kind);
+  config.models = modelList(args.models);
+  config.memories = args.data.memories;
+  config.steps = args.steps;
+  config.seeds = args.seeds;
+  config.firstSeed = args.seed;
+  config.corruption = asUsage([&] { return Corruption::parse(args.corrupt); });
+  config.training = asUsage([&] { return parseKernelTraining(args.trainOn); });
+  config.eigenThreads = args.eigenThreads;
+  if (!args.shard.empty()) {
+    std::tie(config.shard, config.shards) = parseShard(args.shard);
+    // A shard's aggregate would be a partial one; `uhop sweep merge` makes the real files.
+    if (args.outputs.rowsCsv.empty() || args.outputs.rowsCsv == "-")
+      throw UsageError("--shard needs --rows-csv FILE (merge the shards with `uhop sweep merge`)");
+    if (!args.outputs.csv.empty() || !args.outputs.json.empty() || !args.outputs.svg.empty())
+      throw UsageError(
+          "with --shard only --rows-csv is written; `uhop sweep merge` writes "
+          "--csv, --json and --svg from the shards' rows");
+  }
+  const int threads = args.threads;
+  const bool quiet = args.quiet;
 
   asUsage([&] {
     validateGrid(kind, config.grid);
@@ -221,14 +144,14 @@ int runSweep(const std::vector<std::string>& argvAll) {
     if (maxM > 1e6) throw UsageError("capacity grid values must be at most 1000000 memories");
     needed = static_cast<int>(maxM);
   }
-  LoadOptions load;
-  load.offset = args.integer("offset", 0, 0, 100000000);
+  LoadOptions load = args.data.loadOptions();
   load.count = needed;
-  const std::string source = args.text("data", "builtin");
+  const std::string& source = args.data.data;
   // The built-in set holds 64 memories: without --memories, its sweeps use all of them.
   const bool builtinDefault =
-      source == "builtin" && kind != SweepKind::Capacity && !args.has("memories");
+      source == "builtin" && kind != SweepKind::Capacity && !given(args.data.memoriesOption);
   if (builtinDefault) load.count = -1;
+  setActivity("loading the memories from " + source);
   auto pool = std::make_shared<const MemorySet>(loadDataSource(source, load));
   if (builtinDefault) config.memories = needed = std::min(needed, pool->count());
   if (pool->count() < needed)
@@ -265,6 +188,7 @@ int runSweep(const std::vector<std::string>& argvAll) {
     std::fflush(stderr);
   };
   gInterrupted.store(false);
+  setActivity("running the sweep's cells");
   auto previousHandler = std::signal(SIGINT, onInterrupt);
   sweep.run(&gInterrupted, threads, progress);
   std::signal(SIGINT, previousHandler);
@@ -275,56 +199,35 @@ int runSweep(const std::vector<std::string>& argvAll) {
     std::fprintf(stderr, "\nsweep %s: interrupted after %d of %d cells; writing what finished\n",
                  sweepKindName(kind).c_str(), sweep.cellsDone(), total);
 
-  const std::vector<SweepRow> rows = sweep.rows();
+  SweepResult result;
+  result.config = sweep.config();
+  result.configJson = sweepConfigJson(sweep.config(), pool->source, load.offset);
+  result.source = pool->source;
+  result.cells = sweep.allCells();
+  result.completed = complete;
+  result.threads = threads;
+  result.wallSeconds = wall;
+  result.rows = sweep.rows();
   const std::vector<SweepPoint> points = sweep.aggregate();
+  const std::vector<SweepRow>& rows = result.rows;
   const std::string kindName = sweepKindName(kind);
   const SweepConfig& used = sweep.config();
+  SweepOutputs outputs = args.outputs;
+  if (!args.shard.empty())
+    outputs.rowsPreamble = shardPreamble(result, used.shard, used.shards, total);
+  writeSweepOutputs(result, points, outputs);
 
-  if (args.has("csv")) writeOutput(args.text("csv", ""), aggregateCsv(kindName, points));
-  if (args.has("rows-csv")) writeOutput(args.text("rows-csv", ""), rowsCsv(kindName, rows));
-  if (args.has("json")) {
-    nlohmann::json j, cfg;
-    cfg["data"] = pool->source;
-    cfg["offset"] = load.offset;
-    if (kind != SweepKind::Capacity) cfg["memories"] = used.memories;
-    cfg["grid"] = used.grid;
-    nlohmann::json models = nlohmann::json::array();
-    for (const ModelSpec& m : used.models) models.push_back(modelJson(m));
-    cfg["models"] = models;
-    cfg["corrupt"] = kind == SweepKind::Noise ? "noise:x" : used.corruption.name();
-    cfg["steps"] = used.steps;
-    cfg["seeds"] = used.seeds;
-    cfg["first_seed"] = used.firstSeed;
-    cfg["train_on"] = kernelTrainingName(used.training);
-    cfg["eigen_threads"] = used.eigenThreads;
-    j["sweep"] = kindName;
-    j["config"] = cfg;
-    j["cells"] = total;
-    j["completed"] = complete;
-    j["threads"] = threads;
-    j["wall_seconds"] = wall;
-    nlohmann::json rowsJ = nlohmann::json::array(), pointsJ = nlohmann::json::array();
-    for (const SweepRow& r : rows) rowsJ.push_back(rowJson(r));
-    for (const SweepPoint& p : points) pointsJ.push_back(pointJson(p));
-    j["rows"] = rowsJ;
-    j["aggregate"] = pointsJ;
-    writeOutput(args.text("json", ""), j.dump(2) + "\n");
-  }
-  if (args.has("svg")) {
-    const ui::PlotSpec figure = ui::sweepPlotSpec(sweep.config(), points, metric,
-                                                  figureContext(sweep.config(), pool->source));
-    writeOutput(args.text("svg", ""), ui::plotToSvg(figure, 800, 500));
-  }
-
-  const bool stdoutTaken = args.text("csv", "") == "-" || args.text("rows-csv", "") == "-" ||
-                           args.text("json", "") == "-" || args.text("svg", "") == "-";
+  const bool stdoutTaken = args.outputs.usesStdout();
   if (!stdoutTaken) {
     std::printf(
         "sweep %s on %s: %zu models x %zu grid points x %d seeds = %d cells, %s, T = %d, "
         "%.1f s\n",
         kindName.c_str(), pool->source.c_str(), used.models.size(), used.grid.size(), used.seeds,
-        total, kind == SweepKind::Noise ? "noise:x" : used.corruption.name().c_str(), used.steps,
-        wall);
+        sweep.allCells(), kind == SweepKind::Noise ? "noise:x" : used.corruption.name().c_str(),
+        used.steps, wall);
+    if (!args.shard.empty())
+      std::printf("shard %d/%d: %d of the cells (a partial aggregate; merge the shards' rows)\n",
+                  used.shard, used.shards, total);
     std::printf("%12s  %-28s %5s  %22s  %16s  %16s\n", "x", "model", "seeds", "error (mean ± std)",
                 "correct", "metastable");
     for (const SweepPoint& p : points)
@@ -336,6 +239,63 @@ int runSweep(const std::vector<std::string>& argvAll) {
   for (const SweepRow& r : rows)
     if (!r.failure.empty()) return 1;
   return 0;
+}
+
+}  // namespace
+
+Command addSweepCommand(CLI::App& root) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "sweep",
+      "the paper's experiments: error, correct and metastable fractions vs x for several models "
+      "and seeds; each cell uses every memory as a corrupted query. Ctrl-C stops between cells "
+      "and writes the finished ones (exit 130).");
+  const Command merge = addSweepMergeCommand(*cmd);
+  cmd->add_option("kind", args->kind,
+                  "what x is: capacity (M), noise (sigma), stage1 (Stage I "
+                  "steps N) or beta")
+      ->check(CLI::IsMember({"capacity", "noise", "stage1", "beta"}));
+  addDataOptions(*cmd, args->data, 2,
+                 "M of the noise, stage1 and beta sweeps (default 100; all 64 of builtin)");
+  args->gridOption = cmd->add_option(
+      "--grid", args->grid,
+      "X1,X2,... (default: capacity 10,20,30,50,100,200,500; noise 0,.01,.05,.1,.3,.5,.7,1,1.2,"
+      "1.4,2,3,4; stage1 0,1,2,5,10,20,50,100,200; beta 9 points 0.01..100 log-spaced)");
+  addModelListOptions(*cmd, args->models);
+  addInt(*cmd, "--seeds", args->seeds, 1, 10000, "seeds per (x, model)");
+  addSeed(*cmd, "--seed", args->seed,
+          "first seed S0: seed s = S0 + s seeds the corruption and Stage I");
+  addInt(*cmd, "--steps", args->steps, 0, 100000, "retrieval steps T");
+  args->corruptOption = addCorruptOption(*cmd, args->corrupt);
+  addChoice(*cmd, "--train-on", args->trainOn, {"all", "first-half"},
+            "memories Stage I trains the kernel on");
+  addInt(*cmd, "--threads", args->threads, 0, 256, "cells in parallel (0 = all cores)");
+  addInt(*cmd, "--eigen-threads", args->eigenThreads, 0, 256,
+         "OpenMP threads inside a cell (0 = OpenMP default); numbers depend on it (last bits), "
+         "never on --threads");
+  cmd->add_flag("--quiet", args->quiet, "no progress/ETA line on stderr");
+  cmd->add_option("--csv", args->outputs.csv,
+                  "one row per (x, model): sweep,x,model,seeds,mean_error,std_error,mean_correct,"
+                  "std_correct,mean_metastable,std_metastable,failed (\"-\" = stdout)");
+  cmd->add_option("--rows-csv", args->outputs.rowsCsv,
+                  "one row per cell: sweep,x,model,seed,memories,mean_error,correct_fraction,"
+                  "wrong_single_fraction,metastable_fraction,seconds,failure,support_histogram");
+  cmd->add_option("--shard", args->shard,
+                  "I/N: run only the I-th of N disjoint slices of the cells (about equal work) "
+                  "and write their --rows-csv; `uhop sweep merge` combines the N files");
+  cmd->add_option("--json", args->outputs.json,
+                  "{sweep, config, cells, completed, threads, wall_seconds, rows, aggregate}");
+  cmd->add_option("--svg", args->outputs.svg,
+                  "the figure: one series per model, error bars = std over seeds");
+  addChoice(*cmd, "--plot", args->plot, {"error", "correct", "metastable"},
+            "what the figure shows");
+  return {cmd, [args, merge] {
+            if (merge.app->parsed()) return merge.run();
+            args->outputs.metric = args->plot == "correct"      ? ui::SweepMetric::Correct
+                                   : args->plot == "metastable" ? ui::SweepMetric::Metastable
+                                                                : ui::SweepMetric::Error;
+            return runSweep(*args);
+          }};
 }
 
 }  // namespace uhop::cli

@@ -1,26 +1,48 @@
 #include "core/evaluation.h"
 
+#include <algorithm>
+
 namespace uhop {
+
+int retrievalChunkSize(int memories, int dimension, int queries, std::size_t chunkBytes) {
+  // Per query: its scores and weights (M each) and its state, next state and query (d each).
+  const std::size_t perQuery =
+      (2 * static_cast<std::size_t>(memories) + 3 * static_cast<std::size_t>(dimension)) *
+      sizeof(float);
+  const std::size_t fit = std::max<std::size_t>(1, chunkBytes / std::max<std::size_t>(perQuery, 1));
+  return static_cast<int>(std::min<std::size_t>(fit, static_cast<std::size_t>(std::max(queries, 1))));
+}
 
 EvaluationResult evaluateAllMemories(const MemorySet& memories,
                                      std::shared_ptr<const Matrix> patterns,
                                      const ModelConfig& model, const Matrix* featureMap,
                                      const Corruption& corruption, uint64_t seed, int steps,
-                                     bool recordEnergy, std::size_t memoryBudgetBytes) {
+                                     bool recordEnergy, std::size_t memoryBudgetBytes,
+                                     bool keepFinalStates, std::size_t chunkBytes) {
   RetrievalOptions options;
   options.steps = steps;
   options.recordEnergy = recordEnergy;
   options.memoryBudgetBytes = memoryBudgetBytes;
-  checkTraceBudget(memories.count(), memories.dimension(), options);  // before building anything
+  const int count = memories.count(), d = memories.dimension();
+  checkTraceBudget(count, d, options);  // before building anything
   HopfieldModel hopfield(patterns, model, featureMap);
-  Matrix queries = corruptMemories(corruption, memories, seed);
-  RetrievalTrace trace = retrieve(hopfield, queries, options);
+  const Matrix queries = corruptMemories(corruption, memories, seed);
   EvaluationResult result;
-  result.outcomes.reserve(memories.count());
-  for (int m = 0; m < memories.count(); ++m)
-    result.outcomes.push_back(assessQuery(trace.finalStates, trace.finalWeights, *patterns, m, m, model.separation));
+  result.outcomes.reserve(static_cast<std::size_t>(count));
+  if (recordEnergy) result.energies.resize(steps + 1, count);
+  if (keepFinalStates) result.finalStates.resize(d, count);
+  const int chunk = retrievalChunkSize(static_cast<int>(patterns->cols()), d, count, chunkBytes);
+  for (int start = 0; start < count; start += chunk) {
+    const int n = std::min(chunk, count - start);
+    RetrievalTrace trace = chunk >= count ? retrieve(hopfield, queries, options)
+                                          : retrieve(hopfield, queries.middleCols(start, n), options);
+    for (int j = 0; j < n; ++j)
+      result.outcomes.push_back(assessQuery(trace.finalStates, trace.finalWeights, *patterns, j,
+                                            start + j, model.separation));
+    if (recordEnergy) result.energies.middleCols(start, n) = trace.energies;
+    if (keepFinalStates) result.finalStates.middleCols(start, n) = trace.finalStates;
+  }
   result.summary = summarize(result.outcomes);
-  result.energies = std::move(trace.energies);
   return result;
 }
 

@@ -17,17 +17,27 @@ struct EvaluationResult {
   std::vector<QueryOutcome> outcomes;  // one per memory, in memory order
   OutcomeSummary summary;
   MatrixD energies;                    // (T+1) × M, empty unless requested
+  Matrix finalStates;                  // x_T of every query, d × M; empty unless requested
 };
 
 // `featureMap` is required for the kernel similarity (W as used, already scaled). An energy
 // trace over `memoryBudgetBytes` ((T+1)·M doubles) is refused with a UhopError before any
-// work (checkTraceBudget, core/hopfield.h).
+// work (checkTraceBudget, core/hopfield.h). The queries are retrieved in chunks whose working set
+// (M scores and weights and a few d-vectors per query) stays within kRetrievalChunkBytes, so a
+// large M never needs an M × M score matrix; below that size there is one chunk.
+inline constexpr std::size_t kRetrievalChunkBytes = std::size_t{256} << 20;
 EvaluationResult evaluateAllMemories(const MemorySet& memories,
                                      std::shared_ptr<const Matrix> patterns,
                                      const ModelConfig& model, const Matrix* featureMap,
                                      const Corruption& corruption, uint64_t seed, int steps,
                                      bool recordEnergy,
-                                     std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes);
+                                     std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes,
+                                     bool keepFinalStates = false,
+                                     std::size_t chunkBytes = kRetrievalChunkBytes);
+
+// Queries per chunk for M memories of dimension d (at least 1, at most `queries`).
+int retrievalChunkSize(int memories, int dimension, int queries,
+                       std::size_t chunkBytes = kRetrievalChunkBytes);
 
 // Runs Stage I to the end (config.steps) and returns the W to use for the kernel
 // (rows normalised when config.normalizeRows). Throws UhopError if Stage I diverges.

@@ -401,6 +401,9 @@ Sweep::Sweep(std::shared_ptr<const MemorySet> pool, SweepConfig config)
     throw ConfigError("retrieval steps must be in 0..100000");
   if (config_.offset < 0) throw ConfigError("the memory offset cannot be negative");
   config_.eigenThreads = resolveEigenThreads(config_.eigenThreads);
+  if (config_.shards < 1 || config_.shard < 1 || config_.shard > config_.shards)
+    throw ConfigError("shard " + std::to_string(config_.shard) + "/" +
+                      std::to_string(config_.shards) + ": need 1 <= I <= N");
   std::set<std::string> names;
   bool anyKernel = false;
   for (const ModelSpec& m : config_.models) {
@@ -451,24 +454,50 @@ Sweep::Sweep(std::shared_ptr<const MemorySet> pool, SweepConfig config)
           s1.seed = c.seed;
           if (kind == SweepKind::Stage1Steps) s1.steps = static_cast<int>(c.x);
           if (c.model.kernelScale == KernelScale::Raw) s1.normalizeRows = false;
-          const int trainCount = trainingCount(config_.training, c.memories);
-          key = stage1Key(s1, pool_->dimension(), config_.offset, trainCount);
-          auto& t = trajectories_[key];
-          if (!t) {
-            t = std::make_shared<Trajectory>();
-            t->patterns = std::make_shared<const Matrix>(
-                pool_->patterns.middleCols(config_.offset, trainCount));
-            t->config = s1;
-            t->config.steps = 0;
-          }
-          t->config.steps = std::max(t->config.steps, s1.steps);
-          t->uses[s1.steps] += 1;
+          key = stage1Key(s1, pool_->dimension(), config_.offset,
+                          trainingCount(config_.training, c.memories));
         }
         trajectoryOfCell_.push_back(key);
         cells_.push_back(std::move(c));
       }
   rows_.resize(cells_.size());
+  for (const SweepCell& c : cells_) {
+    queue_.push_back(c.index);
+    addToTrajectory(c);
+  }
   estimateWork();
+  if (config_.shards > 1) {
+    // Cell i goes to the slice its work midpoint falls in; cellWork_ is over every cell here.
+    std::vector<int> mine;
+    double before = 0;
+    for (int i = 0; i < static_cast<int>(cells_.size()); ++i) {
+      const double mid = before + cellWork_[i] / 2;
+      before += cellWork_[i];
+      const int slice = std::min(config_.shards - 1, static_cast<int>(mid * config_.shards));
+      if (slice == config_.shard - 1) mine.push_back(i);
+    }
+    // Train only the Stage I runs this slice needs.
+    trajectories_.clear();
+    queue_ = std::move(mine);
+    for (int i : queue_) addToTrajectory(cells_[i]);
+    estimateWork();
+  }
+}
+
+void Sweep::addToTrajectory(const SweepCell& c) {
+  const std::string& key = trajectoryOfCell_[c.index];
+  if (key.empty()) return;
+  const Stage1Config& s1 = c.model.stage1;
+  auto& t = trajectories_[key];
+  if (!t) {
+    t = std::make_shared<Trajectory>();
+    t->patterns = std::make_shared<const Matrix>(pool_->patterns.middleCols(
+        config_.offset, trainingCount(config_.training, c.memories)));
+    t->config = s1;
+    t->config.steps = 0;
+  }
+  t->config.steps = std::max(t->config.steps, s1.steps);
+  t->uses[s1.steps] += 1;
 }
 
 // Flop estimates (only their ratios matter): a cell's T + 1 score products and T state updates
@@ -477,11 +506,12 @@ Sweep::Sweep(std::shared_ptr<const MemorySet> pool, SweepConfig config)
 void Sweep::estimateWork() {
   const double d = pool_->dimension();
   std::map<std::string, int> cellsOfTrajectory;
-  for (const std::string& key : trajectoryOfCell_)
-    if (!key.empty()) ++cellsOfTrajectory[key];
+  for (int i : queue_)
+    if (!trajectoryOfCell_[i].empty()) ++cellsOfTrajectory[trajectoryOfCell_[i]];
   cellWork_.assign(cells_.size(), 0.0);
   double total = 0;
-  for (const SweepCell& c : cells_) {
+  for (int i : queue_) {
+    const SweepCell& c = cells_[i];
     const double M = c.memories;
     double work = 2.0 * d * M * M * (2.0 * config_.steps + 1.0) + d * M;
     const std::string& key = trajectoryOfCell_[c.index];
@@ -496,7 +526,8 @@ void Sweep::estimateWork() {
     cellWork_[c.index] = work;
     total += work;
   }
-  for (double& w : cellWork_) w /= total;
+  if (total > 0)
+    for (double& w : cellWork_) w /= total;
 }
 
 double Sweep::progress() const {
@@ -515,7 +546,7 @@ std::optional<int> Sweep::takeCell() {
     returned_.erase(it);
     return index;
   }
-  if (nextCell_ < totalCells()) return nextCell_++;
+  if (nextCell_ < totalCells()) return queue_[nextCell_++];
   return std::nullopt;
 }
 

@@ -115,6 +115,13 @@ struct SweepConfig {
   uint64_t firstSeed = 0;
   KernelTraining training = KernelTraining::AllMemories;
   int eigenThreads = 1;  // OpenMP threads inside a cell (0 = the process default)
+  // This run computes only slice `shard` (1-based) of `shards` disjoint slices of the cells, so
+  // a big sweep can be spread over processes or machines and merged from the rows. Slices are
+  // contiguous in cell order and cut where the estimated work crosses k/shards, so they cost
+  // about the same; which cells a slice holds depends only on the sweep's settings and the
+  // memories' dimension, so every process agrees. A cell's numbers do not depend on the slicing.
+  int shard = 1;
+  int shards = 1;
 };
 
 // Everything one cell runs with (resolved from the config: grid value applied).
@@ -170,8 +177,12 @@ class Sweep {
   Sweep& operator=(const Sweep&) = delete;
 
   const SweepConfig& config() const { return config_; }  // grid and models filled in
-  int totalCells() const { return static_cast<int>(cells_.size()); }
-  // Cell order: x outer, then seed, then model (so early rows cover whole points).
+  // Cells this run computes: all of them, or those of its shard.
+  int totalCells() const { return static_cast<int>(queue_.size()); }
+  // Cells of the whole sweep, all shards together.
+  int allCells() const { return static_cast<int>(cells_.size()); }
+  // Cell order: x outer, then seed, then model (so early rows cover whole points). `index` runs
+  // over the whole sweep (0 … allCells() − 1), also in a shard.
   const SweepCell& cell(int index) const { return cells_.at(index); }
   int cellsDone() const { return done_.load(); }
   bool finished() const { return cellsDone() == totalCells(); }
@@ -194,6 +205,7 @@ class Sweep {
 
  private:
   struct Trajectory;
+  void addToTrajectory(const SweepCell& cell);
   void estimateWork();
   std::optional<SweepRow> runCell(int index, const std::atomic<bool>* cancel);
   std::shared_ptr<const Matrix> featureMap(const SweepCell& cell, const std::atomic<bool>* cancel);
@@ -208,10 +220,11 @@ class Sweep {
   std::map<std::string, std::shared_ptr<Trajectory>> trajectories_;
 
   mutable std::mutex mutex_;  // guards the queue and the rows
-  int nextCell_ = 0;
+  std::vector<int> queue_;  // cells of this run (its shard), in cell order
+  int nextCell_ = 0;        // next position in queue_
   std::vector<int> returned_;  // cancelled cells, to run again
   std::vector<std::optional<SweepRow>> rows_;
-  std::vector<double> cellWork_;  // estimated share of the total work, sums to 1
+  std::vector<double> cellWork_;  // estimated share of this run's work, sums to 1 over queue_
   double workDone_ = 0;
   std::atomic<int> done_{0};
   std::mutex callbackMutex_;

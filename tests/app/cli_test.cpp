@@ -4,6 +4,10 @@
 
 #include "tests/app/cli_runner.h"
 
+#include "core/datasets.h"
+#include "core/npy.h"
+
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -116,6 +120,34 @@ TEST(CliRetrieve, SavedStage1WeightsReproduceTheBuiltInStage1) {
   ASSERT_EQ(loaded.exitCode, 0);
   ASSERT_EQ(trained.exitCode, 0);
   EXPECT_EQ(nlohmann::json::parse(loaded.out)["queries"], nlohmann::json::parse(trained.out)["queries"]);
+}
+
+TEST(CliRetrieve, SaveStatesWritesTheFinalStatesAsNpy) {
+  const std::string path = tmpPath("cli_states.npy");
+  std::filesystem::remove(path);
+  RunResult r = runCli("retrieve --data builtin --memories 9 --beta 0.2 --steps 2 --save-states " +
+                       path + " --json");
+  ASSERT_EQ(r.exitCode, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  // (N, d) float32: row n is query n's x_T. Its error against memory n, computed here from the
+  // file and the built-in set, is the error the JSON reports.
+  const uhop::Matrix states = uhop::loadNpyMatrix(path);
+  ASSERT_EQ(states.rows(), 9);
+  ASSERT_EQ(states.cols(), 784);
+  uhop::LoadOptions first9;
+  first9.count = 9;
+  const uhop::MemorySet set = uhop::loadBuiltin(first9);
+  for (int n = 0; n < 9; ++n) {
+    double error = 0;
+    for (int i = 0; i < 784; ++i) {
+      const double x = std::clamp(states(n, i), 0.0f, 1.0f), xi = set.patterns(i, n);
+      error += (x - xi) * (x - xi);
+    }
+    EXPECT_NEAR(error, j["queries"][n]["error"].get<double>(), 1e-3) << n;
+  }
+  EXPECT_NE(runCli("retrieve --data builtin --memories 9 --save-states /nonexistent/dir/x.npy")
+                .exitCode,
+            0);
 }
 
 TEST(CliErrors, BadFlagsExitTwoWithUsage) {
