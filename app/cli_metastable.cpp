@@ -1,5 +1,5 @@
 // `uhop metastable`: every memory as a corrupted query, per model, before and after Stage I
-// (PAPER.md "Metastable states"; core/experiments.h compareBeforeAfterStage1). Prints the
+// (docs/method.md §5; core/experiments.h compareBeforeAfterStage1). Prints the
 // fractions ending correct / wrong single memory / metastable and the support-size histogram
 // (k = 1 … 9, ≥ 10). "after" equals `uhop retrieve` with the same flags; "before" is the kernel
 // at Stage I's initial W (the identity init makes it the dot-product baseline).

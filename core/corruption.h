@@ -1,4 +1,4 @@
-// Query corruptions (PAPER.md, Experiments), all seeded and deterministic:
+// Query corruptions (docs/method.md §8), all seeded and deterministic:
 //   none
 //   mask:P          each pixel zeroed with probability P
 //   mask-rescale:P  the public scripts' dropout: zeroed with probability P, kept pixels × 1/(1−P)

@@ -1,4 +1,4 @@
-// Loaders that turn image files into a MemorySet (DESIGN.md, core/datasets).
+// Loaders that turn image files into a MemorySet (docs/architecture.md, core/datasets).
 //
 // Sources: a folder of PNG/JPG/BMP images (stb_image), IDX / IDX.gz files (MNIST,
 // Fashion-MNIST: images, optional labels), CIFAR-10/100 binary batches, the Debian package

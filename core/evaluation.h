@@ -1,4 +1,4 @@
-// Every memory as a query (PAPER.md "Metastable states" and "Experiments"): memory μ is
+// Every memory as a query (docs/method.md §5 and §8): memory μ is
 // corrupted with the stream deriveSeed(seed, μ), retrieved for T steps with one batched model,
 // and scored against ξ_μ. This is what `uhop retrieve`, the metastable panel and the sweeps share.
 #pragma once

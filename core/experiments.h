@@ -1,5 +1,5 @@
-// The paper's experiments as sweeps (PAPER.md, "Experiments of the paper"), and the metastable
-// before/after-Stage-I comparison (PAPER.md, "Metastable states").
+// The paper's experiments as sweeps (docs/method.md §8), and the metastable
+// before/after-Stage-I comparison (docs/method.md §5).
 //
 // A sweep varies one quantity x over a grid and, for every model and seed, scores retrieval with
 // every memory as a corrupted query (one evaluateAllMemories call, core/evaluation.h, per cell):
@@ -67,7 +67,7 @@ void validateGrid(SweepKind kind, const std::vector<double>& grid);
 bool sweepLogX(SweepKind kind);
 
 // Which memories Stage I trains the kernel on: all M, or the first ⌊M/2⌋ (public masking scripts,
-// PAPER.md deviation 6).
+// docs/method.md §7 item 6).
 enum class KernelTraining { AllMemories, FirstHalf };
 KernelTraining parseKernelTraining(const std::string& name);  // "all" | "first-half"
 std::string kernelTrainingName(KernelTraining training);

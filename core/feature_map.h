@@ -1,4 +1,4 @@
-// The linear feature map Φ(x) = W x, W ∈ R^{D_Φ × d} (PAPER.md, Stage I), its initialisations
+// The linear feature map Φ(x) = W x, W ∈ R^{D_Φ × d} (docs/method.md §4), its initialisations
 // and the scalings that make the kernel K(u, v) = ⟨Wu, Wv⟩ comparable with the dot product.
 #pragma once
 
@@ -24,7 +24,7 @@ Matrix initFeatureMap(FeatureInit init, int featureDim, int inputDim, uint64_t s
 // Divides each row of W by its Euclidean norm (the paper's Algorithm 1, step 2); zero rows stay.
 void normalizeRows(Matrix& W);
 
-// How the kernel's scale is set before Stage II (fair-comparison control, PAPER.md deviation 2).
+// How the kernel's scale is set before Stage II (fair-comparison control, docs/method.md §7 item 2).
 enum class KernelScale {
   Raw,            // W as learned
   RowNormalized,  // rows of unit norm (the paper's step 2)

@@ -1,4 +1,4 @@
-// Stage II: a Hopfield model = similarity + separation + β (PAPER.md, "Retrieval dynamics").
+// Stage II: a Hopfield model = similarity + separation + β (docs/method.md §2).
 //
 //   one step      x ← Ξ · sep(β · s(Ξ, x))         (β inside the separation)
 //   reference     x ← Ξ · (β · sep(s(Ξ, x)))       (public scripts, deviation 1; opt-in only)
@@ -61,7 +61,7 @@ class HopfieldModel {
   // scores are recomputed in double (see hopfield.cpp).
   void weightsFromScores(Matrix& scoresInOut) const;
   VectorD energyFromScores(const Matrix& states, const Matrix& scores) const;
-  // The additive constant of E (PAPER.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
+  // The additive constant of E (docs/method.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
   double energyConstant() const { return energyConstant_; }
 
  private:

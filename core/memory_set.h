@@ -1,4 +1,4 @@
-// MemorySet: the stored patterns Ξ ∈ R^{d×M} (PAPER.md, Notation), one column per memory,
+// MemorySet: the stored patterns Ξ ∈ R^{d×M} (docs/method.md §1), one column per memory,
 // plus the image shape needed to show a column as a picture. Pixels are in [0, 1] and a
 // column is the image flattened row-major in HWC order: index = (y·w + x)·c + channel.
 #pragma once

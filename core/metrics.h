@@ -1,4 +1,4 @@
-// Retrieval metrics (PAPER.md "Metastable states"; docs/metrics.md says the same for users):
+// Retrieval metrics (docs/method.md §5; docs/metrics.md says the same for users):
 //   error       Σ_pixels (clip(x_T) − clip(ξ_target))², clip to [0, 1]
 //   retrieved   argmax_μ p_μ with p = sep(β s(Ξ, x_T)) the weights at the final state
 //   correct     retrieved == target and max p ≥ 0.9

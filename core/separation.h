@@ -1,4 +1,4 @@
-// Separation functions sep: R^M → simplex (PAPER.md, "Separations"), and the matching
+// Separation functions sep: R^M → simplex (docs/method.md §2.2), and the matching
 // Tsallis entropy H_α and its convex conjugate Ψ*_α used by the energies.
 //
 //   softmax      α = 1   p_i = exp(z_i) / Σ_j exp(z_j)
@@ -33,7 +33,7 @@ struct Separation {
 
   // True when the separation is the gradient of a convex Ψ*_α, so retrieval has an energy.
   bool hasEnergy() const { return kind != SeparationKind::Polynomial; }
-  // True when p can contain exact zeros (support counted with ε = 0, PAPER.md).
+  // True when p can contain exact zeros (support counted with ε = 0, docs/method.md).
   bool isSparse() const { return kind == SeparationKind::Sparsemax || kind == SeparationKind::Entmax; }
 
   bool operator==(const Separation&) const = default;

@@ -1,4 +1,4 @@
-// The Stage I separation loss on normalised features φ̂_μ = Wξ_μ / ‖Wξ_μ‖ (PAPER.md, Stage I):
+// The Stage I separation loss on normalised features φ̂_μ = Wξ_μ / ‖Wξ_μ‖ (docs/method.md §4):
 //
 //   average     L_Φ = log mean_{μ<ν} exp(−t ‖φ̂_μ − φ̂_ν‖²) = −2t + log mean_{μ<ν} exp(2t G_μν)
 //   worst-pair  L_max = max_{μ<ν} −t ‖φ̂_μ − φ̂_ν‖² = −2t + 2t max_{μ<ν} G_μν
@@ -46,7 +46,7 @@ LossEvaluation separationLoss(const Matrix& W, const Matrix& memories, const Los
                               bool withGradient);
 
 // The same, into `out` (out.gradient is resized only when its shape changes), using `workspace`.
-// Fast path (why it is fast, PAPER.md Stage I gradient rewritten in F instead of F̂):
+// Fast path (why it is fast, docs/method.md §4: the gradient rewritten in F instead of F̂):
 //   ∂L/∂W = (2t / Σ_{μ<ν} e_μν) · F Q Ξᵀ,   e_μν = exp(2t (G_μν − max G)),
 //   Q_μν = e_μν / (‖F_μ‖‖F_ν‖) (μ ≠ ν),      Q_μμ = −Σ_ν e_μν G_μν / ‖F_μ‖²,
 // so the pair weights and the 1/‖F‖ scaling are one pass over the strict lower triangle of the

@@ -1,4 +1,4 @@
-// Similarities s(ξ, x) between a memory and a state (PAPER.md, "Similarities"):
+// Similarities s(ξ, x) between a memory and a state (docs/method.md §2.1):
 //   dot        ⟨ξ, x⟩                         classic modern Hopfield
 //   meanproj   ξᵀ(I − μ̂μ̂ᵀ)x, μ̂ = unit mean memory  dot product without the shared mean
 //                                             direction: a fair control for the learned kernel

@@ -1,4 +1,4 @@
-// Stage I as a step-able optimiser (PAPER.md, Algorithm 1 step 1–2): each step() does one update
+// Stage I as a step-able optimiser (docs/method.md §4, the algorithm's steps 1–2): each step() does one update
 // of W on the separation loss and records loss, min and mean pairwise feature distance.
 //
 // Optimisers:
@@ -18,7 +18,7 @@
 //              its historical name (the default optimiser before backtracking) and still parses.
 //   gd         W ← W − lr ∇L, constant rate.
 //   reference  the public scripts' schedule: after step i the rate is divided by √(i+1),
-//              cumulatively (PAPER.md deviation 3) — it stalls after about a dozen steps.
+//              cumulatively (docs/method.md §7 item 3) — it stalls after about a dozen steps.
 // A step that produces a non-finite loss or W is rejected: W keeps the last good value, the
 // optimiser reports divergence and refuses further steps. (The line search rejects such a trial
 // like any other that does not decrease the loss, so backtracking only diverges at W₀.)

@@ -1,4 +1,4 @@
-// Shared numeric types of core/. Float32 matrices are the hot-path currency (PAPER.md:
+// Shared numeric types of core/. Float32 matrices are the hot-path currency (docs/method.md §1:
 // memories Ξ are d × M, one column per memory; batches of queries are d × N).
 #pragma once
 

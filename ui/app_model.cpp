@@ -108,9 +108,14 @@ static void resetColumn(AppModel& model, RetrievalColumn& col) {
   assessColumn(model, col);
 }
 
-static void resetColumns(AppModel& model, int side) {
+// Whether a transport command for `side` (empty = both columns) acts on column `s`.
+static bool actsOn(const std::optional<Side>& side, int s) {
+  return !side || index(*side) == s;
+}
+
+static void resetColumns(AppModel& model, std::optional<Side> side = std::nullopt) {
   for (int s = 0; s < 2; ++s)
-    if (side < 0 || side == s) resetColumn(model, model.columns[s]);
+    if (actsOn(side, s)) resetColumn(model, model.columns[s]);
 }
 
 // True when a kernel column retrieves with an older W than Stage I's newest. A trajectory keeps
@@ -154,7 +159,7 @@ static void rebuildQuery(AppModel& model) {
   q.pixels = q.corrupted;
   q.undo.clear();
   ++q.version;
-  resetColumns(model, -1);
+  resetColumns(model);
 }
 
 static void paint(AppModel& model, const PaintStroke& s) {
@@ -185,7 +190,7 @@ static void paint(AppModel& model, const PaintStroke& s) {
       }
   }
   ++q.version;
-  resetColumns(model, -1);
+  resetColumns(model);
 }
 
 // ---- Stage I ----------------------------------------------------------------------------------
@@ -233,7 +238,7 @@ static void setStage1Config(AppModel& model, const Stage1Config& config) {
     model.stage1.finishedHandled = false;
     if (old.normalizeRows != config.normalizeRows) {
       invalidateModels(model);
-      resetColumns(model, -1);
+      resetColumns(model);
     }
     return;
   }
@@ -465,7 +470,7 @@ void applySession(AppModel& model, const Session& s) {
   for (const auto& [i, v] : s.queryEdits) q.pixels[i] = v;
   if (!s.queryEdits.empty()) {
     ++q.version;
-    resetColumns(model, -1);
+    resetColumns(model);
   }
   // Stage I is deterministic from its seed: play to the saved step count.
   model.stage1.restoreTarget = -1;
@@ -531,7 +536,7 @@ void applyCommand(AppModel& model, const Command& command) {
                    model.query.pixels = model.query.undo.back();
                    model.query.undo.pop_back();
                    ++model.query.version;
-                   resetColumns(model, -1);
+                   resetColumns(model);
                  },
                  [&](const ClearPaint&) { rebuildQuery(model); },
                  [&](const SetStage1Config& c) { setStage1Config(model, c.config); },
@@ -573,7 +578,7 @@ void applyCommand(AppModel& model, const Command& command) {
                    if (model.betaLinked) {
                      model.beta = c.beta;
                      for (auto& col : model.columns) col.config.beta = c.beta;
-                     resetColumns(model, -1);
+                     resetColumns(model);
                    } else {
                      model.column(c.side).config.beta = c.beta;
                      if (c.side == Side::Baseline) model.beta = c.beta;
@@ -584,16 +589,16 @@ void applyCommand(AppModel& model, const Command& command) {
                    model.betaLinked = c.linked;
                    if (c.linked) {
                      for (auto& col : model.columns) col.config.beta = model.beta;
-                     resetColumns(model, -1);
+                     resetColumns(model);
                    }
                  },
                  [&](const StepRetrieval& c) {
                    for (int s = 0; s < 2; ++s)
-                     if (c.side < 0 || c.side == s) stepColumn(model, model.columns[s]);
+                     if (actsOn(c.side, s)) stepColumn(model, model.columns[s]);
                  },
                  [&](const RunRetrieval& c) {
                    for (int s = 0; s < 2; ++s) {
-                     if (c.side >= 0 && c.side != s) continue;
+                     if (!actsOn(c.side, s)) continue;
                      RetrievalColumn& col = model.columns[s];
                      if (usesOlderW(model, col)) resetColumn(model, col);
                      for (int i = 0; i < c.maxSteps && !col.converged; ++i)
@@ -604,7 +609,7 @@ void applyCommand(AppModel& model, const Command& command) {
                  [&](const SetKernelScale& c) {
                    model.fairness.kernelScale = c.scale;
                    invalidateModels(model);
-                   resetColumns(model, -1);
+                   resetColumns(model);
                  },
                  [&](const SetReferenceCompatible& c) { setReferenceCompatible(model, c.on); },
                  [&](const RunMetastable&) { startMetastable(model); },
@@ -643,7 +648,7 @@ void applyCommands(AppModel& model, Commands& commands) {
 }
 
 void updateModel(AppModel& model) {
-  StageOneState& s1 = model.stage1;
+  Stage1State& s1 = model.stage1;
   auto snap = model.stage1Worker->latest();
   if (snap && snap != s1.snapshot && snap->generation == s1.generation) {
     const bool first = !s1.snapshot;

@@ -1,12 +1,13 @@
-// AppModel: everything the studio shows, and the commands that change it (DESIGN.md "Panel =
-// view state + one draw function"). Panels read a const AppModel and push Commands; the app
-// applies them once per frame with applyCommand() and then calls updateModel() to take in what
-// the workers published. No ImGui or OpenGL here, so tests drive the whole UI logic without a
-// window.
+// AppModel: everything the studio shows, and the commands that change it (docs/architecture.md,
+// "The studio's frame": a panel is view state plus one draw function). Panels read a const
+// AppModel and push Commands; the app applies them once per frame with applyCommand() and then
+// calls updateModel() to take in what the workers published. No ImGui or OpenGL here, so tests
+// drive the whole UI logic without a window.
 #pragma once
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,7 +31,7 @@ namespace uhop::ui {
 struct MemoryState {
   std::shared_ptr<const MemorySet> set;    // null until the first successful load
   std::shared_ptr<const Matrix> patterns;  // aliases set->patterns (Ξ, d × M)
-  SeparationStats raw;  // Δ_μ with ⟨·,·⟩ (PAPER.md "Quantities worth showing")
+  SeparationStats raw;  // Δ_μ with ⟨·,·⟩ (docs/method.md §4.2)
   std::string source;   // what the user asked for
   int offset = 0;
   int requestedCount = 64;
@@ -39,7 +40,7 @@ struct MemoryState {
   int count() const { return set ? set->count() : 0; }
 };
 
-struct StageOneState {
+struct Stage1State {
   Stage1Config config;                             // the knobs (config.steps = target steps)
   std::shared_ptr<const Stage1Snapshot> snapshot;  // newest seen (null until W is initialised)
   uint64_t generation = 0;                         // of the run the knobs started
@@ -49,7 +50,7 @@ struct StageOneState {
   bool finishedHandled = false;  // "after Stage I" re-run done for this run
 };
 
-// Fair-comparison controls (issue 3 item 6; PAPER.md "Where the public scripts deviate").
+// Fair-comparison controls (docs/method.md §7).
 struct FairnessState {
   KernelScale kernelScale = KernelScale::RowNormalized;
   bool referenceCompatible = false;
@@ -103,7 +104,7 @@ struct MetastableState {
   bool compareBeforeStage1 = true;  // also run U-Hop with W at its init ("before vs after")
 };
 
-// The Experiments tab (issue 4 "In the app"): the newest snapshot of the sweep under way or done.
+// The Experiments tab: the newest snapshot of the sweep under way or done.
 struct ExperimentsState {
   std::shared_ptr<const ExperimentSnapshot> snapshot;
   std::string error;       // why the last Start was refused (bad grid, M beyond the loaded set)
@@ -122,7 +123,7 @@ struct AppModel {
   std::string settingsMessage;  // shown once in the status bar (corrupt settings file, ...)
   std::string statusMessage;
   MemoryState memories;
-  StageOneState stage1;
+  Stage1State stage1;
   FairnessState fairness;
   QueryState query;
   std::array<RetrievalColumn, 2> columns;
@@ -194,15 +195,16 @@ struct SetBeta {
 struct SetBetaLinked {
   bool linked = true;
 };
+// Retrieval transport; an empty `side` acts on both columns.
 struct StepRetrieval {
-  int side = -1;
-};  // -1 = both
+  std::optional<Side> side;
+};
 struct RunRetrieval {
-  int side = -1;
+  std::optional<Side> side;
   int maxSteps = 200;
 };
 struct ResetRetrieval {
-  int side = -1;
+  std::optional<Side> side;
 };
 struct SetKernelScale {
   KernelScale scale = KernelScale::RowNormalized;

@@ -1,5 +1,5 @@
 // A sweep of core/experiments (capacity / noise / Stage I steps / β) on a worker thread, for the
-// Experiments tab (issue 4 "In the app"). The worker owns the Sweep; after every finished cell it
+// Experiments tab. The worker owns the Sweep; after every finished cell it
 // publishes an immutable ExperimentSnapshot (rows so far and their mean ± std over seeds), so the
 // figure fills in live. Cancel is an atomic flag the Sweep checks between cells and at every
 // Stage I step; the UI thread never waits on the sweep.

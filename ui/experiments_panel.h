@@ -1,4 +1,4 @@
-// EXPERIMENTS tab of the lower right panel (issue 4 "In the app"): pick a sweep (capacity, noise,
+// EXPERIMENTS tab of the lower right panel: pick a sweep (capacity, noise,
 // Stage I steps, β), its grid, models and seeds; Run starts it on the ExperimentWorker, a
 // progress bar with ETA and Cancel follow it, and the figure (mean over seeds ± std, one series
 // per model) fills in live as cells finish. The metric plotted is selectable.

@@ -100,7 +100,7 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
                      mem.raw.maxNorm);
   tooltip(
       "Smallest distance between two memories (R = half of it) and the largest norm m: "
-      "the retrieval error bound 2m(M−1)·exp(−β(Δ − 2mR)) uses both (PAPER.md).");
+      "the retrieval error bound 2m(M−1)·exp(−β(Δ − 2mR)) uses both (docs/method.md).");
   ImGui::Separator();
 
   // Thumbnail grid: only visible rows are drawn (clipper), so M = 500 costs what a screenful does.

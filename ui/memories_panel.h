@@ -1,4 +1,4 @@
-// MEMORIES (issue 3 item 1): the data source (path field, recent list, drag-and-drop is handled
+// MEMORIES: the data source (path field, recent list, drag-and-drop is handled
 // by the app and arrives as LoadMemories), M and offset, the thumbnail grid (click = target) and
 // the count, size and raw-space separation statistics Δ_μ = ⟨ξ_μ, ξ_μ⟩ − max_{ν≠μ} ⟨ξ_μ, ξ_ν⟩.
 #pragma once

@@ -143,7 +143,7 @@ void ComparisonPanel::draw(const AppModel& model, Commands& commands, UiContext&
   const char* names[] = {"raw", "row-normalised", "matched"};
   const char* help[] = {
       "raw: W as learned. With the Gaussian init K(ξ, x) ≈ D_Φ·⟨ξ, x⟩ — like a ~d× larger β "
-      "than the baseline gets (PAPER.md deviation 2).",
+      "than the baseline gets (docs/method.md §7 item 2).",
       "row-normalised: every row of W scaled to unit norm (the paper's Algorithm 1 step 2). With "
       "D_Φ = d and the identity init, K = ⟨ξ, x⟩ exactly.",
       "matched: W scaled so trace(WᵀW)/d = 1, the dot product's scale: E‖Wx‖² = ‖x‖² for "
@@ -184,7 +184,7 @@ void ComparisonPanel::draw(const AppModel& model, Commands& commands, UiContext&
   if (ImGui::Checkbox("reference-compatible (public scripts)", &ref))
     commands.push_back(SetReferenceCompatible{ref});
   tooltip(
-      "Reproduce the public PyTorch scripts' conventions (PAPER.md, last section), to compare "
+      "Reproduce the public PyTorch scripts' conventions (docs/method.md, last section), to compare "
       "with their numbers: β multiplies p after the separation (x ← Ξ·β·sep(s)), W is raw "
       "N(0, 1) without row normalisation, and masking is dropout (kept pixels × 1/(1−P)). "
       "Off restores your previous settings. Not a fair comparison: use it only to match "

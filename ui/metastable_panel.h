@@ -1,4 +1,4 @@
-// METASTABLE STATES (issue 3 item 5): every memory, corrupted with the current query settings,
+// METASTABLE STATES: every memory, corrupted with the current query settings,
 // is retrieved by both models for T steps on a worker; the panel shows the fractions ending
 // correct / on a wrong single memory / metastable (max p < 0.9), and the support-size histogram.
 #pragma once
@@ -13,7 +13,7 @@ struct MetastablePanel {
   void draw(const AppModel& model, Commands& commands, UiContext& ui);
 };
 
-// "Fair comparison" tab of the lower right panel (issue 3 item 6).
+// "Fair comparison" tab of the lower right panel.
 struct ComparisonPanel {
   const Matrix* seenW = nullptr;  // trace(WᵀW)/d is recomputed only when W or the scale changes
   KernelScale seenScale = KernelScale::Raw;

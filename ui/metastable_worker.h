@@ -1,4 +1,4 @@
-// The metastable-states run (PAPER.md "Metastable states", issue 3 item 5) on a worker thread:
+// The metastable-states run (docs/method.md §5 item 5) on a worker thread:
 // every memory, corrupted with the current query settings, is retrieved by the baseline and by
 // U-Hop for T steps; each final state is classified (correct / wrong single memory / metastable)
 // and its support size counted. Results are published as an immutable MetastableResult.
@@ -31,7 +31,7 @@ struct MetastableJob {
   ModelConfig baseline, uhop;
   std::shared_ptr<const Matrix> featureMap;  // scaled W for kernel similarities (may be null)
   int stage1Step = -1;                       // Stage I step W comes from, for the caption
-  // "Before vs after Stage I" (issue 4): also run the kernel models with W at its init (what
+  // "Before vs after Stage I": also run the kernel models with W at its init (what
   // Stage I starts from: initFeatureMap(stage1), rows normalised if configured, then scaled).
   bool beforeStage1 = false;
   Stage1Config stage1;

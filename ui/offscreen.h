@@ -1,5 +1,5 @@
 // An offscreen OpenGL framebuffer (RGBA8 colour renderbuffer), for the 2× whole-window PNG
-// export (issue 4): the app re-renders one frame with fonts and style scaled by 2 into it and
+// export: the app re-renders one frame with fonts and style scaled by 2 into it and
 // reads it back. GL 3.0 framebuffer entry points come from glfwGetProcAddress (GL context needed).
 #pragma once
 

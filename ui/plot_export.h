@@ -1,4 +1,4 @@
-// The file outputs of a PlotSpec (DESIGN.md "One plot description, three outputs"): a standalone
+// The file outputs of a PlotSpec (docs/architecture.md "Plots": "One plot description, three outputs"): a standalone
 // SVG 1.1 figure and a long-format CSV of the numbers, plus the small file utilities the plot
 // widget's "Export SVG" / "Export CSV" menu uses. Pure C++ (no ImGui, no window), so tests and the
 // CLI can export figures too. Axis ranges and ticks come from ui/plot_axes.h, the same code the

@@ -1,4 +1,4 @@
-// One plot description, three outputs (DESIGN.md "Plots"): a PlotSpec is drawn on screen by
+// One plot description, three outputs (docs/architecture.md "Plots"): a PlotSpec is drawn on screen by
 // drawPlot (ui/plot_widget.h), written as SVG by plotToSvg and as CSV by plotToCsv
 // (ui/plot_export.h), so the screen, the figure and the numbers cannot disagree.
 // Pure data: no ImGui types, so core-side code and tests can build specs without a window.

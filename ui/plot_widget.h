@@ -1,4 +1,4 @@
-// The one plot widget of the app (DESIGN.md "Plots"): draws a PlotSpec with ImDrawList inside the
+// The one plot widget of the app (docs/architecture.md "Plots"): draws a PlotSpec with ImDrawList inside the
 // current ImGui window. Axes with 1-2-5 ticks (or decades on a log axis), grid, axis labels,
 // several series (lines, markers, grouped bars) in palette colours, error bars, dashed reference
 // lines, a legend that hides/shows a series on click, and a hover read-out of every visible

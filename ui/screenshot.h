@@ -1,4 +1,4 @@
-// Whole-window PNG export (issue 3 item 8): the back buffer read with glReadPixels after
+// Whole-window PNG export: the back buffer read with glReadPixels after
 // rendering and before the buffer swap, flipped to top-down rows, written with stb_image_write.
 // Numbered files are reserved with O_EXCL, so a screenshot never overwrites an existing file.
 #pragma once

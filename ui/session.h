@@ -1,4 +1,4 @@
-// Sessions (issue 4 "In the app", DESIGN.md module `session`): everything needed to reproduce a
+// Sessions: everything needed to reproduce a
 // view — data source, M, offset, every Stage I setting and how many steps were taken, both
 // models, the fair-comparison switches, corruption + seed, target, painted query edits and the
 // metastable T — as JSON. No ImGui here: the pure (de)serialisation is tested without a window;

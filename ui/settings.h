@@ -1,4 +1,4 @@
-// The app's persistent settings (DESIGN.md "Settings"): theme, UI scale, recent sources and the
+// The app's persistent settings (docs/architecture.md "Settings"): theme, UI scale, recent sources and the
 // knobs a user expects to find as they left them. Stored as JSON in the user's config directory
 // ($XDG_CONFIG_HOME/uhop-studio, else ~/.config/uhop-studio) next to imgui.ini. Every value is
 // range-checked on load; a value out of range falls back to its default and a corrupt file falls

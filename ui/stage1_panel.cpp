@@ -18,14 +18,14 @@ const OptimizerKind kOptimizerValues[] = {OptimizerKind::Backtracking, Optimizer
 
 }  // namespace
 
-void StageOnePanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
-  const StageOneState& s1 = model.stage1;
+void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
+  const Stage1State& s1 = model.stage1;
   const Stage1Snapshot* snap = s1.snapshot.get();
   heading(
       "STAGE I — separation",
       "Learn the feature map Φ(x) = Wx, W ∈ ℝ^{D_Φ×d}, that spreads the memories uniformly over "
       "the unit sphere: minimise L_Φ = log mean_{μ<ν} exp(−t‖u_μ − u_ν‖²) with "
-      "u_μ = Wξ_μ/‖Wξ_μ‖ (PAPER.md, Algorithm 1). Runs on a worker thread.");
+      "u_μ = Wξ_μ/‖Wξ_μ‖ (docs/method.md §4). Runs on a worker thread.");
 
   // Transport: Play/Pause, Step, Reset + status.
   const bool playing = model.stage1Playing();
@@ -140,7 +140,7 @@ void StageOnePanel::draw(const AppModel& model, Commands& commands, UiContext& u
       "W's columns of rarely active pixels, so the kernel becomes brittle under additive noise.\n"
       "gd: W ← W − γ∇_W L_Φ with constant γ.\n"
       "reference: the public scripts' schedule γ_{i+1} = γ_i/√(i+1), cumulative, which stalls "
-      "after about a dozen steps (PAPER.md deviation 3).");
+      "after about a dozen steps (docs/method.md §7 item 3).");
   if (c.optimizer == OptimizerKind::Backtracking) {
     // No rate to set: show the step the line search settled on instead.
     next(w * 0.9f, "γ = 0.0000");

@@ -1,4 +1,4 @@
-// STAGE I — separation (issue 3 item 2): the knobs of the feature-map optimiser, Play / Pause /
+// STAGE I — separation: the knobs of the feature-map optimiser, Play / Pause /
 // Step / Reset, and two live plots fed by the worker's snapshots: L_Φ per step, and the min and
 // mean pairwise distance of the normalised features Wξ_μ / ‖Wξ_μ‖.
 #pragma once
@@ -8,7 +8,7 @@
 
 namespace uhop::ui {
 
-struct StageOnePanel {
+struct Stage1Panel {
   PlotViewState lossView, distanceView;
   float tDraft = 2;  // t while it is being dragged (applied on release: a change restarts Stage I)
   bool tActive = false;

@@ -1,4 +1,4 @@
-// Stage I on a worker thread (DESIGN.md "Threading"): the worker owns the core::Stage1 optimiser
+// Stage I on a worker thread (docs/architecture.md "Threads"): the worker owns the core::Stage1 optimiser
 // and, after every step, publishes an immutable Stage1Snapshot (loss history, a copy of W) under a
 // mutex. The UI thread only flips atomics and swaps in the newest snapshot; it never waits.
 // Pause acts at once: the flag is read before every step, so at most the step already under way

@@ -38,7 +38,7 @@ int sepIndex(const Separation& s) {
 
 }  // namespace
 
-void StageTwoPanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
+void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
   heading("STAGE II — retrieval",
           "One step: x ← Ξ·sep(β·s(Ξ, x)). The query starts both models; each column iterates its "
           "own dynamics. Step (or Run to convergence) and compare where they end up.");
@@ -65,7 +65,7 @@ void StageTwoPanel::draw(const AppModel& model, Commands& commands, UiContext& u
   drawEnergy(model, ui, std::max(em() * 10.5f, ImGui::GetContentRegionAvail().y - 2));
 }
 
-void StageTwoPanel::drawQuery(const AppModel& model, Commands& commands, UiContext& ui) {
+void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext& ui) {
   const QueryState& q = model.query;
   const MemorySet& set = *model.memories.set;
   const float colW = ImGui::GetContentRegionAvail().x;
@@ -166,7 +166,7 @@ void StageTwoPanel::drawQuery(const AppModel& model, Commands& commands, UiConte
   tooltip("Back to the corrupted target without painting.");
 }
 
-void StageTwoPanel::drawColumn(const AppModel& model, Side side, Commands& commands,
+void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& commands,
                                UiContext& ui) {
   const RetrievalColumn& col = model.column(side);
   const MemorySet& set = *model.memories.set;
@@ -255,13 +255,13 @@ void StageTwoPanel::drawColumn(const AppModel& model, Side side, Commands& comma
 
   // Transport.
   const float bw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
-  if (ImGui::Button("Step", ImVec2(bw, 0))) commands.push_back(StepRetrieval{s});
+  if (ImGui::Button("Step", ImVec2(bw, 0))) commands.push_back(StepRetrieval{side});
   tooltip("One retrieval step x ← Ξ·sep(β·s(Ξ, x)).");
   ImGui::SameLine();
-  if (ImGui::Button("Run", ImVec2(bw, 0))) commands.push_back(RunRetrieval{s, 200});
+  if (ImGui::Button("Run", ImVec2(bw, 0))) commands.push_back(RunRetrieval{side, 200});
   tooltip("Step until max|x_{t+1} − x_t| < 1e-5 (at most 200 steps).");
   ImGui::SameLine();
-  if (ImGui::Button("Reset", ImVec2(bw, 0))) commands.push_back(ResetRetrieval{s});
+  if (ImGui::Button("Reset", ImVec2(bw, 0))) commands.push_back(ResetRetrieval{side});
   tooltip("Back to the query x₀ (and to the newest Stage I W).");
 
   if (!col.modelError.empty()) {
@@ -363,7 +363,7 @@ void StageTwoPanel::drawColumn(const AppModel& model, Side side, Commands& comma
   ImGui::PopID();
 }
 
-void StageTwoPanel::drawEnergy(const AppModel& model, UiContext& ui, float height) {
+void Stage2Panel::drawEnergy(const AppModel& model, UiContext& ui, float height) {
   PlotSpec spec;
   spec.title = "energy per retrieval step";
   spec.xAxis.label = "step t";

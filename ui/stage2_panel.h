@@ -1,4 +1,4 @@
-// STAGE II — retrieval (issue 3 items 3–4): the query editor (target, corruption, painting with
+// STAGE II — retrieval: the query editor (target, corruption, painting with
 // undo) and the baseline | U-Hop columns side by side, each with its own similarity and
 // separation, shared (linkable) β, Step / Run / Reset, state image and outcome, the top-k weights
 // with the memories' thumbnails, and one energy plot holding both models' E per step.
@@ -11,7 +11,7 @@
 
 namespace uhop::ui {
 
-struct StageTwoPanel {
+struct Stage2Panel {
   // Painting: last brush position in image pixels while the mouse is held on the query.
   bool painting = false;
   float lastX = 0, lastY = 0;

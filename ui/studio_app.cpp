@@ -70,8 +70,7 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
     j["wall_ms"] = wallMs;
     summary(j, "wall_", wallMs);
   }
-  // The same over the frames during which Stage I was playing on its worker (issue 5 measures the
-  // frame time "while Stage I runs").
+  // The same over the frames during which Stage I was playing on its worker.
   if (stage1Playing.size() == frameMs.size()) {
     std::vector<double> cpu, wall;
     for (size_t i = 0; i < frameMs.size(); ++i)
@@ -132,8 +131,8 @@ struct Studio {
   Commands commands;
   UiContext ui;
   MemoriesPanel memoriesPanel;
-  StageOnePanel stage1Panel;
-  StageTwoPanel stage2Panel;
+  Stage1Panel stage1Panel;
+  Stage2Panel stage2Panel;
   MetastablePanel metastablePanel;
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
@@ -432,7 +431,7 @@ struct Autoplay {
     for (const auto& col : model.columns)
       done = done && (col.converged || col.steps >= 12 || !col.model);
     if (!done) {
-      commands.push_back(StepRetrieval{-1});
+      commands.push_back(StepRetrieval{});
     } else if (holdUntil < 0) {
       holdUntil = frame + 60;
     } else if (frame >= holdUntil) {

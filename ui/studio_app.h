@@ -1,4 +1,4 @@
-// The uhop-studio window: GLFW + OpenGL 3.3 core + Dear ImGui, the fixed layout of DESIGN.md
+// The uhop-studio window: GLFW + OpenGL 3.3 core + Dear ImGui, the fixed layout of docs/architecture.md
 // (menu bar; MEMORIES | STAGE I over STAGE II | METASTABLE STATES over the tabbed comparison
 // panel), keyboard shortcuts, drag-and-drop, screenshots, settings, and the headless contract
 // (--frames, --screenshot, --frame-stats, --autoplay, --layout-json).

@@ -1,4 +1,4 @@
-// Command line of uhop-studio (issue 3 "Headless contract"; keep the names):
+// Command line of uhop-studio:
 //   uhop-studio [--data SRC] [--memories M] [--offset K] [--stage1-steps N] [--autoplay] [--frames N]
 //               [--screenshot FILE] [--frame-stats FILE] [--layout-json FILE]
 //               [--theme dark|light] [--scale S] [--size WxH]

@@ -1,4 +1,4 @@
-// The figure of a sweep (issue 4): one LineMarkers series per model, y = the metric's mean over
+// The figure of a sweep: one LineMarkers series per model, y = the metric's mean over
 // seeds with yError = its sample standard deviation, log x where sweepLogX. One builder for the
 // Experiments tab and `uhop sweep --svg`. Pure data, no ImGui (the CLI compiles it too).
 #pragma once

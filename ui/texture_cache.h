@@ -1,4 +1,4 @@
-// OpenGL textures for memory and state images (DESIGN.md "Images"): one texture per key,
+// OpenGL textures for memory and state images (docs/architecture.md "Images"): one texture per key,
 // re-uploaded only when the caller's version number for that key changes. Pixels are floats in
 // [0, 1], HWC, 1 (gray) or 3 (RGB) channels; they are clamped and converted to RGBA8.
 #pragma once

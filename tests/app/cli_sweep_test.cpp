@@ -1,4 +1,4 @@
-// Tests of `uhop sweep` and `uhop metastable` (issue 4): the files a sweep writes (CSV, per-seed
+// Tests of `uhop sweep` and `uhop metastable`: the files a sweep writes (CSV, per-seed
 // CSV, JSON, SVG that parses as XML and names every series), CSV numbers equal to the JSON's, a
 // sweep cell equal to a single `uhop retrieve` run, independence from --threads, the metastable
 // JSON shape (before/after Stage I), progress on stderr only, and exit code 2 on bad flags.

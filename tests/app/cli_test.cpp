@@ -1,4 +1,4 @@
-// Tests of the `uhop` CLI contract (issue #2): JSON shape, determinism, exit codes, and that the
+// Tests of the `uhop` CLI contract: JSON shape, determinism, exit codes, and that the
 // CLI's U-Hop equals its pieces (Stage I then kernel retrieval; W = I equals the dot baseline).
 #include <gtest/gtest.h>
 

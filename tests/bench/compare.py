@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side performance report (issue 5): ours (Google Benchmark, uhop_bench) vs numpy, one run.
+"""Side-by-side performance report: ours (Google Benchmark, uhop_bench) vs numpy, one run.
 
 Builds nothing. Runs, in the same invocation:
   1. --rounds interleaved rounds of: uhop_bench on the table kernels (min of --reps repetitions),
@@ -114,7 +114,7 @@ def table(ours, numpy_res, meta):
             lines.append(f"| {label} | {M} | {fmt(t)} | {fmt(n)} | {fmt(t / n if n else None)} | {fmt(rate, 1)} | "
                          f"{fmt(100 * share, 0)}% |")
     # Targets of issue 5.
-    tl = ["| target (issue 5) | M | measured | goal | met |", "|---|---:|---:|---:|:---:|"]
+    tl = ["| target | M | measured | goal | met |", "|---|---:|---:|---:|:---:|"]
     for M in SIZES:
         k = f"stage1_step/M:{M}"
         if k in ours and k in npk:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy float32 baseline for the benchmarks in perf_bench.cpp (issue 5).
+"""numpy float32 baseline for the benchmarks in perf_bench.cpp.
 
 The same work as the C++ kernels, written the way a numpy user would (whole-array operations,
 BLAS for the products), timed as the minimum of N runs:
@@ -47,7 +47,7 @@ def masked(xi, rng):
 
 
 class Stage1:
-    """Adam on the average separation loss (PAPER.md Stage I), the straightforward way."""
+    """Adam on the average separation loss (docs/method.md §4), the straightforward way."""
 
     def __init__(self, xi, t=2.0, lr=0.05):
         self.xi = xi

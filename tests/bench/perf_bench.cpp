@@ -1,4 +1,4 @@
-// Speed of the hot paths beside the machine's own limit (issue 5, DESIGN.md "Tests and measurement").
+// Speed of the hot paths beside the machine's own limit.
 //
 //   gemm/M:<M>                    784×784 by 784×M single-precision product as an Eigen expression
 //                                 (EIGEN_USE_BLAS: one OpenBLAS SGEMM on all cores, the library

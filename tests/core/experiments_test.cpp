@@ -2,7 +2,7 @@
 // cell count and order, each cell equal to a direct evaluateAllMemories call, mean/std over seeds
 // by hand, independence from the thread count, cancel with a consistent partial result, Stage I
 // shared across cells (the stage1 sweep equals separate runs), first-half training, model keys,
-// and the metastable before/after-Stage-I comparison (PAPER.md "Experiments", "Metastable states").
+// and the metastable before/after-Stage-I comparison (docs/method.md §8 and §5).
 #include "core/experiments.h"
 
 #include <gtest/gtest.h>
@@ -289,7 +289,7 @@ TEST(Experiments, CancelStopsInsideStageI) {
   EXPECT_FALSE(sweep.finished());
 }
 
-TEST(Experiments, StageOneSweepSharesOneRunAndEqualsSeparateRuns) {
+TEST(Experiments, Stage1SweepSharesOneRunAndEqualsSeparateRuns) {
   auto pool = tinySet();
   SweepConfig config;
   config.kind = SweepKind::Stage1Steps;

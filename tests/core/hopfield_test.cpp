@@ -1,5 +1,5 @@
 // Tests for core/hopfield: the retrieval step against hand-computed values, the energy against
-// PAPER.md's formula computed independently, Theorem 1 (energy never increases), the
+// docs/method.md's formula computed independently, Theorem 1 (energy never increases), the
 // identity-kernel = dot-baseline equivalence, exact one-step retrieval for sparse separations,
 // retrieve()'s trace and the config errors.
 #include "core/hopfield.h"

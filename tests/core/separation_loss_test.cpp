@@ -1,5 +1,5 @@
 // Tests for core/separation_loss: the Stage I loss against an independent double-precision
-// implementation straight from the definition (PAPER.md, Stage I), its analytic gradient against
+// implementation straight from the definition (docs/method.md §4), its analytic gradient against
 // central finite differences of that implementation, invariances, distance statistics, errors.
 #include "core/separation_loss.h"
 

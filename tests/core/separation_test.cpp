@@ -1,6 +1,6 @@
 // Tests for core/separation: the separation functions against hand-derived values, their
 // KKT conditions and independent references; stability; parse/name; Tsallis entropy and its
-// conjugate Ψ*_α (PAPER.md, "Separations" and "Energies").
+// conjugate Ψ*_α (docs/method.md §2.2 and §3).
 #include "core/separation.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Tests for core/similarity: every similarity against its formula computed directly in double
-// (PAPER.md, "Similarities"), self-similarities, the cached score matrix and config errors.
+// (docs/method.md §2.1), self-similarities, the cached score matrix and config errors.
 #include "core/similarity.h"
 
 #include <gtest/gtest.h>
@@ -184,7 +184,7 @@ TEST(Similarity, MeanProjectedRemovesTheSharedDirection) {
 }
 
 TEST(Similarity, NegativeDistancesAreLargestForTheQueryItself) {
-  // The minus sign (PAPER.md deviation 5): a memory used as query scores highest against itself.
+  // The minus sign (docs/method.md §7 item 5): a memory used as query scores highest against itself.
   auto xi = std::make_shared<const Matrix>(testref::uniformMatrix(50, 10, 47));
   for (SimilarityKind k : {SimilarityKind::NegL2, SimilarityKind::NegL1}) {
     Matrix S;

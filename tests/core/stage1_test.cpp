@@ -1,4 +1,4 @@
-// Tests for core/stage1: the Stage I optimisers (PAPER.md, Algorithm 1), their schedules,
+// Tests for core/stage1: the Stage I optimisers (docs/method.md §4), their schedules,
 // divergence handling, determinism, and the Fashion-MNIST acceptance numbers.
 #include "core/stage1.h"
 

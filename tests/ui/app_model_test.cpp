@@ -150,7 +150,7 @@ TEST(AppModelTest, PaintingAndUndo) {
   EXPECT_EQ(model.query.pixels.size(), 784);
 }
 
-TEST(AppModelTest, StageTwoStepChangesStateAndEnergyNeverRises) {
+TEST(AppModelTest, Stage2StepChangesStateAndEnergyNeverRises) {
   AppModel model;
   loadBuiltin(model, 32);
   applyCommand(model, SelectTarget{2});
@@ -159,17 +159,17 @@ TEST(AppModelTest, StageTwoStepChangesStateAndEnergyNeverRises) {
     ASSERT_TRUE(col.model) << col.modelError;
     ASSERT_EQ(col.energy.size(), 1u);
     const Vector x0 = col.state;
-    applyCommand(model, StepRetrieval{index(side)});
+    applyCommand(model, StepRetrieval{side});
     EXPECT_EQ(col.steps, 1);
     EXPECT_FALSE(col.state.isApprox(x0));
     EXPECT_EQ(col.weights.size(), 32);
     EXPECT_NEAR(col.weights.sum(), 1.0f, 1e-4);
-    applyCommand(model, RunRetrieval{index(side), 50});
+    applyCommand(model, RunRetrieval{side, 50});
     ASSERT_GE(col.energy.size(), 2u);
     for (size_t i = 1; i < col.energy.size(); ++i)
       EXPECT_LE(col.energy[i], col.energy[i - 1] + 1e-6 * std::abs(col.energy[i - 1]) + 1e-9)
           << "energy rose at step " << i;
-    applyCommand(model, ResetRetrieval{index(side)});
+    applyCommand(model, ResetRetrieval{side});
     EXPECT_EQ(col.steps, 0);
     EXPECT_EQ(col.state, model.query.pixels);
   }
@@ -192,7 +192,7 @@ TEST(AppModelTest, LinkedBetaMovesBothColumns) {
   EXPECT_EQ(model.beta, 3.0);
 }
 
-TEST(AppModelTest, StageOneStartPauseStepResetThroughTheWorker) {
+TEST(AppModelTest, Stage1StartPauseStepResetThroughTheWorker) {
   AppModel model;
   loadBuiltin(model, 16);
   Stage1Config config = model.stage1.config;
@@ -248,7 +248,7 @@ TEST(AppModelTest, PauseActsAtOnce) {
   EXPECT_LE(model.stage1Worker->stepsDone(), atPause + 1);  // at most the step under way
 }
 
-TEST(AppModelTest, UHopFollowsStageOneWhenReset) {
+TEST(AppModelTest, UHopFollowsStage1WhenReset) {
   AppModel model;
   loadBuiltin(model, 16);
   EXPECT_EQ(model.column(Side::UHop).wStep, 0);
@@ -257,7 +257,7 @@ TEST(AppModelTest, UHopFollowsStageOneWhenReset) {
   applyCommand(model, SetStage1Config{config});
   applyCommand(model, Stage1Play{});
   settle(model);
-  applyCommand(model, ResetRetrieval{index(Side::UHop)});
+  applyCommand(model, ResetRetrieval{Side::UHop});
   EXPECT_EQ(model.column(Side::UHop).wStep, 3);
 }
 
@@ -272,13 +272,13 @@ Vector oneStepWith(const AppModel& model, std::shared_ptr<const Matrix> W) {
   return next.col(0);
 }
 
-TEST(AppModelTest, UHopTakesTheTrainedWWhenStageOneFinishes) {
+TEST(AppModelTest, UHopTakesTheTrainedWWhenStage1Finishes) {
   AppModel model;
   loadBuiltin(model, 16);
   applyCommand(model, SelectTarget{5});
   // Two steps with the W of step 0, then Stage I trains to its end: no Reset is pressed.
-  applyCommand(model, StepRetrieval{index(Side::UHop)});
-  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  applyCommand(model, StepRetrieval{Side::UHop});
+  applyCommand(model, StepRetrieval{Side::UHop});
   ASSERT_EQ(model.column(Side::UHop).steps, 2);
   Stage1Config config = model.stage1.config;
   config.steps = 30;
@@ -291,14 +291,14 @@ TEST(AppModelTest, UHopTakesTheTrainedWWhenStageOneFinishes) {
   EXPECT_EQ(col.steps, 0);   // and went back to the query
   EXPECT_EQ(col.state, model.query.pixels);
   // Its next step is the step of a model built from the trained W, not from W of step 0.
-  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  applyCommand(model, StepRetrieval{Side::UHop});
   const Vector trained = oneStepWith(model, model.scaledFeatureMap(model.stage1.snapshot.get()));
   const Vector untrained = oneStepWith(model, nullptr);
   ASSERT_GT((trained - untrained).norm(), 1e-3f);  // the two W retrieve differently here
   EXPECT_LT((col.state - trained).norm(), 1e-5f);
 }
 
-TEST(AppModelTest, UHopStepWhileStageOnePlaysUsesTheNewestW) {
+TEST(AppModelTest, UHopStepWhileStage1PlaysUsesTheNewestW) {
   AppModel model;
   loadBuiltin(model, 16);
   Stage1Config config = model.stage1.config;
@@ -314,14 +314,14 @@ TEST(AppModelTest, UHopStepWhileStageOnePlaysUsesTheNewestW) {
   const int newest = model.stage1.snapshot->stepsDone;
   ASSERT_GE(newest, 3);
   EXPECT_NE(model.column(Side::UHop).wStep, newest);  // not rebuilt every frame while playing
-  applyCommand(model, StepRetrieval{index(Side::UHop)});
+  applyCommand(model, StepRetrieval{Side::UHop});
   EXPECT_EQ(model.column(Side::UHop).wStep, newest);
   EXPECT_EQ(model.column(Side::UHop).steps, 1);
   applyCommand(model, Stage1Pause{});
   ASSERT_TRUE(model.stage1Worker->waitIdle(10s));
 }
 
-TEST(AppModelTest, MetastableRunAfterStageOne) {
+TEST(AppModelTest, MetastableRunAfterStage1) {
   AppModel model;
   loadBuiltin(model, 16);
   Stage1Config config = model.stage1.config;

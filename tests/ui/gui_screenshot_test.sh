@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GUI tested for real (issue 3 "Done means"): start uhop-studio under Xvfb at 1600×1000 with
+# The GUI tested for real: start uhop-studio under Xvfb at 1600×1000 with
 # --autoplay --frames 300, write a screenshot and the screen rectangles of its plots, then check
 # that the PNG is not blank and that the Stage I loss plot and the Stage II energy plot hold
 # drawn series (saturated palette pixels, not just grey axes). Also checks the no-display message,

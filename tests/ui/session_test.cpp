@@ -102,11 +102,11 @@ TEST(SessionTest, SaveThenLoadReproducesSettingsAndRetrieval) {
   EXPECT_EQ(*b.stage1.snapshot->W, *a.stage1.snapshot->W);
 
   // Same numbers: step both models from the query, a few times.
-  applyCommand(a, ResetRetrieval{-1});
-  applyCommand(b, ResetRetrieval{-1});
+  applyCommand(a, ResetRetrieval{});
+  applyCommand(b, ResetRetrieval{});
   for (int t = 0; t < 3; ++t) {
-    applyCommand(a, StepRetrieval{-1});
-    applyCommand(b, StepRetrieval{-1});
+    applyCommand(a, StepRetrieval{});
+    applyCommand(b, StepRetrieval{});
   }
   for (int s = 0; s < 2; ++s) {
     ASSERT_TRUE(a.columns[s].model && b.columns[s].model) << s;

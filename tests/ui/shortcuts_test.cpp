@@ -37,7 +37,7 @@ TEST(ShortcutsTest, ShiftF12AsksForTwiceTheResolution) {
   EXPECT_TRUE(std::get<RequestScreenshot>(commands[0]).doubleResolution);
 }
 
-TEST(ShortcutsTest, StageOneKeysAndRepeats) {
+TEST(ShortcutsTest, Stage1KeysAndRepeats) {
   Commands commands;
   shortcutCommands({{GLFW_KEY_SPACE, 0, false},
                     {GLFW_KEY_SPACE, 0, true},  // held: toggles once, not on every repeat
