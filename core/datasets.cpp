@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -341,7 +342,56 @@ struct ImageSize {
   int height = 0;
 };
 
+// Refuses, before stb_image reads a byte, files it must not decode:
+// - anything but PNG, JPEG and BMP (told by their first bytes, whatever the name): stb would also
+//   decode GIF, PSD, TGA, HDR, PIC and PNM, formats the folder loader does not offer, so their
+//   decoders stay out of reach of a user's folder;
+// - a JPEG whose DHT segment declares more than 256 Huffman codes in one table: stb_image 2.27
+//   (Debian's libstb) then writes past the end of its code tables (fixed upstream in 2.28).
+//   Every FF C4 in the file is checked, not only those a marker walk reaches, so a segment
+//   hidden where stb would still find it cannot slip through.
+void checkImageContent(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  unsigned char head[8] = {};
+  file.read(reinterpret_cast<char*>(head), sizeof head);
+  const auto got = static_cast<size_t>(file.gcount());
+  static constexpr unsigned char kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  const bool png = got == 8 && std::memcmp(head, kPng, 8) == 0;
+  const bool jpeg = got >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+  const bool bmp = got >= 2 && head[0] == 'B' && head[1] == 'M';
+  if (!png && !jpeg && !bmp)
+    fail(path, "cannot read the image: not a PNG, JPEG or BMP file (by its content)");
+  if (!jpeg) return;
+  file.clear();
+  file.seekg(0);
+  const std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(file),
+                                         std::istreambuf_iterator<char>()};
+  const size_t n = bytes.size();
+  // Overlapping fake segments could make the scan quadratic; no real JPEG comes near this.
+  u64 tablesSeen = 0;
+  const u64 maxTables = n / 8 + 1024;
+  for (size_t at = 0; at + 3 < n; ++at) {
+    if (bytes[at] != 0xFF || bytes[at + 1] != 0xC4) continue;
+    // As stb reads it: a 16-bit length, then tables of <class|id> <16 counts> <values>.
+    long remaining = (long{bytes[at + 2]} << 8 | bytes[at + 3]) - 2;
+    size_t p = at + 4;
+    while (remaining > 0 && p < n) {
+      if ((bytes[p] >> 4) > 1 || (bytes[p] & 15) > 3) break;  // stb rejects this table itself
+      long codes = 0;
+      for (size_t i = p + 1; i <= p + 16 && i < n; ++i) codes += bytes[i];
+      if (codes > 256)
+        fail(path, "corrupt JPEG: a Huffman table declares " + std::to_string(codes) +
+                       " codes (at most 256)");
+      if (++tablesSeen > maxTables) fail(path, "corrupt JPEG: too many Huffman tables");
+      p += 17 + static_cast<size_t>(codes);
+      remaining -= 17 + codes;
+    }
+  }
+}
+
 ImageSize probeImage(const std::string& path) {
+  checkImageContent(path);
   int w = 0, h = 0, comp = 0;
   if (stbi_info(path.c_str(), &w, &h, &comp) == 0)
     fail(path, std::string("cannot read the image (") + stbi_failure_reason() + ")");
