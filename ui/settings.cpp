@@ -1,11 +1,14 @@
 #include "ui/settings.h"
 
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
 
 #include "core/corruption.h"
 #include "core/feature_map.h"
@@ -32,8 +35,22 @@ namespace {
 template <typename T, typename Valid>
 void read(const json& j, const char* key, T& out, Valid valid, std::vector<std::string>& bad) {
   if (!j.contains(key)) return;
+  const json& v = j.at(key);
+  // nlohmann converts any JSON number to int with a plain cast: a double beyond int's range is
+  // undefined behaviour, 2^32 + 2 would wrap to 2 and 2.5 would pass as 2. An int setting must
+  // be a JSON integer that fits.
+  if constexpr (std::is_same_v<T, int>) {
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX)
+                          : v.is_number_integer() && v.get<std::int64_t>() >= INT_MIN &&
+                                v.get<std::int64_t>() <= INT_MAX;
+    if (!fits) {
+      bad.push_back(key);
+      return;
+    }
+  }
   try {
-    T value = j.at(key).get<T>();
+    T value = v.get<T>();
     if (valid(value))
       out = value;
     else
