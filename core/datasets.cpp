@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -434,6 +436,38 @@ std::uint32_t littleEndian16(const unsigned char* p) {
   return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8);
 }
 
+// Refuses a JPEG whose DHT segment declares more than 256 Huffman codes in one table before
+// stb_image sees it: stb_image 2.27 (Debian's libstb) then writes past the end of its code tables
+// (fixed upstream in 2.28). Every FF C4 in the file is checked, not only those a marker walk
+// reaches, so a segment hidden where stb would still find it cannot slip through.
+void checkJpegHuffmanTables(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  const std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(file),
+                                         std::istreambuf_iterator<char>()};
+  const size_t n = bytes.size();
+  // Overlapping fake segments could make the scan quadratic; no real JPEG comes near this.
+  u64 tablesSeen = 0;
+  const u64 maxTables = n / 8 + 1024;
+  for (size_t at = 0; at + 3 < n; ++at) {
+    if (bytes[at] != 0xFF || bytes[at + 1] != 0xC4) continue;
+    // As stb reads it: a 16-bit length, then tables of <class|id> <16 counts> <values>.
+    long remaining = (long{bytes[at + 2]} << 8 | bytes[at + 3]) - 2;
+    size_t p = at + 4;
+    while (remaining > 0 && p < n) {
+      if ((bytes[p] >> 4) > 1 || (bytes[p] & 15) > 3) break;  // stb rejects this table itself
+      long codes = 0;
+      for (size_t i = p + 1; i <= p + 16 && i < n; ++i) codes += bytes[i];
+      if (codes > 256)
+        fail(path, "corrupt JPEG: a Huffman table declares " + std::to_string(codes) +
+                       " codes (at most 256)");
+      if (++tablesSeen > maxTables) fail(path, "corrupt JPEG: too many Huffman tables");
+      p += 17 + static_cast<size_t>(codes);
+      remaining -= 17 + codes;
+    }
+  }
+}
+
 // Working memory to decode one w × h image and bring it to the common size: stb's output (RGB
 // bytes) and its own buffers (at most 8 bytes a pixel, a 16-bit RGBA PNG's inflated rows), plus
 // the float copy a resize reads from.
@@ -479,6 +513,7 @@ class ImageFile {
                       std::to_string(pixels) + " pixels, over " + pixelLimitText() +
                       "; scale it down first");
     if (bmp) checkBmpData(head, got, w, h);
+    if (jpeg) checkJpegHuffmanTables(path_);
     return {w, h};
   }
 

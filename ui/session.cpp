@@ -95,7 +95,10 @@ std::string name(const std::string& parent, const char* key) {
 int getInt(const json& j, const std::string& parent, const char* key, long long min,
            long long max) {
   const json& v = field(j, parent, key);
-  if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max)
+  // An unsigned value above LLONG_MAX would turn negative as long long (2^64 − 1 into −1).
+  const bool tooLarge =
+      v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(max);
+  if (!v.is_number_integer() || tooLarge || v.get<long long>() < min || v.get<long long>() > max)
     fail(name(parent, key) + " must be an integer in " + std::to_string(min) + ".." +
          std::to_string(max) + ", got " + v.dump());
   return static_cast<int>(v.get<long long>());

@@ -70,8 +70,9 @@ std::optional<T> convert(const json& v) {
 template <typename T, typename Valid>
 void read(const json& j, const char* key, T& out, Valid valid, std::vector<std::string>& bad) {
   if (!j.contains(key)) return;
+  const json& v = j.at(key);
   try {
-    const std::optional<T> value = convert<T>(j.at(key));
+    const std::optional<T> value = convert<T>(v);
     if (value && valid(*value))
       out = *value;
     else
