@@ -503,6 +503,8 @@ class ImageFile {
     if (!png && !jpeg && !bmp)
       fail(path_, got == 0 ? "cannot read the image: the file is empty"
                            : "cannot read the image: not a PNG, JPEG or BMP file");
+    // Before stb reads any header: stbi_info already builds the Huffman tables of a JPEG.
+    if (jpeg) checkJpegHuffmanTables(path_);
     int w = 0, h = 0, comp = 0;
     if (stbi_info_from_file(file_, &w, &h, &comp) == 0)
       fail(path_, std::string("cannot read the image (") + stbi_failure_reason() + ")");
@@ -513,7 +515,6 @@ class ImageFile {
                       std::to_string(pixels) + " pixels, over " + pixelLimitText() +
                       "; scale it down first");
     if (bmp) checkBmpData(head, got, w, h);
-    if (jpeg) checkJpegHuffmanTables(path_);
     return {w, h};
   }
 
