@@ -570,7 +570,7 @@ TEST(DatasetsHostile, ImagesOverThePixelLimitAreRefusedFromTheHeader) {
   const fs::path dir = scratch("hostile_huge_png");
   // Twenty 8000×8000 claims: the first (in name order) is refused before anything is decoded.
   for (int k = 0; k < 20; ++k) {
-    char name[16];
+    char name[32];
     std::snprintf(name, sizeof name, "big%02d.png", k);
     writeFile(dir / name, pngDeclaring(8000, 8000));
   }
@@ -709,7 +709,7 @@ TEST(DatasetsHostile, BudgetIsExactOnBothSides) {
 
 // In a death-test child: caps the address space at its current size + `headroom` bytes, loads
 // `path`, and exits 0 after printing a DataError (3 if it loaded, 4 on any other exception).
-[[noreturn]] void loadWithAddressSpaceCap(const std::string& path, rlim_t headroom) {
+[[maybe_unused]] [[noreturn]] void loadWithAddressSpaceCap(const std::string& path, rlim_t headroom) {
   long pages = 0;
   std::ifstream("/proc/self/statm") >> pages;
   const rlim_t cap = static_cast<rlim_t>(pages) * sysconf(_SC_PAGESIZE) + headroom;
