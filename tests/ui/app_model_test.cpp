@@ -23,6 +23,19 @@ void loadBuiltin(AppModel& model, int count = 16) {
   settle(model);
 }
 
+// Starts Stage I with a target it will not reach soon and waits until the worker has done at
+// least `step` steps (at most 20 s); Stage I is still playing on return.
+void playStage1PastStep(AppModel& model, int step) {
+  Stage1Config config = model.stage1.config;
+  config.steps = 100000;
+  applyCommand(model, SetStage1Config{config});
+  settle(model);
+  applyCommand(model, Stage1Play{});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (model.stage1Worker->stepsDone() < step && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+}
+
 TEST(AppModelTest, LoadMemoriesUpdatesTheModel) {
   AppModel model;
   loadBuiltin(model, 16);
@@ -232,14 +245,7 @@ TEST(AppModelTest, Stage1StartPauseStepResetThroughTheWorker) {
 TEST(AppModelTest, PauseActsAtOnce) {
   AppModel model;
   loadBuiltin(model, 64);
-  Stage1Config config = model.stage1.config;
-  config.steps = 100000;
-  applyCommand(model, SetStage1Config{config});
-  settle(model);
-  applyCommand(model, Stage1Play{});
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (model.stage1Worker->stepsDone() < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(1ms);
+  playStage1PastStep(model, 3);
   applyCommand(model, Stage1Pause{});
   EXPECT_FALSE(model.stage1Playing());  // the model says paused at once
   const int atPause = model.stage1Worker->stepsDone();
@@ -301,14 +307,7 @@ TEST(AppModelTest, UHopTakesTheTrainedWWhenStage1Finishes) {
 TEST(AppModelTest, UHopStepWhileStage1PlaysUsesTheNewestW) {
   AppModel model;
   loadBuiltin(model, 16);
-  Stage1Config config = model.stage1.config;
-  config.steps = 100000;
-  applyCommand(model, SetStage1Config{config});
-  settle(model);
-  applyCommand(model, Stage1Play{});
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (model.stage1Worker->stepsDone() < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(1ms);
+  playStage1PastStep(model, 3);
   updateModel(model);  // takes in a snapshot of step ≥ 3 while Stage I still plays
   ASSERT_TRUE(model.stage1Playing());
   const int newest = model.stage1.snapshot->stepsDone;
