@@ -1,7 +1,7 @@
 // `uhop sweep capacity|noise|stage1|beta`: the paper's experiments (core/experiments.h) from the
 // command line. Runs every (x, model, seed) cell on a thread pool, prints a progress line with
 // an ETA to stderr and the mean ± std table to stdout, and writes the aggregate CSV, the per-seed
-// CSV, the JSON (config + rows + aggregate) and the finished SVG figure (ui/plot_export.h).
+// CSV, the JSON (config + rows + aggregate) and the finished SVG figure (plot/plot_export.h).
 // Ctrl-C cancels between cells (and inside Stage I) and still writes the cells that finished.
 #include <unistd.h>
 

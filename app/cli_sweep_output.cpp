@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "app/cli_models.h"
-#include "ui/plot_export.h"
+#include "plot/plot_export.h"
 
 namespace uhop::cli {
 

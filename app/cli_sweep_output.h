@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/experiments.h"
-#include "ui/sweep_plot.h"
+#include "plot/sweep_plot.h"
 
 namespace uhop::cli {
 

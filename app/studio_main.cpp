@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <exception>
 
-#include "ui/studio_app.h"
-#include "ui/studio_options.h"
+#include "ui/window/studio_app.h"
+#include "studio/studio_options.h"
 
 int main(int argc, char** argv) {
   uhop::ui::StudioOptions options;

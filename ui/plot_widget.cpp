@@ -8,9 +8,9 @@
 #include <exception>
 #include <limits>
 
-#include "ui/palette.h"
-#include "ui/plot_axes.h"
-#include "ui/plot_export.h"
+#include "plot/palette.h"
+#include "plot/plot_axes.h"
+#include "plot/plot_export.h"
 
 namespace uhop::ui {
 

@@ -3,7 +3,7 @@
 // several series (lines, markers, grouped bars) in palette colours, error bars, dashed reference
 // lines, a legend that hides/shows a series on click, and a hover read-out of every visible
 // series at the nearest x. Left-drag zooms to a box, double-click auto-fits again; right-click
-// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see ui/plot_export.h), Export PNG (2×:
+// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see plot/plot_export.h), Export PNG (2×:
 // the app re-renders the window at twice the resolution and crops the plot).
 // Sizes come from ImGui::GetFontSize() and colours from the ImGui style, so the plot follows the
 // app's font scale and its dark or light theme.
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/plot_spec.h"
+#include "plot/plot_spec.h"
 
 namespace uhop::ui {
 

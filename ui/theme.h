@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "ui/settings.h"
+#include "studio/settings.h"
 
 namespace uhop::ui {
 

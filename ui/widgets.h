@@ -11,7 +11,7 @@
 
 #include "core/corruption.h"
 #include "core/memory_set.h"
-#include "ui/plot_spec.h"
+#include "plot/plot_spec.h"
 #include "ui/plot_widget.h"
 #include "ui/texture_cache.h"
 

@@ -5,7 +5,7 @@
 
 #include "core/types.h"
 #include "tests/fuzz/fuzz_common.h"
-#include "ui/session.h"
+#include "studio/session.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = uhop::fuzz::writeInput("session.json", data, size);

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "tests/fuzz/fuzz_common.h"
-#include "ui/settings.h"
+#include "studio/settings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = uhop::fuzz::writeInput("settings.json", data, size);

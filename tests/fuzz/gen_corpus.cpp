@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "core/feature_map.h"
-#include "ui/session.h"
-#include "ui/settings.h"
+#include "studio/session.h"
+#include "studio/settings.h"
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;

@@ -1,0 +1,737 @@
+#include "studio/app_model.h"
+
+#include "plot/sweep_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "core/datasets.h"
+#include "core/omp_threads.h"
+#include "core/random.h"
+
+namespace uhop::ui {
+
+AppModel::AppModel()
+    : stage1Worker(std::make_unique<Stage1Worker>()),
+      metastableWorker(std::make_unique<MetastableWorker>()),
+      experimentWorker(std::make_unique<ExperimentWorker>()) {
+  columns[0].config = ModelConfig{SimilarityKind::Dot, Separation::softmax(), beta, false};
+  columns[1].config = ModelConfig{SimilarityKind::Kernel, Separation::softmax(), beta, false};
+}
+
+AppModel::~AppModel() {
+  // Workers join their threads in their destructors; stop work first so that is prompt.
+  stage1Worker->pause();
+  metastableWorker->cancel();
+  experimentWorker->cancel();
+}
+
+std::shared_ptr<const Matrix> AppModel::scaledFeatureMap(const Stage1Snapshot* snapshot) const {
+  if (!snapshot || !snapshot->W || snapshot->W->size() == 0) return nullptr;
+  Matrix W = *snapshot->W;
+  if (stage1.config.normalizeRows) normalizeRows(W);
+  return std::make_shared<const Matrix>(scaleFeatureMap(W, fairness.kernelScale));
+}
+
+// ---- Stage II columns ----------------------------------------------------------------------
+
+static bool usesKernel(const ModelConfig& c) {
+  return c.similarity == SimilarityKind::Kernel;
+}
+
+static void assessColumn(const AppModel& model, RetrievalColumn& col) {
+  Matrix X = col.state;
+  Matrix P;
+  col.model->weights(X, P);
+  col.weights = P.col(0);
+  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target, col.model->config().separation);
+}
+
+// (Re)builds the column's HopfieldModel when its inputs changed. A kernel model uses the newest
+// Stage I W; building it costs a D·d·M product, so it happens only on reset, never per frame.
+static void ensureModel(AppModel& model, RetrievalColumn& col) {
+  col.modelError.clear();
+  if (!model.memories.patterns) {
+    col.model.reset();
+    col.modelError = "no memories loaded";
+    return;
+  }
+  const bool kernel = usesKernel(col.config);
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  if (kernel && (!snap || !snap->W)) {
+    col.model.reset();
+    col.modelError = "waiting for Stage I to initialise W";
+    return;
+  }
+  // Reuse when nothing the model depends on changed.
+  if (col.model && &col.model->similarity().memories() == model.memories.patterns.get() &&
+      col.model->config().similarity == col.config.similarity &&
+      col.model->config().separation == col.config.separation &&
+      col.model->config().beta == col.config.beta &&
+      col.model->config().betaAfterSeparation == col.config.betaAfterSeparation &&
+      (!kernel || (col.wGeneration == snap->generation && col.wStep == snap->stepsDone)))
+    return;
+  try {
+    std::shared_ptr<const Matrix> W = kernel ? model.scaledFeatureMap(snap) : nullptr;
+    // A kernel model caches ΞᵀWᵀW: two D·d·M products (1.2 GFLOP at M = 500, d = 784). The UI
+    // thread otherwise runs one OpenMP thread (runStudio); for this it takes every core, and the
+    // workers, at lower priority, yield them.
+    OmpThreadsScope allCores(kernel ? static_cast<int>(std::thread::hardware_concurrency()) : 0);
+    col.model = std::make_shared<const HopfieldModel>(model.memories.patterns, col.config, W.get());
+    col.wStep = kernel ? snap->stepsDone : -1;
+    col.wGeneration = kernel ? snap->generation : 0;
+  } catch (const std::exception& e) {
+    col.model.reset();
+    col.modelError = e.what();
+  }
+}
+
+static void invalidateModels(AppModel& model) {
+  for (auto& col : model.columns) col.model.reset();
+}
+
+static void resetColumn(AppModel& model, RetrievalColumn& col) {
+  ensureModel(model, col);
+  col.steps = 0;
+  col.energy.clear();
+  col.converged = false;
+  col.outcome = QueryOutcome{};
+  col.weights.resize(0);
+  ++col.version;
+  if (!col.model || model.query.pixels.size() == 0) {
+    col.state = model.query.pixels;
+    return;
+  }
+  col.state = model.query.pixels;
+  col.energy.push_back(col.model->energy(Matrix(col.state))(0));
+  assessColumn(model, col);
+}
+
+// Whether a transport command for `side` (empty = both columns) acts on column `s`.
+static bool actsOn(const std::optional<Side>& side, int s) {
+  return !side || index(*side) == s;
+}
+
+static void resetColumns(AppModel& model, std::optional<Side> side = std::nullopt) {
+  for (int s = 0; s < 2; ++s)
+    if (actsOn(side, s)) resetColumn(model, model.columns[s]);
+}
+
+// True when a kernel column retrieves with an older W than Stage I's newest. A trajectory keeps
+// one W (so its energy stays one function); the column goes back to the query when it takes the
+// newest W, so a Step or Run never continues with a W that training has left behind.
+static bool usesOlderW(const AppModel& model, const RetrievalColumn& col) {
+  if (!col.model || !usesKernel(col.config)) return false;
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  return snap && snap->W && (col.wGeneration != snap->generation || col.wStep != snap->stepsDone);
+}
+
+// One retrieval step x ← Ξ sep(β s(Ξ, x)); returns max |Δx|. A column without a model, or with an
+// older W, first returns to the query with the newest one.
+static double stepColumn(AppModel& model, RetrievalColumn& col) {
+  if (!col.model || usesOlderW(model, col)) resetColumn(model, col);
+  if (!col.model || col.state.size() == 0) return 0;
+  Matrix X = col.state, next, P;
+  col.model->step(X, next, P);
+  const double delta = (next - X).cwiseAbs().maxCoeff();
+  col.state = next.col(0);
+  ++col.steps;
+  col.energy.push_back(col.model->energy(next)(0));
+  assessColumn(model, col);
+  col.converged = delta < kConvergenceTolerance;
+  ++col.version;
+  return delta;
+}
+
+// ---- query ----------------------------------------------------------------------------------
+
+static void rebuildQuery(AppModel& model) {
+  QueryState& q = model.query;
+  if (!model.memories.set) return;
+  const MemorySet& set = *model.memories.set;
+  q.target = std::clamp(q.target, 0, set.count() - 1);
+  q.corrupted = set.patterns.col(q.target);
+  // The same stream as corruptMemories uses for column μ, so the panel's query equals the
+  // metastable run's query for this memory.
+  corrupt(q.corruption, set.shape, deriveSeed(q.seed, static_cast<uint64_t>(q.target)),
+          q.corrupted.data(), static_cast<int>(q.corrupted.size()));
+  q.pixels = q.corrupted;
+  q.undo.clear();
+  ++q.version;
+  resetColumns(model);
+}
+
+static void paint(AppModel& model, const PaintStroke& s) {
+  QueryState& q = model.query;
+  if (!model.memories.set || q.pixels.size() == 0) return;
+  const ImageShape shape = model.memories.set->shape;
+  if (s.begin) {
+    q.undo.push_back(q.pixels);
+    if (q.undo.size() > QueryState::kMaxUndo) q.undo.erase(q.undo.begin());
+  }
+  const float r = std::max(0.5f, q.brushRadius);
+  const float value = q.erase ? 0.0f : 1.0f;
+  const float length = std::hypot(s.x1 - s.x0, s.y1 - s.y0);
+  const int samples = std::max(1, static_cast<int>(std::ceil(length / 0.5f)));
+  for (int i = 0; i <= samples; ++i) {
+    const float t = static_cast<float>(i) / samples;
+    const float cx = s.x0 + t * (s.x1 - s.x0), cy = s.y0 + t * (s.y1 - s.y0);
+    const int x0 = std::max(0, static_cast<int>(std::floor(cx - r)));
+    const int x1 = std::min(shape.width - 1, static_cast<int>(std::ceil(cx + r)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(cy - r)));
+    const int y1 = std::min(shape.height - 1, static_cast<int>(std::ceil(cy + r)));
+    for (int y = y0; y <= y1; ++y)
+      for (int x = x0; x <= x1; ++x) {
+        // Pixel centres at (x + ½, y + ½).
+        if (std::hypot(x + 0.5f - cx, y + 0.5f - cy) > r) continue;
+        for (int c = 0; c < shape.channels; ++c)
+          q.pixels[(y * shape.width + x) * shape.channels + c] = value;
+      }
+  }
+  ++q.version;
+  resetColumns(model);
+}
+
+// ---- Stage I ----------------------------------------------------------------------------------
+
+static void resetStage1(AppModel& model) {
+  if (!model.memories.patterns) return;
+  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, model.stage1.config);
+  model.stage1.snapshot.reset();
+  model.stage1.finishedHandled = false;
+}
+
+static void startMetastable(AppModel& model) {
+  MetastableState& m = model.metastable;
+  if (!model.memories.set) return;
+  const bool needsW = usesKernel(model.columns[0].config) || usesKernel(model.columns[1].config);
+  if (needsW && !model.stage1.snapshot) {
+    m.pendingAfterStage1 = true;  // starts as soon as W exists
+    return;
+  }
+  MetastableJob job;
+  job.memories = model.memories.set;
+  job.corruption = model.query.corruption;
+  job.seed = model.query.seed;
+  job.steps = m.steps;
+  job.baseline = model.columns[0].config;
+  job.uhop = model.columns[1].config;
+  job.featureMap = model.scaledFeatureMap(model.stage1.snapshot.get());
+  job.stage1Step = model.stage1.snapshot ? model.stage1.snapshot->stepsDone : -1;
+  job.beforeStage1 = m.compareBeforeStage1 && needsW;
+  job.stage1 = model.stage1.config;
+  job.kernelScale = model.fairness.kernelScale;
+  model.metastableWorker->start(std::move(job));
+  m.pendingAfterStage1 = false;
+}
+
+static void setStage1Config(AppModel& model, const Stage1Config& config) {
+  Stage1Config old = model.stage1.config;
+  model.stage1.config = config;
+  old.steps = config.steps;
+  if (old.featureDim == config.featureDim && old.init == config.init && old.seed == config.seed &&
+      old.loss.kind == config.loss.kind && old.loss.t == config.loss.t &&
+      old.optimizer == config.optimizer && old.learningRate == config.learningRate) {
+    // Only the step target or the row normalisation changed: no need to restart the run.
+    model.stage1Worker->setTargetSteps(config.steps);
+    model.stage1.finishedHandled = false;
+    if (old.normalizeRows != config.normalizeRows) {
+      invalidateModels(model);
+      resetColumns(model);
+    }
+    return;
+  }
+  const bool wasPlaying = model.stage1Worker->playing();
+  resetStage1(model);
+  if (wasPlaying) model.stage1Worker->play();
+}
+
+// ---- memories ---------------------------------------------------------------------------------
+
+static std::shared_ptr<const MemorySet> readMemories(const LoadMemories& cmd,
+                                                     const Settings& settings) {
+  if (cmd.count == 0 || cmd.count < -1) throw ConfigError("M must be at least 2");
+  LoadOptions options;
+  options.offset = cmd.offset;
+  options.count = cmd.count;
+  options.memoryBudgetBytes = static_cast<std::size_t>(settings.memoryBudgetMb) << 20;
+  auto loaded = std::make_shared<MemorySet>(loadDataSource(cmd.source, options));
+  loaded->validate();
+  if (loaded->count() < 2)
+    throw ConfigError("only " + std::to_string(loaded->count()) +
+                      " image(s) found; Hopfield retrieval needs at least 2 memories");
+  return loaded;
+}
+
+static void installMemories(AppModel& model, const LoadMemories& cmd,
+                            std::shared_ptr<const MemorySet> set);
+
+static void loadMemories(AppModel& model, const LoadMemories& cmd) {
+  MemoryState& mem = model.memories;
+  std::shared_ptr<const MemorySet> set;
+  try {
+    set = readMemories(cmd, model.settings);
+  } catch (const std::exception& e) {
+    mem.error = "Could not load \"" + cmd.source + "\": " + e.what() +
+                (mem.set ? " — the memories already loaded stay." : "");
+    return;
+  }
+  installMemories(model, cmd, std::move(set));
+}
+
+static void installMemories(AppModel& model, const LoadMemories& cmd,
+                            std::shared_ptr<const MemorySet> set) {
+  MemoryState& mem = model.memories;
+  model.stage1Worker->pause();
+  model.metastableWorker->cancel();
+  mem.set = set;
+  mem.patterns = std::shared_ptr<const Matrix>(set, &set->patterns);
+  mem.raw = separationStats(set->patterns);
+  mem.source = cmd.source;
+  mem.offset = cmd.offset;
+  mem.requestedCount = cmd.count;
+  mem.error.clear();
+  ++mem.version;
+  rememberSource(model.settings, cmd.source);
+  model.settings.dataSource = cmd.source;
+  model.settings.memoryCount = cmd.count;
+  model.settings.memoryOffset = cmd.offset;
+
+  // D_Φ must be ≥ d for the identity init; a D_Φ fitted to the old d would now be wrong.
+  if (model.stage1.config.featureDim != 0 && model.stage1.config.featureDim < set->dimension() &&
+      model.stage1.config.init == FeatureInit::Identity)
+    model.stage1.config.featureDim = 0;
+  invalidateModels(model);
+  model.metastable.result.reset();
+  model.metastable.pendingAfterStage1 = true;
+  resetStage1(model);
+  rebuildQuery(model);
+}
+
+// ---- fairness -------------------------------------------------------------------------------
+
+static void setReferenceCompatible(AppModel& model, bool on) {
+  if (model.fairness.referenceCompatible == on) return;
+  FairnessState::Saved& stash = model.fairness.saved;
+  Stage1Config config = model.stage1.config;
+  if (on) {
+    stash.saved = true;
+    stash.init = config.init;
+    stash.normalizeRows = config.normalizeRows;
+    stash.kernelScale = model.fairness.kernelScale;
+    stash.corruption = model.query.corruption;
+    config.init = FeatureInit::Gaussian;
+    config.normalizeRows = false;
+    model.fairness.kernelScale = KernelScale::Raw;
+    const double p = model.query.corruption.kind == CorruptionKind::Mask ||
+                             model.query.corruption.kind == CorruptionKind::MaskRescale
+                         ? std::min(model.query.corruption.amount, 0.95)
+                         : 0.5;
+    model.query.corruption = Corruption{CorruptionKind::MaskRescale, p};
+  } else if (stash.saved) {
+    config.init = stash.init;
+    config.normalizeRows = stash.normalizeRows;
+    model.fairness.kernelScale = stash.kernelScale;
+    model.query.corruption = stash.corruption;
+    stash.saved = false;
+  }
+  model.fairness.referenceCompatible = on;
+  for (auto& col : model.columns) col.config.betaAfterSeparation = on;
+  model.stage1.config = config;
+  invalidateModels(model);
+  const bool wasPlaying = model.stage1Worker->playing();
+  resetStage1(model);
+  if (wasPlaying) model.stage1Worker->play();
+  rebuildQuery(model);
+}
+
+// ---- experiments -----------------------------------------------------------------------------
+
+static std::string joinValues(const std::vector<double>& values) {
+  return gridToText(values);
+}
+
+SweepConfig experimentConfig(const AppModel& model, const StartExperiment& start) {
+  if (!model.memories.set) throw ConfigError("no memories loaded");
+  const int loaded = model.memories.count();
+  SweepConfig config;
+  config.kind = start.kind;
+  const bool blank = start.grid.find_first_not_of(" \t,;") == std::string::npos;
+  config.grid = blank ? defaultGridFor(start.kind, loaded) : parseGridText(start.grid);
+  validateGrid(start.kind, config.grid);
+  if (start.kind == SweepKind::Capacity) {
+    std::vector<double> beyond;
+    for (double m : config.grid)
+      if (m > loaded) beyond.push_back(m);
+    if (!beyond.empty())
+      throw ConfigError("M = " + joinValues(beyond) + " beyond the " + std::to_string(loaded) +
+                        " memories loaded: keep M ≤ " + std::to_string(loaded) +
+                        " or load more memories (Memories panel, M)");
+  }
+  const std::vector<ModelSpec> all = defaultModels();
+  for (int i : start.models) {
+    if (i < 0) throw ConfigError("choose at least one model");
+    if (i >= static_cast<int>(all.size()))
+      throw ConfigError("model index " + std::to_string(i) + " out of range");
+    config.models.push_back(all[static_cast<size_t>(i)]);
+  }
+  if (!start.models.empty() && config.models.empty())
+    throw ConfigError("choose at least one model");
+  if (start.seeds < 1 || start.seeds > 100) throw ConfigError("seeds must be in 1..100");
+  if (start.steps < 1 || start.steps > 1000) throw ConfigError("steps T must be in 1..1000");
+  const int memories = start.memories > 0 ? start.memories : std::min(100, loaded);
+  if (start.kind != SweepKind::Capacity && memories > loaded)
+    throw ConfigError("M = " + std::to_string(memories) + " beyond the " + std::to_string(loaded) +
+                      " memories loaded");
+  config.memories = memories;
+  config.corruption = start.corruption;
+  config.steps = start.steps;
+  config.seeds = start.seeds;
+  config.firstSeed = start.firstSeed;
+  return config;
+}
+
+static void startExperiment(AppModel& model, const StartExperiment& start) {
+  ExperimentsState& e = model.experiments;
+  try {
+    SweepConfig config = experimentConfig(model, start);
+    std::string parameters = sweepParameters(config, model.memories.source);
+    model.experimentWorker->start(model.memories.set, std::move(config), start.threads);
+    e.error.clear();
+    e.parameters = std::move(parameters);
+    e.snapshot = model.experimentWorker->latest();
+  } catch (const std::exception& ex) {
+    e.error = ex.what();
+  }
+}
+
+// ---- sessions --------------------------------------------------------------------------------
+
+Session captureSession(const AppModel& model) {
+  Session s;
+  s.source = model.memories.source;
+  s.count = model.memories.requestedCount;
+  s.offset = model.memories.offset;
+  s.stage1 = model.stage1.config;
+  s.stage1StepsDone = model.stage1.snapshot ? model.stage1.snapshot->stepsDone : 0;
+  for (int i = 0; i < 2; ++i) s.models[static_cast<size_t>(i)] = model.columns[i].config;
+  s.beta = model.beta;
+  s.betaLinked = model.betaLinked;
+  s.kernelScale = model.fairness.kernelScale;
+  s.referenceCompatible = model.fairness.referenceCompatible;
+  s.target = model.query.target;
+  s.corruption = model.query.corruption;
+  s.querySeed = model.query.seed;
+  const QueryState& q = model.query;
+  if (q.pixels.size() == q.corrupted.size())
+    for (Eigen::Index i = 0; i < q.pixels.size(); ++i)
+      if (q.pixels[i] != q.corrupted[i])
+        s.queryEdits.emplace_back(static_cast<int>(i), q.pixels[i]);
+  s.metastableSteps = model.metastable.steps;
+  return s;
+}
+
+void applySession(AppModel& model, const Session& s) {
+  // Everything that can fail is checked before the model changes.
+  const LoadMemories load{s.source, s.count, s.offset};
+  std::shared_ptr<const MemorySet> set;
+  try {
+    set = readMemories(load, model.settings);
+  } catch (const std::exception& e) {
+    throw ConfigError("the session's data \"" + s.source + "\" cannot be loaded: " + e.what());
+  }
+  if (s.target >= set->count())
+    throw ConfigError("the session's target " + std::to_string(s.target) + " is beyond its " +
+                      std::to_string(set->count()) + " memories");
+  if (!s.queryEdits.empty() && s.queryEdits.back().first >= set->dimension())
+    throw ConfigError("the session's query edits reach pixel " +
+                      std::to_string(s.queryEdits.back().first) +
+                      " but the images have d = " + std::to_string(set->dimension()));
+  if (s.stage1.featureDim != 0 && s.stage1.init == FeatureInit::Identity &&
+      s.stage1.featureDim < set->dimension())
+    throw ConfigError("the session's D_Φ = " + std::to_string(s.stage1.featureDim) +
+                      " is below d = " + std::to_string(set->dimension()) +
+                      ", which the identity init needs");
+
+  model.stage1.config = s.stage1;
+  model.fairness.kernelScale = s.kernelScale;
+  model.fairness.referenceCompatible = s.referenceCompatible;
+  model.fairness.saved = FairnessState::Saved{};
+  for (int i = 0; i < 2; ++i) model.columns[i].config = s.models[static_cast<size_t>(i)];
+  model.beta = s.beta;
+  model.betaLinked = s.betaLinked;
+  model.query.corruption = s.corruption;
+  model.query.seed = s.querySeed;
+  model.query.target = s.target;
+  model.metastable.steps = s.metastableSteps;
+  installMemories(model, load, std::move(set));  // resets Stage I, rebuilds the query
+  QueryState& q = model.query;
+  for (const auto& [i, v] : s.queryEdits) q.pixels[i] = v;
+  if (!s.queryEdits.empty()) {
+    ++q.version;
+    resetColumns(model);
+  }
+  // Stage I is deterministic from its seed: play to the saved step count.
+  model.stage1.restoreTarget = -1;
+  if (s.stage1StepsDone > 0) {
+    model.stage1Worker->setTargetSteps(s.stage1StepsDone);
+    model.stage1Worker->play();
+    model.stage1.restoreTarget = s.stage1StepsDone;
+  }
+}
+
+static void saveSession(AppModel& model, const std::string& path) {
+  try {
+    saveSessionFile(path, captureSession(model));
+    model.statusMessage = "Saved session " + path;
+  } catch (const std::exception& e) {
+    model.statusMessage = "Could not save the session: " + std::string(e.what());
+  }
+}
+
+static void loadSession(AppModel& model, const std::string& path) {
+  try {
+    applySession(model, loadSessionFile(path));
+    model.statusMessage = "Loaded session " + path;
+  } catch (const std::exception& e) {
+    model.statusMessage = "Session not loaded (nothing changed): " + std::string(e.what());
+  }
+}
+
+// ---- dispatch ---------------------------------------------------------------------------------
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+void applyCommand(AppModel& model, const Command& command) {
+  std::visit(Overloaded{
+                 [&](const LoadMemories& c) { loadMemories(model, c); },
+                 [&](const SelectTarget& c) {
+                   if (!model.memories.set || c.index < 0 || c.index >= model.memories.count())
+                     return;
+                   model.query.target = c.index;
+                   rebuildQuery(model);
+                 },
+                 [&](const SetCorruption& c) {
+                   model.query.corruption = c.corruption;
+                   model.query.seed = c.seed;
+                   rebuildQuery(model);
+                 },
+                 [&](const PaintStroke& c) { paint(model, c); },
+                 [&](const SetBrush& c) {
+                   model.query.brushRadius = std::clamp(c.radius, 0.5f, 16.0f);
+                   model.query.erase = c.erase;
+                 },
+                 [&](const UndoPaint&) {
+                   if (model.query.undo.empty()) return;
+                   model.query.pixels = model.query.undo.back();
+                   model.query.undo.pop_back();
+                   ++model.query.version;
+                   resetColumns(model);
+                 },
+                 [&](const ClearPaint&) { rebuildQuery(model); },
+                 [&](const SetStage1Config& c) { setStage1Config(model, c.config); },
+                 [&](const Stage1Play&) {
+                   if (model.stage1.snapshot &&
+                       model.stage1.snapshot->stepsDone >= model.stage1.config.steps)
+                     model.statusMessage = "Stage I has done its " +
+                                           std::to_string(model.stage1.config.steps) +
+                                           " steps: raise 'steps' or press Reset.";
+                   model.stage1Worker->play();
+                 },
+                 [&](const Stage1Pause&) { model.stage1Worker->pause(); },
+                 [&](const Stage1TogglePlay&) {
+                   if (model.stage1Worker->playing())
+                     model.stage1Worker->pause();
+                   else
+                     applyCommand(model, Stage1Play{});
+                 },
+                 [&](const Stage1Step&) { model.stage1Worker->requestStep(); },
+                 [&](const Stage1Reset&) { resetStage1(model); },
+                 [&](const SetColumnConfig& c) {
+                   RetrievalColumn& col = model.column(c.side);
+                   ModelConfig next = c.config;
+                   next.betaAfterSeparation = model.fairness.referenceCompatible;
+                   if (model.betaLinked) next.beta = model.beta;
+                   // A combination core refuses (e.g. poly with l1/l2) keeps the previous model
+                   // and says why in the status bar.
+                   try {
+                     validateModelConfig(next);
+                   } catch (const ConfigError& e) {
+                     model.statusMessage = e.what();
+                     return;
+                   }
+                   col.config = next;
+                   resetColumn(model, col);
+                 },
+                 [&](const SetBeta& c) {
+                   if (!(c.beta > 0) || !std::isfinite(c.beta)) return;
+                   if (model.betaLinked) {
+                     model.beta = c.beta;
+                     for (auto& col : model.columns) col.config.beta = c.beta;
+                     resetColumns(model);
+                   } else {
+                     model.column(c.side).config.beta = c.beta;
+                     if (c.side == Side::Baseline) model.beta = c.beta;
+                     resetColumn(model, model.column(c.side));
+                   }
+                 },
+                 [&](const SetBetaLinked& c) {
+                   model.betaLinked = c.linked;
+                   if (c.linked) {
+                     for (auto& col : model.columns) col.config.beta = model.beta;
+                     resetColumns(model);
+                   }
+                 },
+                 [&](const StepRetrieval& c) {
+                   for (int s = 0; s < 2; ++s)
+                     if (actsOn(c.side, s)) stepColumn(model, model.columns[s]);
+                 },
+                 [&](const RunRetrieval& c) {
+                   for (int s = 0; s < 2; ++s) {
+                     if (!actsOn(c.side, s)) continue;
+                     RetrievalColumn& col = model.columns[s];
+                     if (usesOlderW(model, col)) resetColumn(model, col);
+                     for (int i = 0; i < c.maxSteps && !col.converged; ++i)
+                       if (stepColumn(model, col) == 0 && !col.model) break;
+                   }
+                 },
+                 [&](const ResetRetrieval& c) { resetColumns(model, c.side); },
+                 [&](const SetKernelScale& c) {
+                   model.fairness.kernelScale = c.scale;
+                   invalidateModels(model);
+                   resetColumns(model);
+                 },
+                 [&](const SetReferenceCompatible& c) { setReferenceCompatible(model, c.on); },
+                 [&](const RunMetastable&) { startMetastable(model); },
+                 [&](const SetMetastableSteps& c) {
+                   model.metastable.steps = std::clamp(c.steps, 1, 1000);
+                 },
+                 [&](const StartExperiment& c) { startExperiment(model, c); },
+                 [&](const CancelExperiment&) { model.experimentWorker->cancel(); },
+                 [&](const SetMetastableCompare& c) {
+                   if (model.metastable.compareBeforeStage1 == c.beforeAfter) return;
+                   model.metastable.compareBeforeStage1 = c.beforeAfter;
+                   if (model.metastable.result) startMetastable(model);
+                 },
+                 [&](const SaveSession& c) { saveSession(model, c.path); },
+                 [&](const LoadSession& c) { loadSession(model, c.path); },
+                 [&](const SetTheme& c) {
+                   model.settings.theme = c.theme;
+                   model.themeOrScaleChanged = true;
+                 },
+                 [&](const SetUiScale& c) {
+                   model.settings.uiScale = c.scale <= 0 ? 0 : std::clamp(c.scale, 0.5f, 4.0f);
+                   model.themeOrScaleChanged = true;
+                 },
+                 [&](const RequestScreenshot& c) {
+                   ++(c.doubleResolution ? model.screenshots2xRequested
+                                         : model.screenshotsRequested);
+                 },
+                 [&](const Quit&) { model.quitRequested = true; },
+             },
+             command);
+}
+
+void applyCommands(AppModel& model, Commands& commands) {
+  for (const Command& c : commands) applyCommand(model, c);
+  commands.clear();
+}
+
+void updateModel(AppModel& model) {
+  Stage1State& s1 = model.stage1;
+  auto snap = model.stage1Worker->latest();
+  if (snap && snap != s1.snapshot && snap->generation == s1.generation) {
+    const bool first = !s1.snapshot;
+    s1.snapshot = snap;
+    // Kernel columns waiting for W, or still at step 0, follow the newest W at once
+    // (rebuilt only when the user is not mid-trajectory, so E_K stays one function per run).
+    for (auto& col : model.columns) {
+      if (!usesKernel(col.config)) continue;
+      const bool waiting = !col.model;
+      const bool idle = col.steps == 0 && !model.stage1Worker->playing();
+      if (waiting || (first && idle)) resetColumn(model, col);
+    }
+  }
+  // While Stage I is not playing (finished, paused, or after a single step), a kernel column takes
+  // the newest W at once: rebuilding costs a D·d·M product, too much for every frame of a run but
+  // nothing once per change. While it plays, the next Step or Run takes it (stepColumn).
+  if (!model.stage1Worker->playing())
+    for (auto& col : model.columns)
+      if (usesOlderW(model, col)) resetColumn(model, col);
+  if (s1.restoreTarget >= 0 && s1.snapshot && s1.snapshot->stepsDone >= s1.restoreTarget &&
+      !model.stage1Worker->playing()) {
+    model.stage1Worker->setTargetSteps(s1.config.steps);
+    s1.restoreTarget = -1;
+    for (auto& col : model.columns)
+      if (usesKernel(col.config) && col.steps == 0) resetColumn(model, col);
+  }
+  if (model.metastable.pendingAfterStage1 && s1.snapshot && !model.stage1Worker->playing())
+    startMetastable(model);
+  // "Re-runs after Stage I": once per run, when the target step count is reached.
+  if (s1.snapshot && !s1.finishedHandled && s1.snapshot->stepsDone > 0 &&
+      s1.snapshot->stepsDone >= s1.config.steps && !model.stage1Worker->playing() &&
+      !model.stage1Worker->busy()) {
+    s1.finishedHandled = true;
+    startMetastable(model);
+  }
+  auto result = model.metastableWorker->latest();
+  if (result && result != model.metastable.result && !model.metastableWorker->running())
+    model.metastable.result = result;
+  auto sweep = model.experimentWorker->latest();
+  if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
+}
+
+// ---- settings ---------------------------------------------------------------------------------
+
+void applySettings(AppModel& model, const Settings& s) {
+  model.settings = s;
+  Stage1Config& c = model.stage1.config;
+  c.featureDim = s.featureDim;
+  c.init = parseFeatureInit(s.init);
+  c.loss.kind = parseLossKind(s.loss);
+  c.loss.t = s.lossT;
+  c.optimizer = parseOptimizer(s.optimizer);
+  c.learningRate = s.learningRate;
+  c.steps = s.stage1Steps;
+  c.seed = static_cast<uint64_t>(s.stage1Seed);
+  c.normalizeRows = s.normalizeRows;
+  model.beta = s.beta;
+  for (auto& col : model.columns) col.config.beta = s.beta;
+  model.query.corruption = Corruption::parse(s.corruption);
+  model.query.seed = static_cast<uint64_t>(s.querySeed);
+  model.metastable.steps = s.metastableSteps;
+  model.fairness.kernelScale = parseKernelScale(s.kernelScale);
+  model.stage1Worker->setTargetSteps(c.steps);
+}
+
+Settings currentSettings(const AppModel& model) {
+  Settings s = model.settings;
+  const Stage1Config& c = model.stage1.config;
+  s.featureDim = c.featureDim;
+  s.init = featureInitName(c.init);
+  s.loss = lossKindName(c.loss.kind);
+  s.lossT = c.loss.t;
+  s.optimizer = optimizerName(c.optimizer);
+  s.learningRate = c.learningRate;
+  s.stage1Steps = c.steps;
+  s.stage1Seed = static_cast<int>(c.seed);
+  s.normalizeRows = c.normalizeRows;
+  s.beta = model.beta;
+  s.corruption = model.query.corruption.name();
+  s.querySeed = static_cast<int>(model.query.seed);
+  s.metastableSteps = model.metastable.steps;
+  s.kernelScale = kernelScaleName(model.fairness.kernelScale);
+  return s;
+}
+
+}  // namespace uhop::ui

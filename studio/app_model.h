@@ -1,0 +1,293 @@
+// AppModel: everything the studio shows, and the commands that change it (docs/architecture.md,
+// "The studio's frame": a panel is view state plus one draw function). Panels read a const
+// AppModel and push Commands; the app applies them once per frame with applyCommand() and then
+// calls updateModel() to take in what the workers published. No ImGui or OpenGL here, so tests
+// drive the whole UI logic without a window.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/corruption.h"
+#include "core/feature_map.h"
+#include "core/hopfield.h"
+#include "core/memory_set.h"
+#include "core/metrics.h"
+#include "core/stage1.h"
+#include "studio/workers/experiment_worker.h"
+#include "studio/workers/metastable_worker.h"
+#include "studio/session.h"
+#include "studio/settings.h"
+#include "studio/workers/stage1_worker.h"
+
+namespace uhop::ui {
+
+// ---- state -------------------------------------------------------------------------------
+
+struct MemoryState {
+  std::shared_ptr<const MemorySet> set;    // null until the first successful load
+  std::shared_ptr<const Matrix> patterns;  // aliases set->patterns (Ξ, d × M)
+  SeparationStats raw;  // Δ_μ with ⟨·,·⟩ (docs/method.md §4.2)
+  std::string source;   // what the user asked for
+  int offset = 0;
+  int requestedCount = 64;
+  std::string error;     // last load error; the old memories stay
+  uint64_t version = 0;  // bumps on every successful load
+  int count() const { return set ? set->count() : 0; }
+};
+
+struct Stage1State {
+  Stage1Config config;                             // the knobs (config.steps = target steps)
+  std::shared_ptr<const Stage1Snapshot> snapshot;  // newest seen (null until W is initialised)
+  uint64_t generation = 0;                         // of the run the knobs started
+  // A loaded session's Stage I plays to its saved step count; then the worker's target goes
+  // back to config.steps. -1 = nothing to restore.
+  int restoreTarget = -1;
+  bool finishedHandled = false;  // "after Stage I" re-run done for this run
+};
+
+// Fair-comparison controls (docs/method.md §7).
+struct FairnessState {
+  KernelScale kernelScale = KernelScale::RowNormalized;
+  bool referenceCompatible = false;
+  // What the reference-compatible switch replaced, restored when it is switched off.
+  struct Saved {
+    bool saved = false;
+    FeatureInit init = FeatureInit::Identity;
+    bool normalizeRows = true;
+    KernelScale kernelScale = KernelScale::RowNormalized;
+    Corruption corruption;
+  } saved;
+};
+
+enum class Side { Baseline = 0, UHop = 1 };
+inline int index(Side s) {
+  return static_cast<int>(s);
+}
+
+struct RetrievalColumn {
+  ModelConfig config;  // similarity, separation, β (β mirrors the shared one while linked)
+  std::shared_ptr<const HopfieldModel> model;
+  std::string modelError;
+  int wStep = -1;  // Stage I step of the W the model uses (kernel only, else -1)
+  uint64_t wGeneration = 0;
+  Vector state;    // x_t
+  Vector weights;  // p = sep(β s(Ξ, x_t))
+  int steps = 0;
+  std::vector<double> energy;  // E(x_0) … E(x_t)
+  QueryOutcome outcome;
+  bool converged = false;
+  uint64_t version = 0;  // bumps whenever state changes (texture cache key)
+};
+
+struct QueryState {
+  int target = 0;
+  Corruption corruption{CorruptionKind::Mask, 0.5};
+  uint64_t seed = 1;
+  Vector corrupted;          // the target after corruption, before painting
+  Vector pixels;             // the query: corrupted + painting
+  std::vector<Vector> undo;  // pixels before each stroke
+  float brushRadius = 1.5f;  // in image pixels
+  bool erase = false;
+  uint64_t version = 0;
+  static constexpr size_t kMaxUndo = 64;
+};
+
+struct MetastableState {
+  int steps = 10;  // T
+  std::shared_ptr<const MetastableResult> result;
+  bool pendingAfterStage1 = false;
+  bool compareBeforeStage1 = true;  // also run U-Hop with W at its init ("before vs after")
+};
+
+// The Experiments tab: the newest snapshot of the sweep under way or done.
+struct ExperimentsState {
+  std::shared_ptr<const ExperimentSnapshot> snapshot;
+  std::string error;       // why the last Start was refused (bad grid, M beyond the loaded set)
+  // What the run shown was computed with (data, M, corruption, T, seeds, β), for the caption and
+  // the exported figure's title.
+  std::string parameters;
+};
+
+struct AppModel {
+  AppModel();
+  ~AppModel();
+  AppModel(const AppModel&) = delete;
+  AppModel& operator=(const AppModel&) = delete;
+
+  Settings settings;
+  std::string settingsMessage;  // shown once in the status bar (corrupt settings file, ...)
+  std::string statusMessage;
+  MemoryState memories;
+  Stage1State stage1;
+  FairnessState fairness;
+  QueryState query;
+  std::array<RetrievalColumn, 2> columns;
+  double beta = 1.0;
+  bool betaLinked = true;
+  MetastableState metastable;
+  ExperimentsState experiments;
+  // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
+  // resolution): counts, so that every press writes its file.
+  int screenshotsRequested = 0;
+  int screenshots2xRequested = 0;
+  bool quitRequested = false;
+  bool themeOrScaleChanged = false;
+
+  std::unique_ptr<Stage1Worker> stage1Worker;
+  std::unique_ptr<MetastableWorker> metastableWorker;
+  std::unique_ptr<ExperimentWorker> experimentWorker;
+
+  const RetrievalColumn& column(Side s) const { return columns[index(s)]; }
+  RetrievalColumn& column(Side s) { return columns[index(s)]; }
+  bool stage1Playing() const { return stage1Worker->playing(); }
+  // The U-Hop feature map the current settings give for a Stage I snapshot's W (fair-comparison
+  // scale applied; rows normalised first when Stage I says so). Null when there is no W yet.
+  std::shared_ptr<const Matrix> scaledFeatureMap(const Stage1Snapshot* snapshot) const;
+};
+
+// ---- commands ------------------------------------------------------------------------------
+
+struct LoadMemories {
+  std::string source;
+  int count = 64;
+  int offset = 0;
+};
+struct SelectTarget {
+  int index = 0;
+};
+struct SetCorruption {
+  Corruption corruption;
+  uint64_t seed = 1;
+};
+// A brush stroke segment from (x0, y0) to (x1, y1) in image pixel coordinates; `begin` starts a
+// new stroke (one undo step).
+struct PaintStroke {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool begin = false;
+};
+struct SetBrush {
+  float radius = 1.5f;
+  bool erase = false;
+};
+struct UndoPaint {};
+struct ClearPaint {};
+struct SetStage1Config {
+  Stage1Config config;
+};
+struct Stage1Play {};
+struct Stage1Pause {};
+struct Stage1TogglePlay {};
+struct Stage1Step {};
+struct Stage1Reset {};
+struct SetColumnConfig {
+  Side side = Side::Baseline;
+  ModelConfig config;
+};
+struct SetBeta {
+  Side side = Side::Baseline;
+  double beta = 1;
+};
+struct SetBetaLinked {
+  bool linked = true;
+};
+// Retrieval transport; an empty `side` acts on both columns.
+struct StepRetrieval {
+  std::optional<Side> side;
+};
+struct RunRetrieval {
+  std::optional<Side> side;
+  int maxSteps = 200;
+};
+struct ResetRetrieval {
+  std::optional<Side> side;
+};
+struct SetKernelScale {
+  KernelScale scale = KernelScale::RowNormalized;
+};
+struct SetReferenceCompatible {
+  bool on = false;
+};
+struct RunMetastable {};
+struct SetMetastableSteps {
+  int steps = 10;
+};
+// Starts a sweep over the loaded memories (cancelling one under way). The grid is the panel's
+// text (empty = the default grid fitted to the loaded M); models are indices into
+// defaultModels() (empty = all). Capacity, Stage I and β sweeps corrupt the queries with the
+// Experiments tab's own corruption (not the Stage II query's); the noise sweep uses noise:σ. A bad
+// grid, or M beyond the loaded memories, sets experiments.error and starts nothing.
+struct StartExperiment {
+  SweepKind kind = SweepKind::Capacity;
+  std::string grid;
+  std::vector<int> models;
+  int seeds = 3;
+  int memories = 0;  // M of the noise / Stage I / β sweeps; 0 = min(100, loaded M)
+  int steps = 1;     // retrieval steps T
+  Corruption corruption{CorruptionKind::Mask, 0.5};  // the paper's half-masked queries
+  uint64_t firstSeed = 0;
+  int threads = 0;  // pool threads; 0 = hardware concurrency − 1
+};
+struct CancelExperiment {};
+// File → Save session… / Load session…: the outcome goes to statusMessage. A session that fails
+// to parse, names data that cannot be loaded or a target / edit outside the data changes nothing.
+struct SaveSession {
+  std::string path;
+};
+struct LoadSession {
+  std::string path;
+};
+struct SetMetastableCompare {
+  bool beforeAfter = true;
+};
+struct SetTheme {
+  Theme theme = Theme::Dark;
+};
+struct SetUiScale {
+  float scale = 1;  // 0 = follow the monitor's content scale; else clamped to [0.5, 4]
+};
+struct RequestScreenshot {
+  bool doubleResolution = false;
+};
+struct Quit {};
+
+using Command =
+    std::variant<LoadMemories, SelectTarget, SetCorruption, PaintStroke, SetBrush, UndoPaint,
+                 ClearPaint, SetStage1Config, Stage1Play, Stage1Pause, Stage1TogglePlay, Stage1Step,
+                 Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval, RunRetrieval,
+                 ResetRetrieval, SetKernelScale, SetReferenceCompatible, RunMetastable,
+                 SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession, LoadSession,
+                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit>;
+
+using Commands = std::vector<Command>;
+
+void applyCommand(AppModel& model, const Command& command);
+void applyCommands(AppModel& model, Commands& commands);  // applies in order, then clears
+
+// Once per frame: takes in the workers' newest results (never waits) and reacts to them
+// (Stage I finished → metastable re-run).
+void updateModel(AppModel& model);
+
+// The sweep configuration StartExperiment asks for, checked against the loaded memories.
+// Throws ConfigError with a message for the user (shown inline in the Experiments tab).
+SweepConfig experimentConfig(const AppModel& model, const StartExperiment& start);
+
+// Session ↔ model. applySession checks the session against its data before changing anything
+// and throws ConfigError (model unchanged) on a problem; on success the data is reloaded, every
+// setting applied, Stage I re-run from its seed to the saved step count and the query rebuilt
+// with the saved edits.
+Session captureSession(const AppModel& model);
+void applySession(AppModel& model, const Session& session);
+
+// Settings ↔ model.
+void applySettings(AppModel& model, const Settings& settings);
+Settings currentSettings(const AppModel& model);
+
+// Convergence test of Run-to-convergence: max |x_{t+1} − x_t| below this.
+constexpr double kConvergenceTolerance = 1e-5;
+
+}  // namespace uhop::ui

@@ -1,0 +1,411 @@
+// Tests ui/app_model.*: the studio's logic driven through its commands, without a window.
+#include "studio/app_model.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace uhop::ui {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits for the Stage I worker, then lets the model take in its snapshot.
+void settle(AppModel& model) {
+  ASSERT_TRUE(model.stage1Worker->waitIdle(30s));
+  updateModel(model);
+}
+
+void loadBuiltin(AppModel& model, int count = 16) {
+  applyCommand(model, LoadMemories{"builtin", count, 0});
+  ASSERT_TRUE(model.memories.set) << model.memories.error;
+  settle(model);
+}
+
+// Starts Stage I with a target it will not reach soon and waits until the worker has done at
+// least `step` steps (at most 20 s); Stage I is still playing on return.
+void playStage1PastStep(AppModel& model, int step) {
+  Stage1Config config = model.stage1.config;
+  config.steps = 100000;
+  applyCommand(model, SetStage1Config{config});
+  settle(model);
+  applyCommand(model, Stage1Play{});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (model.stage1Worker->stepsDone() < step && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+}
+
+TEST(AppModelTest, LoadMemoriesUpdatesTheModel) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  EXPECT_EQ(model.memories.count(), 16);
+  EXPECT_EQ(model.memories.set->dimension(), 784);
+  EXPECT_TRUE(model.memories.error.empty());
+  EXPECT_EQ(model.memories.raw.margins.size(), 16);
+  EXPECT_EQ(model.query.pixels.size(), 784);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 0);
+  EXPECT_EQ(model.settings.recentSources.front(), "builtin");
+  // Both columns have a model once W exists (U-Hop's kernel needs it).
+  EXPECT_TRUE(model.column(Side::Baseline).model);
+  EXPECT_TRUE(model.column(Side::UHop).model) << model.column(Side::UHop).modelError;
+}
+
+TEST(AppModelTest, RefusedColumnConfigKeepsThePreviousModel) {
+  // poly with l2 would give every query the uniform mean: core refuses it, and the column keeps
+  // its model and config while the status bar says why.
+  AppModel model;
+  loadBuiltin(model, 16);
+  RetrievalColumn& col = model.column(Side::Baseline);
+  ASSERT_TRUE(col.model);
+  const auto modelBefore = col.model;
+  const ModelConfig configBefore = col.config;
+  ModelConfig bad = col.config;
+  bad.similarity = SimilarityKind::NegL2;
+  bad.separation = Separation::polynomial(3);
+  applyCommand(model, SetColumnConfig{Side::Baseline, bad});
+  EXPECT_EQ(col.model, modelBefore);
+  EXPECT_EQ(col.config.similarity, configBefore.similarity);
+  EXPECT_EQ(col.config.separation, configBefore.separation);
+  EXPECT_NE(model.statusMessage.find("uniform mean"), std::string::npos) << model.statusMessage;
+  // An accepted change still rebuilds the column.
+  ModelConfig ok = col.config;
+  ok.similarity = SimilarityKind::NegL2;
+  applyCommand(model, SetColumnConfig{Side::Baseline, ok});
+  EXPECT_EQ(col.config.similarity, SimilarityKind::NegL2);
+  ASSERT_TRUE(col.model) << col.modelError;
+  EXPECT_NE(col.model, modelBefore);
+}
+
+TEST(AppModelTest, FailedLoadKeepsOldMemoriesAndSetsError) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  const auto before = model.memories.set;
+  const uint64_t version = model.memories.version;
+  applyCommand(model, LoadMemories{"/nonexistent/no-such-file.idx", 16, 0});
+  EXPECT_EQ(model.memories.set, before);
+  EXPECT_EQ(model.memories.version, version);
+  EXPECT_NE(model.memories.error.find("/nonexistent/no-such-file.idx"), std::string::npos);
+  EXPECT_NE(model.memories.error.find("stay"), std::string::npos);
+  // A later good load clears the error.
+  applyCommand(model, LoadMemories{"builtin", 8, 4});
+  EXPECT_TRUE(model.memories.error.empty());
+  EXPECT_EQ(model.memories.count(), 8);
+}
+
+TEST(AppModelTest, TooFewMemoriesIsAnError) {
+  AppModel model;
+  applyCommand(model, LoadMemories{"builtin", 1, 0});
+  EXPECT_FALSE(model.memories.set);
+  EXPECT_FALSE(model.memories.error.empty());
+}
+
+TEST(AppModelTest, SelectingATargetSetsTheQuery) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::None, 0}, 1});
+  applyCommand(model, SelectTarget{5});
+  EXPECT_EQ(model.query.target, 5);
+  EXPECT_TRUE(model.query.pixels.isApprox(model.memories.set->patterns.col(5)));
+  // Out of range: ignored.
+  applyCommand(model, SelectTarget{99});
+  EXPECT_EQ(model.query.target, 5);
+  // Columns restart from the new query.
+  EXPECT_EQ(model.column(Side::Baseline).steps, 0);
+  EXPECT_TRUE(model.column(Side::Baseline).state.isApprox(model.query.pixels));
+}
+
+TEST(AppModelTest, CorruptionIsDeterministic) {
+  AppModel a, b;
+  loadBuiltin(a, 16);
+  loadBuiltin(b, 16);
+  for (AppModel* m : {&a, &b}) {
+    applyCommand(*m, SelectTarget{3});
+    applyCommand(*m, SetCorruption{Corruption{CorruptionKind::Mask, 0.5}, 7});
+  }
+  EXPECT_EQ(a.query.pixels, b.query.pixels);
+  EXPECT_FALSE(a.query.pixels.isApprox(a.memories.set->patterns.col(3)));
+  const Vector seven = a.query.pixels;
+  applyCommand(a, SetCorruption{Corruption{CorruptionKind::Mask, 0.5}, 8});
+  EXPECT_NE(a.query.pixels, seven);
+  applyCommand(a, SetCorruption{Corruption{CorruptionKind::Mask, 0.5}, 7});
+  EXPECT_EQ(a.query.pixels, seven);
+  // Same stream as the metastable run's query for that memory.
+  const Matrix all = corruptMemories(Corruption{CorruptionKind::Mask, 0.5}, *a.memories.set, 7);
+  EXPECT_EQ(Vector(all.col(3)), seven);
+}
+
+TEST(AppModelTest, PaintingAndUndo) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Occlude, 1.0}, 1});  // all black
+  ASSERT_EQ(model.query.pixels.maxCoeff(), 0.0f);
+  const Vector blank = model.query.pixels;
+  applyCommand(model, SetBrush{1.5f, false});
+  applyCommand(model, PaintStroke{4, 4, 20, 4, true});
+  const Vector painted = model.query.pixels;
+  EXPECT_EQ(painted[(4 * 28 + 10)], 1.0f);                 // on the stroke
+  EXPECT_EQ(painted[(20 * 28 + 10)], 0.0f);                // far from it
+  EXPECT_EQ(model.column(Side::Baseline).state, painted);  // columns restart from the new query
+  applyCommand(model, PaintStroke{20, 4, 20, 20, false});  // same stroke continues
+  applyCommand(model, SetBrush{1.5f, true});
+  applyCommand(model, PaintStroke{10, 4, 12, 4, true});  // erase: a second stroke
+  EXPECT_EQ(model.query.pixels[4 * 28 + 11], 0.0f);
+  applyCommand(model, UndoPaint{});
+  EXPECT_EQ(model.query.pixels[4 * 28 + 11], 1.0f);
+  applyCommand(model, UndoPaint{});
+  EXPECT_EQ(model.query.pixels, blank);
+  applyCommand(model, UndoPaint{});  // nothing left: no change
+  EXPECT_EQ(model.query.pixels, blank);
+  // Paint outside the image is clipped, not a crash.
+  applyCommand(model, PaintStroke{-50, -50, 500, 500, true});
+  EXPECT_EQ(model.query.pixels.size(), 784);
+}
+
+TEST(AppModelTest, Stage2StepChangesStateAndEnergyNeverRises) {
+  AppModel model;
+  loadBuiltin(model, 32);
+  applyCommand(model, SelectTarget{2});
+  for (Side side : {Side::Baseline, Side::UHop}) {
+    const RetrievalColumn& col = model.column(side);
+    ASSERT_TRUE(col.model) << col.modelError;
+    ASSERT_EQ(col.energy.size(), 1u);
+    const Vector x0 = col.state;
+    applyCommand(model, StepRetrieval{side});
+    EXPECT_EQ(col.steps, 1);
+    EXPECT_FALSE(col.state.isApprox(x0));
+    EXPECT_EQ(col.weights.size(), 32);
+    EXPECT_NEAR(col.weights.sum(), 1.0f, 1e-4);
+    applyCommand(model, RunRetrieval{side, 50});
+    ASSERT_GE(col.energy.size(), 2u);
+    for (size_t i = 1; i < col.energy.size(); ++i)
+      EXPECT_LE(col.energy[i], col.energy[i - 1] + 1e-6 * std::abs(col.energy[i - 1]) + 1e-9)
+          << "energy rose at step " << i;
+    applyCommand(model, ResetRetrieval{side});
+    EXPECT_EQ(col.steps, 0);
+    EXPECT_EQ(col.state, model.query.pixels);
+  }
+}
+
+TEST(AppModelTest, LinkedBetaMovesBothColumns) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  applyCommand(model, SetBeta{Side::UHop, 3.0});
+  EXPECT_EQ(model.column(Side::Baseline).config.beta, 3.0);
+  EXPECT_EQ(model.column(Side::UHop).config.beta, 3.0);
+  applyCommand(model, SetBetaLinked{false});
+  applyCommand(model, SetBeta{Side::UHop, 0.5});
+  EXPECT_EQ(model.column(Side::Baseline).config.beta, 3.0);
+  EXPECT_EQ(model.column(Side::UHop).config.beta, 0.5);
+  EXPECT_EQ(model.column(Side::UHop).model->config().beta, 0.5);
+  applyCommand(model, SetBetaLinked{true});
+  EXPECT_EQ(model.column(Side::UHop).config.beta, 3.0);
+  applyCommand(model, SetBeta{Side::Baseline, -1.0});  // invalid: ignored
+  EXPECT_EQ(model.beta, 3.0);
+}
+
+TEST(AppModelTest, Stage1StartPauseStepResetThroughTheWorker) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  Stage1Config config = model.stage1.config;
+  config.steps = 5;
+  applyCommand(model, SetStage1Config{config});
+  settle(model);
+  applyCommand(model, Stage1Step{});
+  settle(model);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 1);
+  EXPECT_EQ(model.stage1.snapshot->history.size(), 2u);
+  ASSERT_TRUE(model.stage1.snapshot->W);
+  EXPECT_EQ(model.stage1.snapshot->W->cols(), 784);
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 5);  // stops at the target by itself
+  EXPECT_FALSE(model.stage1Playing());
+  EXPECT_LT(model.stage1.snapshot->history.back().loss,
+            model.stage1.snapshot->history.front().loss);
+  // Raising the target continues the run (no reset).
+  config.steps = 8;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 8);
+  applyCommand(model, Stage1Reset{});
+  settle(model);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 0);
+  // Changing a knob restarts Stage I with it.
+  config.init = FeatureInit::GaussianScaled;
+  applyCommand(model, SetStage1Config{config});
+  settle(model);
+  EXPECT_EQ(model.stage1.snapshot->stepsDone, 0);
+  EXPECT_GT((*model.stage1.snapshot->W - Matrix::Identity(784, 784)).norm(), 1.0f);
+}
+
+TEST(AppModelTest, PauseActsAtOnce) {
+  AppModel model;
+  loadBuiltin(model, 64);
+  playStage1PastStep(model, 3);
+  applyCommand(model, Stage1Pause{});
+  EXPECT_FALSE(model.stage1Playing());  // the model says paused at once
+  const int atPause = model.stage1Worker->stepsDone();
+  ASSERT_TRUE(model.stage1Worker->waitIdle(10s));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_LE(model.stage1Worker->stepsDone(), atPause + 1);  // at most the step under way
+}
+
+TEST(AppModelTest, UHopFollowsStage1WhenReset) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  EXPECT_EQ(model.column(Side::UHop).wStep, 0);
+  Stage1Config config = model.stage1.config;
+  config.steps = 3;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  applyCommand(model, ResetRetrieval{Side::UHop});
+  EXPECT_EQ(model.column(Side::UHop).wStep, 3);
+}
+
+// The state one step from the query takes with a model built here from the given W (or, with
+// W = nullptr, with the identity W of Stage I's step 0).
+Vector oneStepWith(const AppModel& model, std::shared_ptr<const Matrix> W) {
+  const RetrievalColumn& col = model.column(Side::UHop);
+  if (!W) W = std::make_shared<const Matrix>(Matrix::Identity(784, 784));
+  HopfieldModel reference(model.memories.patterns, col.config, W.get());
+  Matrix next, P;
+  reference.step(Matrix(model.query.pixels), next, P);
+  return next.col(0);
+}
+
+TEST(AppModelTest, UHopTakesTheTrainedWWhenStage1Finishes) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, SelectTarget{5});
+  // Two steps with the W of step 0, then Stage I trains to its end: no Reset is pressed.
+  applyCommand(model, StepRetrieval{Side::UHop});
+  applyCommand(model, StepRetrieval{Side::UHop});
+  ASSERT_EQ(model.column(Side::UHop).steps, 2);
+  Stage1Config config = model.stage1.config;
+  config.steps = 30;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  ASSERT_EQ(model.stage1.snapshot->stepsDone, 30);
+  const RetrievalColumn& col = model.column(Side::UHop);
+  EXPECT_EQ(col.wStep, 30);  // the column names the W it uses
+  EXPECT_EQ(col.steps, 0);   // and went back to the query
+  EXPECT_EQ(col.state, model.query.pixels);
+  // Its next step is the step of a model built from the trained W, not from W of step 0.
+  applyCommand(model, StepRetrieval{Side::UHop});
+  const Vector trained = oneStepWith(model, model.scaledFeatureMap(model.stage1.snapshot.get()));
+  const Vector untrained = oneStepWith(model, nullptr);
+  ASSERT_GT((trained - untrained).norm(), 1e-3f);  // the two W retrieve differently here
+  EXPECT_LT((col.state - trained).norm(), 1e-5f);
+}
+
+TEST(AppModelTest, UHopStepWhileStage1PlaysUsesTheNewestW) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  playStage1PastStep(model, 3);
+  updateModel(model);  // takes in a snapshot of step ≥ 3 while Stage I still plays
+  ASSERT_TRUE(model.stage1Playing());
+  const int newest = model.stage1.snapshot->stepsDone;
+  ASSERT_GE(newest, 3);
+  EXPECT_NE(model.column(Side::UHop).wStep, newest);  // not rebuilt every frame while playing
+  applyCommand(model, StepRetrieval{Side::UHop});
+  EXPECT_EQ(model.column(Side::UHop).wStep, newest);
+  EXPECT_EQ(model.column(Side::UHop).steps, 1);
+  applyCommand(model, Stage1Pause{});
+  ASSERT_TRUE(model.stage1Worker->waitIdle(10s));
+}
+
+TEST(AppModelTest, MetastableRunAfterStage1) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  Stage1Config config = model.stage1.config;
+  config.steps = 3;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, SetMetastableSteps{4});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  updateModel(model);  // sees Stage I finished → starts the run
+  ASSERT_TRUE(model.metastableWorker->waitIdle(30s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  const MetastableResult& r = *model.metastable.result;
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.queries, 16);
+  EXPECT_EQ(r.steps, 4);
+  EXPECT_EQ(r.stage1Step, 3);
+  for (const OutcomeSummary* s : {&r.baseline, &r.uhop}) {
+    EXPECT_NEAR(s->correctFraction + s->wrongSingleFraction + s->metastableFraction, 1.0, 1e-9);
+    int total = 0;
+    for (int c : s->supportHistogram) total += c;
+    EXPECT_EQ(total, 16);
+  }
+}
+
+TEST(AppModelTest, ReferenceCompatibleSwitchAndRestore) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  applyCommand(model, SetReferenceCompatible{true});
+  EXPECT_EQ(model.stage1.config.init, FeatureInit::Gaussian);
+  EXPECT_FALSE(model.stage1.config.normalizeRows);
+  EXPECT_EQ(model.fairness.kernelScale, KernelScale::Raw);
+  EXPECT_EQ(model.query.corruption.kind, CorruptionKind::MaskRescale);
+  EXPECT_TRUE(model.column(Side::Baseline).config.betaAfterSeparation);
+  EXPECT_TRUE(model.column(Side::UHop).config.betaAfterSeparation);
+  applyCommand(model, SetReferenceCompatible{false});
+  EXPECT_EQ(model.stage1.config.init, FeatureInit::Identity);
+  EXPECT_TRUE(model.stage1.config.normalizeRows);
+  EXPECT_EQ(model.fairness.kernelScale, KernelScale::RowNormalized);
+  EXPECT_EQ(model.query.corruption.kind, CorruptionKind::Mask);
+  EXPECT_FALSE(model.column(Side::UHop).config.betaAfterSeparation);
+  settle(model);
+}
+
+TEST(AppModelTest, KernelScaleMatchedHasUnitTrace) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  applyCommand(model, SetKernelScale{KernelScale::Matched});
+  auto W = model.scaledFeatureMap(model.stage1.snapshot.get());
+  ASSERT_TRUE(W);
+  EXPECT_NEAR(W->cast<double>().squaredNorm() / W->cols(), 1.0, 1e-3);
+  EXPECT_TRUE(model.column(Side::UHop).model);
+}
+
+TEST(AppModelTest, ScreenshotAndScaleRequestsAreCommands) {
+  AppModel model;
+  applyCommand(model, RequestScreenshot{true});
+  EXPECT_EQ(model.screenshots2xRequested, 1);
+  EXPECT_EQ(model.screenshotsRequested, 0);
+  applyCommand(model, RequestScreenshot{});
+  applyCommand(model, RequestScreenshot{});  // two presses in one frame write two files
+  EXPECT_EQ(model.screenshotsRequested, 2);
+  applyCommand(model, SetUiScale{1.5f});
+  EXPECT_FLOAT_EQ(model.settings.uiScale, 1.5f);
+  applyCommand(model, SetUiScale{0});  // follow the monitor again
+  EXPECT_EQ(model.settings.uiScale, 0.0f);
+  EXPECT_TRUE(model.themeOrScaleChanged);
+  applyCommand(model, SetUiScale{9});
+  EXPECT_FLOAT_EQ(model.settings.uiScale, 4.0f);
+}
+
+TEST(AppModelTest, SettingsRoundTripThroughTheModel) {
+  AppModel model;
+  Settings s;
+  s.beta = 2.5;
+  s.stage1Steps = 42;
+  s.corruption = "noise:0.3";
+  s.kernelScale = "matched";
+  applySettings(model, s);
+  const Settings back = currentSettings(model);
+  EXPECT_EQ(back.beta, 2.5);
+  EXPECT_EQ(back.stage1Steps, 42);
+  EXPECT_EQ(back.corruption, Corruption::parse("noise:0.3").name());
+  EXPECT_EQ(back.kernelScale, "matched");
+}
+
+}  // namespace
+}  // namespace uhop::ui

@@ -1,0 +1,144 @@
+#include "ui/panels/memories_panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "ui/theme.h"
+
+namespace uhop::ui {
+
+void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
+  const MemoryState& mem = model.memories;
+  if (seenVersion != mem.version && mem.set) {
+    std::snprintf(source, sizeof source, "%s", mem.source.c_str());
+    count = mem.requestedCount;
+    offset = mem.offset;
+    seenVersion = mem.version;
+  }
+  heading("MEMORIES",
+          "The stored patterns ξ_1 … ξ_M (columns of Ξ ∈ ℝ^{d×M}), pixels in [0, 1]. "
+          "Click a thumbnail to make it the target of the query in Stage II.");
+
+  auto load = [&] { commands.push_back(LoadMemories{source, count, offset}); };
+  ImGui::SetNextItemWidth(-em() * 3.6f);
+  if (focusSource) {
+    ImGui::SetKeyboardFocusHere();
+    focusSource = false;
+  }
+  if (ImGui::InputTextWithHint("##source", "builtin | fashion-mnist | path", source, sizeof source,
+                               ImGuiInputTextFlags_EnterReturnsTrue))
+    load();
+  tooltip(
+      "Data source: builtin (64 Fashion-MNIST images shipped with the app), fashion-mnist, "
+      "fashion-mnist-test, a path to an IDX / IDX.gz file, a CIFAR-10/100 .bin batch, or a "
+      "folder of PNG/JPG/BMP images. You can also drop a file or folder onto the window. "
+      "Press Enter or Load.");
+  ImGui::SameLine();
+  if (ImGui::Button("Load", ImVec2(-1, 0))) load();
+
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##recent", "Recent sources…")) {
+    for (const std::string& r : model.settings.recentSources)
+      if (ImGui::Selectable(r.c_str())) {
+        std::snprintf(source, sizeof source, "%s", r.c_str());
+        load();
+      }
+    ImGui::Separator();
+    if (ImGui::Selectable("builtin")) {
+      std::snprintf(source, sizeof source, "builtin");
+      count = 64;
+      offset = 0;
+      load();
+    }
+    if (ImGui::Selectable("fashion-mnist (M = 500)")) {
+      std::snprintf(source, sizeof source, "fashion-mnist");
+      count = 500;
+      load();
+    }
+    ImGui::EndCombo();
+  }
+
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  ImGui::SetNextItemWidth(half - em() * 1.4f);
+  ImGui::InputInt("M##count", &count, 0, 0);
+  if (ImGui::IsItemDeactivatedAfterEdit()) load();
+  count = std::clamp(count, 2, 60000);
+  tooltip(
+      "M, the number of memories (columns of Ξ). Stage I costs O(D_Φ·d·M + D_Φ·M²) per "
+      "step; M = 500 Fashion-MNIST runs at a few steps per second.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(half - em() * 2.8f);
+  ImGui::InputInt("offset", &offset, 0, 0);
+  if (ImGui::IsItemDeactivatedAfterEdit()) load();
+  offset = std::max(offset, 0);
+  tooltip("Index of the first item of the source to use: memories are items offset … offset+M−1.");
+
+  if (!mem.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
+    ImGui::TextWrapped("%s", mem.error.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!mem.set) {
+    ImGui::TextDisabled("No memories loaded.");
+    return;
+  }
+  const MemorySet& set = *mem.set;
+  ImGui::TextWrapped("%d memories · %d×%d%s · d = %d", set.count(), set.shape.width,
+                     set.shape.height, set.shape.channels == 3 ? " RGB" : "", set.dimension());
+  tooltip(
+      "Count M, image size (width × height, channels) and the dimension d = w·h·c of each "
+      "memory vector.");
+  ImGui::TextDisabled("%s", set.source.c_str());
+  ImGui::TextWrapped("raw Δ min %.2f · mean %.2f", mem.raw.minMargin, mem.raw.meanMargin);
+  tooltip(
+      "Raw-space separation of each memory: Δ_μ = ⟨ξ_μ, ξ_μ⟩ − max_{ν≠μ} ⟨ξ_μ, ξ_ν⟩. "
+      "Δ_μ ≤ 0 means some other memory scores at least as high as ξ_μ itself, so dot-product "
+      "retrieval of ξ_μ cannot be exact. Stage I exists to make the feature-space Δ^Φ large.");
+  ImGui::TextWrapped("min ‖ξ_μ − ξ_ν‖ %.2f · max ‖ξ‖ %.2f", mem.raw.minPairDistance,
+                     mem.raw.maxNorm);
+  tooltip(
+      "Smallest distance between two memories (R = half of it) and the largest norm m: "
+      "the retrieval error bound 2m(M−1)·exp(−β(Δ − 2mR)) uses both (docs/method.md).");
+  ImGui::Separator();
+
+  // Thumbnail grid: only visible rows are drawn (clipper), so M = 500 costs what a screenful does.
+  ImGui::BeginChild("thumbs", ImVec2(0, 0), false);
+  const float spacing = std::max(2.0f, em() * 0.2f);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float target = em() * 2.6f;
+  const int perRow = std::max(1, static_cast<int>((avail + spacing) / (target + spacing)));
+  const float size = std::floor((avail - spacing * (perRow - 1)) / perRow) - 1;
+  const int rows = (set.count() + perRow - 1) / perRow;
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
+  ImGuiListClipper clipper;
+  clipper.Begin(rows, size + spacing);
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      for (int c = 0; c < perRow; ++c) {
+        const int i = r * perRow + c;
+        if (i >= set.count()) break;
+        if (c) ImGui::SameLine();
+        char key[32];
+        std::snprintf(key, sizeof key, "mem%d", i);
+        if (imageButton(ui, key, mem.version, set.patterns.col(i).data(), set.shape, size, false,
+                        i == model.query.target))
+          commands.push_back(SelectTarget{i});
+        if (ImGui::IsItemHovered()) {
+          ImGui::BeginTooltip();
+          ImGui::Text("memory #%d", i);
+          if (!set.labels.empty()) ImGui::Text("label %d", set.labels[i]);
+          if (!set.names.empty()) ImGui::TextUnformatted(set.names[i].c_str());
+          ImGui::Text("Δ_μ = %.2f", mem.raw.margins.size() > i ? mem.raw.margins[i] : 0.0);
+          ImGui::TextDisabled("click: make it the target");
+          ImGui::EndTooltip();
+        }
+      }
+    }
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndChild();
+}
+
+}  // namespace uhop::ui

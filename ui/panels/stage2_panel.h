@@ -1,0 +1,32 @@
+// STAGE II — retrieval: the query editor (target, corruption, painting with
+// undo) and the baseline | U-Hop columns side by side, each with its own similarity and
+// separation, shared (linkable) β, Step / Run / Reset, state image and outcome, the top-k weights
+// with the memories' thumbnails, and one energy plot holding both models' E per step.
+#pragma once
+
+#include <array>
+
+#include "studio/app_model.h"
+#include "ui/widgets.h"
+
+namespace uhop::ui {
+
+struct Stage2Panel {
+  // Painting: last brush position in image pixels while the mouse is held on the query.
+  bool painting = false;
+  float lastX = 0, lastY = 0;
+  float strengthDraft = 0.5f;
+  bool strengthActive = false;
+  std::array<float, 2> alphaDraft{1.5f, 1.5f};
+  std::array<bool, 2> alphaActive{false, false};
+  PlotViewState energyView;
+  std::array<PlotViewState, 2> weightViews;
+  void draw(const AppModel& model, Commands& commands, UiContext& ui);
+
+ private:
+  void drawQuery(const AppModel& model, Commands& commands, UiContext& ui);
+  void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
+  void drawEnergy(const AppModel& model, UiContext& ui, float height);
+};
+
+}  // namespace uhop::ui

@@ -1,0 +1,30 @@
+#include "ui/window/shortcuts.h"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+namespace uhop::ui {
+
+void shortcutCommands(const std::vector<KeyPress>& presses, bool typing, Commands& commands) {
+  for (const KeyPress& p : presses) {
+    const bool ctrl = (p.mods & GLFW_MOD_CONTROL) != 0, shift = (p.mods & GLFW_MOD_SHIFT) != 0;
+    if (p.key == GLFW_KEY_F12 && !p.repeat) {
+      commands.push_back(RequestScreenshot{shift});
+      continue;
+    }
+    if (ctrl && p.key == GLFW_KEY_Q && !p.repeat) {
+      commands.push_back(Quit{});
+      continue;
+    }
+    if (typing) continue;
+    if (ctrl) {
+      if (p.key == GLFW_KEY_Z) commands.push_back(UndoPaint{});
+      continue;
+    }
+    if (p.key == GLFW_KEY_SPACE && !p.repeat) commands.push_back(Stage1TogglePlay{});
+    if (p.key == GLFW_KEY_N) commands.push_back(Stage1Step{});
+    if (p.key == GLFW_KEY_R && !p.repeat) commands.push_back(Stage1Reset{});
+  }
+}
+
+}  // namespace uhop::ui
