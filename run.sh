@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$(pwd)
 JOBS=${JOBS:-$(nproc)}
 
-PACKAGES=(cmake g++ make pkg-config libeigen3-dev zlib1g-dev libstb-dev libimgui-dev libglfw3-dev
+PACKAGES=(cmake g++ make pkg-config libeigen3-dev zlib1g-dev libgif-dev libstb-dev libimgui-dev libglfw3-dev
   libgl-dev libopenblas-openmp-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev fonts-dejavu-core
   dataset-fashion-mnist xvfb xauth python3)
 # Only ./run.sh fuzz needs these (libFuzzer and its sanitizer runtimes, clang's OpenMP).
