@@ -70,7 +70,9 @@ void putLoopExtension(GifFileType* gif) {
   check(EGifPutExtensionTrailer(gif), gif, "loop extension");
 }
 
-uint32_t packed(const uint8_t* p) { return uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]; }
+uint32_t packed(const uint8_t* p) {
+  return uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+}
 
 // The frame's palette and every pixel's index into it. A frame with at most 256 colours (the
 // built-in memories, most plots) keeps them exactly. Otherwise giflib's median cut, which works on
@@ -98,8 +100,8 @@ void choosePalette(const RgbFrame& frame, std::vector<GifColorType>& palette,
     }
     int colours = 256;
     palette.resize(256);
-    if (GifQuantizeBuffer(frame.width, frame.height, &colours, red.data(), green.data(), blue.data(),
-                          seedIndex.data(), palette.data()) == GIF_ERROR)
+    if (GifQuantizeBuffer(frame.width, frame.height, &colours, red.data(), green.data(),
+                          blue.data(), seedIndex.data(), palette.data()) == GIF_ERROR)
       throw std::runtime_error("GIF encoding: colour quantisation failed");
     palette.resize(std::max(colours, 1));
     auto nearest = [&](uint32_t c) {

@@ -18,7 +18,7 @@ struct RgbFrame {
 };
 
 struct GifOptions {
-  int delayCentiseconds = 50;  // how long each frame shows (GIF counts in 1/100 s)
+  int delayCentiseconds = 50;           // how long each frame shows (GIF counts in 1/100 s)
   int lastFrameHoldCentiseconds = 200;  // the final state stays a moment before the loop restarts
   bool loop = true;                     // NETSCAPE2.0 application extension: repeat forever
 };

@@ -1,5 +1,5 @@
-// Tests plot/gif_writer.*: an encoded animation decoded again by giflib's own reader has the frames,
-// sizes, delays, loop extension and (for images with few colours, which the quantiser keeps
+// Tests plot/gif_writer.*: an encoded animation decoded again by giflib's own reader has the
+// frames, sizes, delays, loop extension and (for images with few colours, which the quantiser keeps
 // exactly) the very pixel colours that went in.
 #include "plot/gif_writer.h"
 
@@ -161,7 +161,8 @@ TEST(GifWriterTest, ManyColoursAreApproximatedClosely) {
 
 TEST(GifWriterTest, RefusesFramesThatDoNotFit) {
   EXPECT_THROW(encodeAnimatedGif({}), std::runtime_error);
-  EXPECT_THROW(encodeAnimatedGif({frameOf(4, 4, 1, 2, 3), frameOf(4, 5, 1, 2, 3)}), std::runtime_error);
+  EXPECT_THROW(encodeAnimatedGif({frameOf(4, 4, 1, 2, 3), frameOf(4, 5, 1, 2, 3)}),
+               std::runtime_error);
   RgbFrame shortFrame = frameOf(4, 4, 1, 2, 3);
   shortFrame.rgb.pop_back();
   EXPECT_THROW(encodeAnimatedGif({shortFrame}), std::runtime_error);
