@@ -1,4 +1,4 @@
-// Pictures of the memories themselves (docs/method.md "Seeing the feature space"): where the
+// Pictures of the memories themselves (docs/method.md §4.3, "Seeing the feature space"): where the
 // memories lie in the plane, raw and in U-Hop's feature space, and how similar each pair is.
 //
 //   raw layout       the first two principal axes of the centred memories ξ_μ (fixed at load)
