@@ -1,7 +1,7 @@
 #include "core/feature_view.h"
 
-#include <Eigen/SVD>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <string>
 
@@ -18,6 +18,49 @@ void fixSigns(PlaneLayout& layout) {
   }
 }
 
+// The two leading eigenpairs (eigenvalues descending) of the symmetric positive semi-definite S.
+// A full eigen-decomposition of a 784 × 784 matrix takes about a second; block subspace iteration
+// (six vectors, re-orthonormalised each round, then Rayleigh–Ritz) needs only matrix–block
+// products and converges at the rate λ₇/λ₂. Small matrices take the direct solver.
+void leadingEigenpairs(const MatrixD& S, Eigen::Vector2d& values,
+                       Eigen::Matrix<double, Eigen::Dynamic, 2>& vectors) {
+  const Eigen::Index n = S.rows();
+  if (n <= 64) {
+    Eigen::SelfAdjointEigenSolver<MatrixD> eig(S);
+    vectors.setZero(n, 2);
+    values.setZero();
+    for (int k = 0; k < 2 && k < n; ++k) {
+      values(k) = eig.eigenvalues()(n - 1 - k);
+      vectors.col(k) = eig.eigenvectors().col(n - 1 - k);
+    }
+    return;
+  }
+  const Eigen::Index block = 6;
+  // A fixed start (not random) keeps the layout reproducible run to run.
+  MatrixD Q(n, block);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < block; ++j)
+      Q(i, j) = std::cos(0.7 * double(i + 1) * double(j + 1)) + (i % (j + 2) == 0);
+  Eigen::VectorXd previous = Eigen::VectorXd::Zero(block);
+  Eigen::SelfAdjointEigenSolver<MatrixD> ritz;
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    Eigen::HouseholderQR<MatrixD> qr(S * Q);
+    Q = qr.householderQ() * MatrixD::Identity(n, block);
+    ritz.compute(Q.transpose() * S * Q);
+    const Eigen::VectorXd current = ritz.eigenvalues();
+    const double scale = std::max(std::abs(current(block - 1)), 1e-300);
+    const bool settled = std::abs(current(block - 1) - previous(block - 1)) <= 1e-13 * scale &&
+                         std::abs(current(block - 2) - previous(block - 2)) <= 1e-13 * scale;
+    previous = current;
+    if (settled && iteration > 2) break;
+  }
+  vectors.resize(n, 2);
+  for (int k = 0; k < 2; ++k) {
+    values(k) = ritz.eigenvalues()(block - 1 - k);
+    vectors.col(k) = Q * ritz.eigenvectors().col(block - 1 - k);
+  }
+}
+
 }  // namespace
 
 PlaneLayout principalLayout(const Matrix& X) {
@@ -29,24 +72,21 @@ PlaneLayout principalLayout(const Matrix& X) {
   // C = UΣVᵀ: the coordinates on the axes U are ΣVᵀ. Whichever of CCᵀ (d × d) and CᵀC (N × N) is
   // smaller gives them: from CCᵀ as U_kᵀC, from CᵀC as √λ_k v_kᵀ. The product runs in float (one
   // SGEMM), the eigen-decomposition in double.
+  Eigen::Vector2d values;
+  Eigen::Matrix<double, Eigen::Dynamic, 2> vectors;
   if (d <= n) {
     const MatrixD cov = (centred * centred.transpose()).cast<double>();
-    Eigen::SelfAdjointEigenSolver<MatrixD> eig(cov);
+    leadingEigenpairs(cov, values, vectors);
     const MatrixD centredD = centred.cast<double>();
-    for (int k = 0; k < 2 && k < d; ++k) {
-      const Eigen::Index col = d - 1 - k;  // eigenvalues ascend
-      if (eig.eigenvalues()(col) <= 1e-12 * std::max(1.0, eig.eigenvalues()(d - 1))) break;
-      layout.row(k) = eig.eigenvectors().col(col).transpose() * centredD;
-    }
+    for (int k = 0; k < 2; ++k)
+      if (values(k) > 1e-12 * std::max(1.0, values(0)))
+        layout.row(k) = vectors.col(k).transpose() * centredD;
   } else {
     const MatrixD gram = (centred.transpose() * centred).cast<double>();
-    Eigen::SelfAdjointEigenSolver<MatrixD> eig(gram);
-    for (int k = 0; k < 2 && k < n; ++k) {
-      const Eigen::Index col = n - 1 - k;
-      const double lambda = eig.eigenvalues()(col);
-      if (lambda <= 1e-12 * std::max(1.0, eig.eigenvalues()(n - 1))) break;
-      layout.row(k) = std::sqrt(lambda) * eig.eigenvectors().col(col).transpose();
-    }
+    leadingEigenpairs(gram, values, vectors);
+    for (int k = 0; k < 2; ++k)
+      if (values(k) > 1e-12 * std::max(1.0, values(0)))
+        layout.row(k) = std::sqrt(values(k)) * vectors.col(k).transpose();
   }
   fixSigns(layout);
   return layout;
