@@ -265,7 +265,8 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       viaCore("grid", [&] { return parseGridText(e.start.grid); });
     }
     if (kv.count("models")) {
-      // The keys of `uhop sweep --models`, limited to the Experiments tab's models.
+      // The keys of `uhop sweep --models` (mhm, uhop, dot+softmax, ...), limited to the
+      // Experiments tab's models.
       const std::vector<ModelSpec> all = defaultModels();
       std::string keys;
       for (const ModelSpec& s : all) keys += (keys.empty() ? "" : ", ") + modelKey(s);
@@ -273,8 +274,10 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       std::string key;
       while (std::getline(list, key, ',')) {
         if (key.empty()) continue;
+        const std::string canonical =
+            modelKey(viaCore("models", [&] { return modelFromKey(key); }));
         const auto it = std::find_if(all.begin(), all.end(),
-                                     [&](const ModelSpec& s) { return modelKey(s) == key; });
+                                     [&](const ModelSpec& s) { return modelKey(s) == canonical; });
         if (it == all.end())
           bad("model '" + key + "' is not in the Experiments tab (" + keys + ")");
         e.modelNames.push_back(key);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -131,8 +132,12 @@ TEST(ScriptTest, ParseErrorsNameTheLineAndTheReason) {
   EXPECT_NE(parseError("model uhop separation=entmax:7\n").find("demo.uhop:1: separation: "),
             std::string::npos);
   EXPECT_EQ(parseError("stage1 set optimizer=magic\n").rfind("demo.uhop:1: optimizer: ", 0), 0u);
-  EXPECT_EQ(parseError("experiment run capacity models=mhm,nope\n")
-                .rfind("demo.uhop:1: model 'nope' is not in the Experiments tab", 0),
+  EXPECT_EQ(
+      parseError("experiment run capacity models=mhm,nope\n").rfind("demo.uhop:1: models: ", 0),
+      0u);
+  // A model `uhop sweep` knows but the Experiments tab does not offer.
+  EXPECT_EQ(parseError("experiment run capacity models=l1\n")
+                .rfind("demo.uhop:1: model 'l1' is not in the Experiments tab (dot+softmax, ", 0),
             0u);
   EXPECT_EQ(parseError("screenshot a.png scale=3\n"),
             "demo.uhop:1: scale expects an integer in 1..2, got '3'");
@@ -372,8 +377,11 @@ TEST(ScriptTest, ExperimentRunsToTheEnd) {
 }
 
 TEST(ScriptTest, TheExampleScriptRuns) {
+  // assets/ beside tests/ in the source tree.
   const std::string path =
-      std::string(UHOP_TEST_FIXTURES) + "/../../assets/scripts/lecture_demo.uhop";
+      (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "assets" /
+       "scripts" / "lecture_demo.uhop")
+          .string();
   const auto lines = loadScriptFile(path);
   EXPECT_GE(lines.size(), 8u);
   AppModel model;
