@@ -437,7 +437,12 @@ void ScriptRunner::advance(const AppModel& model, Commands& commands) {
     ++next_;
     framesWaited_ = 0;
     pauseTaken_ = false;
-    if (commands.size() != before || screenshot_) return;
+    // A new caption is drawn from the next frame on (ImGui shows a window that sizes itself to
+    // its text one frame after it appears), so a screenshot line after it waits a frame.
+    if (commands.size() != before || screenshot_ || endFrame_) {
+      endFrame_ = false;
+      return;
+    }
   }
 }
 
@@ -566,6 +571,7 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
             return true;
           },
           [&](const ScriptCaption& c) {
+            endFrame_ = caption_ != c.text;
             caption_ = c.text;
             return true;
           },

@@ -119,7 +119,7 @@ class ScriptRunner {
   ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool interactive);
 
   // Once per frame, after updateModel(): checks the last line's effect, then runs lines until one
-  // pushes Commands or has to wait. After an error nothing runs any more.
+  // pushes Commands, changes the caption or has to wait. After an error nothing runs any more.
   void advance(const AppModel& model, Commands& commands);
 
   bool finished() const { return failed() || next_ >= lines_.size(); }
@@ -148,6 +148,7 @@ class ScriptRunner {
   bool paused_ = false;
   bool pauseTaken_ = false;  // the current `pause` line already paused once
   std::string caption_;
+  bool endFrame_ = false;  // the line just run needs a frame drawn before the next one
   std::optional<ScriptScreenshot> screenshot_;
   int framesWaited_ = 0;
   // A load is checked on the next frame (the command runs after advance returns).

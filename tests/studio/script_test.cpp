@@ -327,9 +327,11 @@ TEST(ScriptTest, FramesPauseCaptionAndScreenshot) {
     // Headless: pause is a no-op; the caption and the screenshot request are the window's.
     ScriptRunner runner(lines, "s", false);
     Commands commands;
-    runner.advance(model, commands);  // caption, then wait frames 3 starts
+    // The caption ends the frame's share (the window draws it from the next frame on).
+    runner.advance(model, commands);
     EXPECT_EQ(runner.caption(), "Look at the energy");
     EXPECT_EQ(runner.currentLine(), 2);
+    runner.advance(model, commands);  // wait frames 3 starts
     runner.advance(model, commands);
     runner.advance(model, commands);
     EXPECT_EQ(runner.currentLine(), 2);

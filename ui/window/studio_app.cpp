@@ -423,25 +423,48 @@ struct Studio {
   void drawCaption() {
     if (!script || (script->caption().empty() && !script->paused())) return;
     const ImGuiIO& io = ImGui::GetIO();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string& caption = script->caption();
+    const char* continueLabel = "Continue (Space)";
+    // The size is computed, not auto-fitted: an auto-fitted window keeps last frame's size for a
+    // frame, which clips the text in a 2× re-render and hides a new caption for a frame.
+    const float fontScale = 1.6f;  // readable from the back of a lecture hall
+    const float wrap = io.DisplaySize.x * 0.6f;
+    const ImVec2 pad(em() * 1.2f, em() * 0.8f);
+    ImVec2 text(0, 0), button(0, 0);
+    if (!caption.empty()) {
+      // Glyph advances scale with the font, so wrapping at wrap / scale at the base size breaks
+      // the lines where the scaled text will.
+      text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap / fontScale);
+      text = ImVec2(std::ceil(text.x * fontScale), std::ceil(text.y * fontScale));
+    }
+    if (script->paused())
+      button = ImVec2(ImGui::CalcTextSize(continueLabel).x + 2 * style.FramePadding.x,
+                      ImGui::GetFrameHeight());
+    const float gap = text.y > 0 && button.y > 0 ? style.ItemSpacing.y : 0;
+    ImGui::SetNextWindowSize(
+        ImVec2(std::max(text.x, button.x) + 2 * pad.x + 2, text.y + gap + button.y + 2 * pad.y));
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - em() * 3.5f),
                             ImGuiCond_Always, ImVec2(0.5f, 1.0f));
-    ImGui::SetNextWindowBgAlpha(0.9f);
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
     ImGui::Begin("##caption", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoMove);
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
+                     ImGuiWindowFlags_NoMove);
     const ImVec2 min = ImGui::GetWindowPos();
     ui.record("caption", min,
               ImVec2(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight()));
-    if (!script->caption().empty()) {
-      ImGui::PushTextWrapPos(io.DisplaySize.x * 0.6f);
-      ImGui::SetWindowFontScale(1.4f);
-      ImGui::TextUnformatted(script->caption().c_str());
+    if (!caption.empty()) {
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+      ImGui::SetWindowFontScale(fontScale);
+      ImGui::TextUnformatted(caption.c_str());
       ImGui::SetWindowFontScale(1.0f);
       ImGui::PopTextWrapPos();
     }
-    if (script->paused() && ImGui::Button("Continue (Space)")) script->resume();
+    if (script->paused() && ImGui::Button(continueLabel)) script->resume();
     ImGui::End();
+    ImGui::PopStyleVar();
   }
 
   // The frame's queued input as Commands: every key press counts once (ui/window/shortcuts.h), and
@@ -823,7 +846,8 @@ class StudioRun {
       writePng(shot.path, shot.scale == 2
                               ? renderScaledFrame(*studio_, window_, scale_, 2, headless())
                               : readFramebuffer(fw, fh));
-      model.statusMessage = "Saved " + fs::absolute(shot.path).string();
+      // Headless, the status bar stays clean for the script's later screenshots.
+      if (!headless()) model.statusMessage = "Saved " + fs::absolute(shot.path).string();
     } catch (const std::exception& e) {
       std::fprintf(stderr, "uhop-studio: script screenshot: %s\n", e.what());
       model.statusMessage = std::string("Script screenshot failed: ") + e.what();

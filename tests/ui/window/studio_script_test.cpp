@@ -74,7 +74,10 @@ TEST_F(StudioScriptTest, RunsToTheEndAndWritesTheState) {
                                 "caption Two steps\n"
                                 "screenshot shot.png\n"
                                 "screenshot shot2x.png scale=2\n");
-  ASSERT_EQ(run("--script '" + script.string() + "' --state-json state.json"), 0) << err_;
+  ASSERT_EQ(
+      run("--script '" + script.string() + "' --state-json state.json --layout-json layout.json"),
+      0)
+      << err_;
   std::ifstream in(dir_ / "state.json");
   ASSERT_TRUE(in) << "no state JSON";
   const nlohmann::json j = nlohmann::json::parse(in);
@@ -86,6 +89,12 @@ TEST_F(StudioScriptTest, RunsToTheEndAndWritesTheState) {
   EXPECT_EQ(j["uhop"]["steps"], 2);
   EXPECT_EQ(j["uhop"]["w_step"], 0);
   EXPECT_NE(j["baseline"]["outcome"], "none");
+  // The caption is on screen at the end.
+  std::ifstream layoutIn(dir_ / "layout.json");
+  ASSERT_TRUE(layoutIn);
+  const nlohmann::json layout = nlohmann::json::parse(layoutIn);
+  ASSERT_TRUE(layout["rects"].contains("caption")) << layout.dump();
+  EXPECT_GT(layout["rects"]["caption"][2].get<int>(), 0);
   // The window's pixels, and the same frame re-rendered at twice the resolution.
   EXPECT_EQ(pngSize(dir_ / "shot.png"), std::make_pair(1280, 800));
   EXPECT_EQ(pngSize(dir_ / "shot2x.png"), std::make_pair(2560, 1600));
