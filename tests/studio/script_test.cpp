@@ -228,6 +228,26 @@ TEST(ScriptTest, WaitStage1WaitsForTheStepsAndUHopTakesTheTrainedW) {
   EXPECT_DOUBLE_EQ(j["stage1"]["loss"].get<double>(), model.stage1.snapshot->history.back().loss);
 }
 
+TEST(ScriptTest, Stage1BatchSizeRestartsTheRun) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=12\n"
+                                  "wait stage1\n"
+                                  "stage1 step\n"
+                                  "wait stage1\n"
+                                  "stage1 set batch=4\n"
+                                  "stage1 step\n"
+                                  "wait stage1\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  EXPECT_EQ(j["stage1"]["batch"], 4);
+  EXPECT_EQ(model.stage1.config.batchSize, 4);
+  // A new batch size starts Stage I again from its init: one step after the change, not two.
+  EXPECT_EQ(j["stage1"]["step"], 1);
+  EXPECT_FALSE(j["stage1"]["diverged"].get<bool>()) << j["stage1"]["message"];
+}
+
 TEST(ScriptTest, ModelPaintAndMetastableLines) {
   AppModel model;
   ScriptRunner runner(parseScript("load builtin memories=10\n"
