@@ -171,7 +171,7 @@ static void paint(AppModel& model, const PaintStroke& s) {
     if (q.undo.size() > QueryState::kMaxUndo) q.undo.erase(q.undo.begin());
   }
   const float r = std::max(0.5f, q.brushRadius);
-  const float value = q.erase ? 0.0f : 1.0f;
+  const float value = s.value >= 0 ? std::min(s.value, 1.0f) : (q.erase ? 0.0f : 1.0f);
   const float length = std::hypot(s.x1 - s.x0, s.y1 - s.y0);
   const int samples = std::max(1, static_cast<int>(std::ceil(length / 0.5f)));
   for (int i = 0; i <= samples; ++i) {
@@ -232,7 +232,8 @@ static void setStage1Config(AppModel& model, const Stage1Config& config) {
   old.steps = config.steps;
   if (old.featureDim == config.featureDim && old.init == config.init && old.seed == config.seed &&
       old.loss.kind == config.loss.kind && old.loss.t == config.loss.t &&
-      old.optimizer == config.optimizer && old.learningRate == config.learningRate) {
+      old.optimizer == config.optimizer && old.learningRate == config.learningRate &&
+      old.batchSize == config.batchSize) {
     // Only the step target or the row normalisation changed: no need to restart the run.
     model.stage1Worker->setTargetSteps(config.steps);
     model.stage1.finishedHandled = false;

@@ -169,6 +169,7 @@ struct SetCorruption {
 struct PaintStroke {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   bool begin = false;
+  float value = -1;  // the pixel value painted, 0..1; negative: the brush's (1, or 0 erasing)
 };
 struct SetBrush {
   float radius = 1.5f;

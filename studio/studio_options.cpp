@@ -77,10 +77,17 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
           o.runSweep != "beta")
         throw std::invalid_argument("--run-sweep expects capacity, noise, stage1 or beta, got '" +
                                     o.runSweep + "'");
+    } else if (arg == "--script") {
+      o.script = value();
+    } else if (arg == "--state-json") {
+      o.stateJson = value();
     } else {
       throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
     }
   }
+  // Without a script or a frame count there is no "end" at which to write the state.
+  if (!o.stateJson.empty() && o.script.empty() && o.frames == 0)
+    throw std::invalid_argument("--state-json needs --script FILE or --frames N");
   return o;
 }
 
@@ -103,6 +110,10 @@ std::string studioUsage() {
          "  --tab NAME          open the lower right tab: comparison | experiments\n"
          "  --run-sweep KIND    start a sweep at launch (capacity | noise | stage1 | beta;\n"
          "                      default grid, 3 seeds) and show the Experiments tab\n"
+         "  --script FILE       run a studio script (one command a line, see README.md);\n"
+         "                      with --state-json, --screenshot or --frames it runs headless\n"
+         "                      to its end and exits (2 at a bad line)\n"
+         "  --state-json OUT    write the studio's state as JSON after the last frame\n"
          "Without a display run it as: xvfb-run -a uhop-studio ...  (or use the CLI: uhop "
          "--help)\n";
 }

@@ -3,9 +3,11 @@
 //               [--screenshot FILE] [--frame-stats FILE] [--layout-json FILE]
 //               [--theme dark|light] [--scale S] [--size WxH]
 //               [--screenshot-2x FILE] [--tab comparison|experiments]
-//               [--run-sweep capacity|noise|stage1|beta]
+//               [--run-sweep capacity|noise|stage1|beta] [--script FILE] [--state-json OUT]
 // --frames N renders N frames and exits 0 (headless mode: the user's settings are neither read
-// nor written, so figure scripts and tests are reproducible).
+// nor written, so figure scripts and tests are reproducible). --script FILE runs a studio script
+// (studio/script.h); with --state-json, --screenshot or --frames it runs headless to the end of
+// the script (and at least N frames), writes what was asked for and exits: 0, or 2 at a bad line.
 #pragma once
 
 #include <optional>
@@ -29,8 +31,12 @@ struct StudioOptions {
   int width = 0, height = 0;  // 0 = default size
   std::string tab;            // lower right tab to open: "" | "comparison" | "experiments"
   std::string runSweep;  // start this sweep (default grid) at launch: "" | capacity | noise | ...
+  std::string script;     // a studio script to run (studio/script.h)
+  std::string stateJson;  // write the state JSON (studio/state_json.h) after the last frame
   bool help = false;
-  bool headless() const { return frames > 0; }
+  bool headless() const {
+    return frames > 0 || (!script.empty() && (!stateJson.empty() || !screenshot.empty()));
+  }
 };
 
 // Throws std::invalid_argument with a message naming the bad option.

@@ -89,6 +89,11 @@ bool Stage1Worker::waitIdle(std::chrono::milliseconds timeout) const {
   return idle_.wait_for(lock, timeout, [this] { return !busy_ && !hasWork(); });
 }
 
+bool Stage1Worker::idle() const {
+  std::lock_guard lock(mutex_);
+  return !busy_ && !hasWork();
+}
+
 void Stage1Worker::publish(std::shared_ptr<const Stage1Snapshot> snapshot, uint64_t generation) {
   // mutex_ held. A snapshot of a run that was reset meanwhile is dropped.
   if (generation != generation_ || resetPending_) return;

@@ -55,6 +55,8 @@ class Stage1Worker {
   std::shared_ptr<const Stage1Snapshot> latest() const;
   // Blocks until nothing is pending or running (tests and shutdown only; the UI never calls it).
   bool waitIdle(std::chrono::milliseconds timeout) const;
+  // Nothing pending or running (a step asked for counts as pending before the worker wakes).
+  bool idle() const;
 
  private:
   void loop();

@@ -20,20 +20,22 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "plot/plot_export.h"
 #include "studio/app_model.h"
-#include "ui/window/background.h"
+#include "studio/script.h"
+#include "studio/state_json.h"
 #include "ui/panels/experiments_panel.h"
 #include "ui/panels/memories_panel.h"
 #include "ui/panels/metastable_panel.h"
-#include "ui/window/offscreen.h"
-#include "plot/plot_export.h"
-#include "ui/plot_widget.h"
-#include "ui/window/screenshot.h"
-#include "ui/window/shortcuts.h"
 #include "ui/panels/stage1_panel.h"
 #include "ui/panels/stage2_panel.h"
+#include "ui/plot_widget.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "ui/window/background.h"
+#include "ui/window/offscreen.h"
+#include "ui/window/screenshot.h"
+#include "ui/window/shortcuts.h"
 #include "ui/window/window_events.h"
 
 namespace uhop::ui {
@@ -147,6 +149,7 @@ struct Studio {
   bool showAbout = false;
   std::string fontMessage;
   float contentScale = 1;
+  std::unique_ptr<ScriptRunner> script;  // --script FILE, null without one
 
   float effectiveScale() const {
     return model.settings.uiScale > 0 ? model.settings.uiScale : contentScale;
@@ -292,6 +295,14 @@ struct Studio {
                        : !model.settingsMessage.empty() ? model.settingsMessage
                        : !fontMessage.empty()           ? fontMessage
                                                         : std::string();
+    if (script && script->paused()) {
+      ImGui::TextUnformatted("Script paused at line");
+      ImGui::SameLine();
+      ImGui::Text("%d", script->currentLine());
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Continue")) script->resume();
+      ImGui::SameLine();
+    }
     if (text.empty()) {
       ImGui::TextDisabled(
           "Space play/pause · N step · R reset · F12 screenshot · hover any knob for its formula");
@@ -404,11 +415,71 @@ struct Studio {
     drawStatusBar();
     drawPopups();
     ImGui::End();
+    drawCaption();
   }
 
-  // The frame's queued input as Commands: every key press counts once (ui/window/shortcuts.h), and a
-  // dropped file or folder loads with the Memories panel's M and offset.
+  // A script's `caption TEXT` (lecture use): large text over the bottom of the window, with
+  // Continue while the script is at a `pause`.
+  void drawCaption() {
+    if (!script || (script->caption().empty() && !script->paused())) return;
+    const ImGuiIO& io = ImGui::GetIO();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string& caption = script->caption();
+    const char* continueLabel = "Continue (Space)";
+    // The size is computed, not auto-fitted: an auto-fitted window keeps last frame's size for a
+    // frame, which clips the text in a 2× re-render and hides a new caption for a frame.
+    const float fontScale = 1.6f;  // readable from the back of a lecture hall
+    const float wrap = io.DisplaySize.x * 0.6f;
+    const ImVec2 pad(em() * 1.2f, em() * 0.8f);
+    ImVec2 text(0, 0), button(0, 0);
+    if (!caption.empty()) {
+      // Glyph advances scale with the font, so wrapping at wrap / scale at the base size breaks
+      // the lines where the scaled text will.
+      text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap / fontScale);
+      text = ImVec2(std::ceil(text.x * fontScale), std::ceil(text.y * fontScale));
+    }
+    if (script->paused())
+      button = ImVec2(ImGui::CalcTextSize(continueLabel).x + 2 * style.FramePadding.x,
+                      ImGui::GetFrameHeight());
+    const float gap = text.y > 0 && button.y > 0 ? style.ItemSpacing.y : 0;
+    ImGui::SetNextWindowSize(
+        ImVec2(std::max(text.x, button.x) + 2 * pad.x + 2, text.y + gap + button.y + 2 * pad.y));
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - em() * 3.5f),
+                            ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
+    ImGui::Begin("##caption", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
+                     ImGuiWindowFlags_NoMove);
+    const ImVec2 min = ImGui::GetWindowPos();
+    ui.record("caption", min,
+              ImVec2(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight()));
+    if (!caption.empty()) {
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+      ImGui::SetWindowFontScale(fontScale);
+      ImGui::TextUnformatted(caption.c_str());
+      ImGui::SetWindowFontScale(1.0f);
+      ImGui::PopTextWrapPos();
+    }
+    if (script->paused() && ImGui::Button(continueLabel)) script->resume();
+    ImGui::End();
+    ImGui::PopStyleVar();
+  }
+
+  // The frame's queued input as Commands: every key press counts once (ui/window/shortcuts.h), and
+  // a dropped file or folder loads with the Memories panel's M and offset.
   void takeWindowEvents() {
+    // While a script waits at `pause`, Space continues it instead of playing Stage I.
+    if (script && script->paused() && !ImGui::GetIO().WantTextInput) {
+      const auto space = std::find_if(
+          events.keys.begin(), events.keys.end(),
+          [](const KeyPress& k) { return k.key == GLFW_KEY_SPACE && k.mods == 0 && !k.repeat; });
+      if (space != events.keys.end()) {
+        events.keys.erase(space);
+        script->resume();
+      }
+    }
     shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
     for (const std::string& path : events.droppedPaths)
       commands.push_back(LoadMemories{path, memoriesPanel.count, memoriesPanel.offset});
@@ -498,199 +569,338 @@ RgbImage renderScaledFrame(Studio& studio, GLFWwindow* window, float scale, floa
   return image;
 }
 
-}  // namespace
+// One run of the app, in the three parts runStudio loops over: set-up (window, settings, ImGui,
+// the first load, --run-sweep, --script), one frame (input → panels → commands → model → draw →
+// screenshots), and the exports after the last frame (--frame-stats, --state-json, settings).
+class StudioRun {
+ public:
+  explicit StudioRun(const StudioOptions& opt) : opt_(opt) {}
+  StudioRun(const StudioRun&) = delete;
+  StudioRun& operator=(const StudioRun&) = delete;
+  ~StudioRun() { shutDown(); }
 
-int runStudio(const StudioOptions& opt) {
-  const char* display = std::getenv("DISPLAY");
-  const char* wayland = std::getenv("WAYLAND_DISPLAY");
-  if ((!display || !*display) && (!wayland || !*wayland)) {
-    printNoDisplay("neither DISPLAY nor WAYLAND_DISPLAY is set");
-    return 2;
-  }
-  // The UI thread's numeric work is one query at a time (microseconds); an OpenMP team there
-  // would only wait at barriers for cores the Stage I / metastable workers are using.
-  omp_set_num_threads(1);
-  glfwSetErrorCallback(onGlfwError);
-  if (!glfwInit()) {
-    printNoDisplay("GLFW could not connect to the display");
-    return 2;
-  }
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  const int width = opt.width > 0 ? opt.width : 1600, height = opt.height > 0 ? opt.height : 1000;
-  GLFWwindow* window = glfwCreateWindow(width, height, "U-Hop Studio", nullptr, nullptr);
-  if (!window) {
-    printNoDisplay("no OpenGL 3.3 core context could be created");
-    glfwTerminate();
-    return 2;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(opt.headless() ? 0 : 1);
-
-  auto studio = std::make_unique<Studio>();
-  AppModel& model = studio->model;
-  studio->events.attach(window);  // before ImGui's backend, which chains its key callback to it
-
-  // Settings: the user's, unless headless (figure scripts and tests must be reproducible).
-  const std::string configDir = configDirectory();
-  const std::string settingsPath = (fs::path(configDir) / "settings.json").string();
-  const std::string iniPath = (fs::path(configDir) / "imgui.ini").string();
-  Settings settings;
-  if (!opt.headless()) settings = loadSettings(settingsPath, model.settingsMessage);
-  if (!model.settingsMessage.empty())
-    std::fprintf(stderr, "uhop-studio: %s\n", model.settingsMessage.c_str());
-  if (opt.theme) settings.theme = *opt.theme == "light" ? Theme::Light : Theme::Dark;
-  if (opt.scale) settings.uiScale = *opt.scale;
-  if (opt.data) {
-    settings.dataSource = *opt.data;
-    if (!opt.memories) settings.memoryCount = *opt.data == "builtin" ? 64 : 500;
-  }
-  if (opt.memories) settings.memoryCount = *opt.memories;
-  if (opt.offset) settings.memoryOffset = *opt.offset;
-  if (opt.stage1Steps) settings.stage1Steps = *opt.stage1Steps;
-  applySettings(model, settings);
-
-  float xs = 1, ys = 1;
-  glfwGetWindowContentScale(window, &xs, &ys);
-  studio->contentScale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  std::string iniStorage = iniPath;
-  if (opt.headless()) {
-    io.IniFilename = nullptr;
-  } else {
-    std::error_code ec;
-    fs::create_directories(configDir, ec);
-    io.IniFilename = iniStorage.c_str();
-  }
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  float scale = studio->effectiveScale();
-  studio->fontMessage = loadFonts(scale);
-  applyTheme(model.settings.theme, scale);
-
-  applyCommand(model,
-               LoadMemories{settings.dataSource, settings.memoryCount, settings.memoryOffset});
-  if (!model.memories.set) {
-    std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
-    const std::string error = model.memories.error;
-    applyCommand(model, LoadMemories{"builtin", 64, 0});
-    model.memories.error = error + " Loaded the built-in set instead.";
+  // 0 when the window is up; else the exit code (2: no display / no OpenGL / unreadable script).
+  int setUp() {
+    std::vector<ScriptLine> lines;
+    if (!opt_.script.empty()) {
+      // A script that does not parse stops before a window opens.
+      try {
+        lines = loadScriptFile(opt_.script);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "uhop-studio: script %s\n", e.what());
+        return 2;
+      }
+    }
+    if (const int code = openWindow(); code != 0) return code;
+    studio_ = std::make_unique<Studio>();
+    AppModel& model = studio_->model;
+    studio_->events.attach(window_);  // before ImGui's backend, which chains its key callback
+    if (!opt_.script.empty())
+      studio_->script = std::make_unique<ScriptRunner>(std::move(lines), opt_.script, !headless());
+    applyStartSettings();
+    setUpImGui();
+    applyCommand(model,
+                 LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
+    if (!model.memories.set) {
+      std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
+      const std::string error = model.memories.error;
+      applyCommand(model, LoadMemories{"builtin", 64, 0});
+      model.memories.error = error + " Loaded the built-in set instead.";
+    }
+    startSweepOption();
+    return 0;
   }
 
-  if (opt.tab == "experiments" || !opt.runSweep.empty()) studio->selectExperimentsTab = true;
-  if (!opt.runSweep.empty()) {
-    ExperimentsPanel& panel = studio->experimentsPanel;
-    panel.kind = static_cast<int>(parseSweepKind(opt.runSweep));
+  // Renders one frame; false when the run is over (window closed, Quit, the last headless frame,
+  // or a script error in a headless run).
+  bool frame() {
+    AppModel& model = studio_->model;
+    if (glfwWindowShouldClose(window_) || model.quitRequested) return false;
+    const auto t0 = std::chrono::steady_clock::now();
+    const double cpu0 = threadCpuMs();
+    beginFrame();
+    studio_->ui.layout.clear();
+    studio_->takeWindowEvents();
+    if (opt_.autoplay) autoplay_.update(model, studio_->commands, frame_);
+    std::optional<ScriptScreenshot> scriptShot = advanceScript();
+    studio_->drawFrame();
+    ImGui::Render();
+    applyCommands(model, studio_->commands);
+    updateModel(model);
+
+    int fw, fh;
+    glfwGetFramebufferSize(window_, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    clearBackground(studio_->panelCards(), fw, fh);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    frameMs_.push_back(threadCpuMs() - cpu0);
+    stage1Playing_.push_back(model.stage1Playing());
+    studio_->ui.textures.collectUnused();
+
+    const bool last = isLastFrame();
+    if (last) writeLastFrame(fw, fh);
+    if (scriptShot) writeScriptScreenshot(*scriptShot, fw, fh);
+    savePlotPng();
+    saveRequestedScreenshots(fw, fh);
+    glfwSwapBuffers(window_);
+    // Wall time of the whole frame, presentation included: under Xvfb, llvmpipe rasterises in
+    // glfwSwapBuffers, and that is most of a frame.
+    wallMs_.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    // At most 60 frames per second, as a display's vsync would pace it. Without a display (Xvfb,
+    // swap interval 0) an unpaced loop has llvmpipe rasterise frames nobody sees: measured at
+    // M = 500, its two threads took 70 % of the CPU and left the UI thread and Stage I waiting.
+    std::this_thread::sleep_until(t0 + kFramePeriod);
+    ++frame_;
+    return !last && !scriptFailedHeadless();
+  }
+
+  // After the last frame: the outputs asked for; returns the exit code.
+  int finish() {
+    if (scriptFailedHeadless()) return 2;  // no outputs from a script that stopped early
+    AppModel& model = studio_->model;
+    if (!opt_.frameStats.empty()) {
+      std::ofstream out(opt_.frameStats);
+      out << frameStatsJson(frameMs_, wallMs_, stage1Playing_);
+      if (!out) {
+        std::fprintf(stderr, "uhop-studio: could not write %s\n", opt_.frameStats.c_str());
+        exitCode_ = 1;
+      }
+    }
+    if (!opt_.stateJson.empty()) {
+      try {
+        writeStateJson(model, opt_.stateJson);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "uhop-studio: %s\n", e.what());
+        exitCode_ = 1;
+      }
+    }
+    if (!headless()) {
+      std::string message;
+      if (!saveSettings(settingsPath_, currentSettings(model), message))
+        std::fprintf(stderr, "uhop-studio: %s\n", message.c_str());
+    }
+    return exitCode_;
+  }
+
+ private:
+  bool headless() const { return opt_.headless(); }
+
+  int openWindow() {
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland)) {
+      printNoDisplay("neither DISPLAY nor WAYLAND_DISPLAY is set");
+      return 2;
+    }
+    // The UI thread's numeric work is one query at a time (microseconds); an OpenMP team there
+    // would only wait at barriers for cores the Stage I / metastable workers are using.
+    omp_set_num_threads(1);
+    glfwSetErrorCallback(onGlfwError);
+    if (!glfwInit()) {
+      printNoDisplay("GLFW could not connect to the display");
+      return 2;
+    }
+    glfwUp_ = true;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    const int width = opt_.width > 0 ? opt_.width : 1600;
+    const int height = opt_.height > 0 ? opt_.height : 1000;
+    window_ = glfwCreateWindow(width, height, "U-Hop Studio", nullptr, nullptr);
+    if (!window_) {
+      printNoDisplay("no OpenGL 3.3 core context could be created");
+      return 2;
+    }
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(headless() ? 0 : 1);
+    return 0;
+  }
+
+  // Settings: the user's, unless headless (figure scripts and tests must be reproducible), with
+  // the command line's options over them.
+  void applyStartSettings() {
+    AppModel& model = studio_->model;
+    configDir_ = configDirectory();
+    settingsPath_ = (fs::path(configDir_) / "settings.json").string();
+    iniPath_ = (fs::path(configDir_) / "imgui.ini").string();
+    if (!headless()) settings_ = loadSettings(settingsPath_, model.settingsMessage);
+    if (!model.settingsMessage.empty())
+      std::fprintf(stderr, "uhop-studio: %s\n", model.settingsMessage.c_str());
+    if (opt_.theme) settings_.theme = *opt_.theme == "light" ? Theme::Light : Theme::Dark;
+    if (opt_.scale) settings_.uiScale = *opt_.scale;
+    if (opt_.data) {
+      settings_.dataSource = *opt_.data;
+      if (!opt_.memories) settings_.memoryCount = *opt_.data == "builtin" ? 64 : 500;
+    }
+    if (opt_.memories) settings_.memoryCount = *opt_.memories;
+    if (opt_.offset) settings_.memoryOffset = *opt_.offset;
+    if (opt_.stage1Steps) settings_.stage1Steps = *opt_.stage1Steps;
+    applySettings(model, settings_);
+    float xs = 1, ys = 1;
+    glfwGetWindowContentScale(window_, &xs, &ys);
+    studio_->contentScale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+  }
+
+  void setUpImGui() {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    imguiUp_ = true;
+    ImGuiIO& io = ImGui::GetIO();
+    if (headless()) {
+      io.IniFilename = nullptr;
+    } else {
+      std::error_code ec;
+      fs::create_directories(configDir_, ec);
+      io.IniFilename = iniPath_.c_str();
+    }
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    scale_ = studio_->effectiveScale();
+    studio_->fontMessage = loadFonts(scale_);
+    applyTheme(studio_->model.settings.theme, scale_);
+  }
+
+  // --tab experiments / --run-sweep KIND.
+  void startSweepOption() {
+    if (opt_.tab == "experiments" || !opt_.runSweep.empty()) studio_->selectExperimentsTab = true;
+    if (opt_.runSweep.empty()) return;
+    ExperimentsPanel& panel = studio_->experimentsPanel;
+    panel.kind = static_cast<int>(parseSweepKind(opt_.runSweep));
     StartExperiment start = panel.startCommand();
     start.grid.clear();  // the default grid fitted to the loaded M
     start.models.clear();
+    AppModel& model = studio_->model;
     applyCommand(model, start);
     if (!model.experiments.error.empty())
       std::fprintf(stderr, "uhop-studio: --run-sweep: %s\n", model.experiments.error.c_str());
   }
 
-  Autoplay autoplay;
-  std::vector<double> frameMs, wallMs;
-  std::vector<bool> stage1Playing;
-  int exitCode = 0;
-  for (int frame = 0; !glfwWindowShouldClose(window) && !model.quitRequested; ++frame) {
-    if (opt.headless() && frame >= opt.frames) break;
-    const auto t0 = std::chrono::steady_clock::now();
-    const double cpu0 = threadCpuMs();
+  void beginFrame() {
+    AppModel& model = studio_->model;
     glfwPollEvents();
     if (model.themeOrScaleChanged) {
       model.themeOrScaleChanged = false;
-      scale = studio->effectiveScale();
-      studio->fontMessage = loadFonts(scale);
+      scale_ = studio_->effectiveScale();
+      studio_->fontMessage = loadFonts(scale_);
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
-      applyTheme(model.settings.theme, scale);
+      applyTheme(model.settings.theme, scale_);
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     // Headless runs: Xvfb parks the pointer mid-screen, where it would hover a widget and open its
     // tooltip in every screenshot.
-    if (opt.headless()) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    if (headless()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
-    studio->ui.layout.clear();
-    studio->takeWindowEvents();
-    if (opt.autoplay) autoplay.update(model, studio->commands, frame);
-    studio->drawFrame();
-    ImGui::Render();
-    applyCommands(model, studio->commands);
-    updateModel(model);
+  }
 
-    int fw, fh;
-    glfwGetFramebufferSize(window, &fw, &fh);
-    glViewport(0, 0, fw, fh);
-    clearBackground(studio->panelCards(), fw, fh);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    frameMs.push_back(threadCpuMs() - cpu0);
-    stage1Playing.push_back(model.stage1Playing());
-    studio->ui.textures.collectUnused();
+  // The script's share of this frame: its Commands go with the panels'. A screenshot line asks
+  // for the frame being drawn now (everything before it is applied: see ScriptRunner::advance).
+  std::optional<ScriptScreenshot> advanceScript() {
+    ScriptRunner* script = studio_->script.get();
+    if (!script || script->finished()) return std::nullopt;
+    script->advance(studio_->model, studio_->commands);
+    if (script->failed()) {
+      std::fprintf(stderr, "uhop-studio: script %s\n", script->error().c_str());
+      studio_->model.statusMessage = "Script stopped: " + script->error();
+    }
+    return script->takeScreenshot();
+  }
 
-    const bool last = opt.headless() && frame + 1 >= opt.frames;
-    if (last && !opt.screenshot.empty()) {
+  bool scriptFailedHeadless() const {
+    return headless() && studio_->script && studio_->script->failed();
+  }
+
+  // Headless: the last of --frames N, and with a script not before it has run to its end.
+  bool isLastFrame() const {
+    if (!headless()) return false;
+    const bool scriptDone = !studio_->script || studio_->script->finished();
+    return frame_ + 1 >= opt_.frames && scriptDone;
+  }
+
+  void writeLastFrame(int fw, int fh) {
+    if (!opt_.screenshot.empty()) {
       try {
-        writePng(opt.screenshot, readFramebuffer(fw, fh));
+        writePng(opt_.screenshot, readFramebuffer(fw, fh));
       } catch (const std::exception& e) {
         std::fprintf(stderr, "uhop-studio: %s\n", e.what());
-        exitCode = 1;
+        exitCode_ = 1;
       }
     }
-    if (last && !opt.layoutJson.empty()) writeLayoutJson(opt.layoutJson, studio->ui, window, scale);
-    if (last && !opt.screenshot2x.empty()) {
+    if (!opt_.layoutJson.empty()) writeLayoutJson(opt_.layoutJson, studio_->ui, window_, scale_);
+    if (!opt_.screenshot2x.empty()) {
       try {
-        writePng(opt.screenshot2x, renderScaledFrame(*studio, window, scale, 2, true));
+        writePng(opt_.screenshot2x, renderScaledFrame(*studio_, window_, scale_, 2, true));
       } catch (const std::exception& e) {
         std::fprintf(stderr, "uhop-studio: %s\n", e.what());
-        exitCode = 1;
+        exitCode_ = 1;
       }
     }
-    if (std::optional<PlotPngRequest>& request = studio->ui.plotPngRequest) {
-      // One plot at 2×: re-render the window at 2× and crop where the plot was drawn.
-      request->seen = false;
-      try {
-        const RgbImage full = renderScaledFrame(*studio, window, scale, 2, false);
-        if (!request->seen) throw std::runtime_error("the plot was not drawn");
-        const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
-        const int x0 = std::clamp(static_cast<int>(request->x0 * sx), 0, full.width - 1);
-        const int y0 = std::clamp(static_cast<int>(request->y0 * sy), 0, full.height - 1);
-        const int x1 =
-            std::clamp(static_cast<int>(std::ceil(request->x1 * sx)), x0 + 1, full.width);
-        const int y1 =
-            std::clamp(static_cast<int>(std::ceil(request->y1 * sy)), y0 + 1, full.height);
-        RgbImage crop;
-        crop.width = x1 - x0;
-        crop.height = y1 - y0;
-        crop.pixels.resize(static_cast<size_t>(crop.width) * crop.height * 3);
-        for (int y = 0; y < crop.height; ++y)
-          std::copy_n(full.pixels.begin() + ((static_cast<size_t>(y0 + y) * full.width) + x0) * 3,
-                      static_cast<size_t>(crop.width) * 3,
-                      crop.pixels.begin() + static_cast<size_t>(y) * crop.width * 3);
-        if (!request->directory.empty()) fs::create_directories(request->directory);
-        const std::string path = nextFreePath(request->directory, request->stem, "png");
-        writePng(path, crop);
-        if (request->view) {
-          request->view->statusMessage = "saved " + path;
-          request->view->statusIsError = false;
-          request->view->statusTime = ImGui::GetTime();
-        }
-        model.statusMessage = "Saved " + fs::absolute(path).string() + " (plot at 2×)";
-      } catch (const std::exception& e) {
-        model.statusMessage = std::string("Plot PNG failed: ") + e.what();
-      }
-      request.reset();
+  }
+
+  void writeScriptScreenshot(const ScriptScreenshot& shot, int fw, int fh) {
+    AppModel& model = studio_->model;
+    try {
+      writePng(shot.path, shot.scale == 2
+                              ? renderScaledFrame(*studio_, window_, scale_, 2, headless())
+                              : readFramebuffer(fw, fh));
+      // Headless, the status bar stays clean for the script's later screenshots.
+      if (!headless()) model.statusMessage = "Saved " + fs::absolute(shot.path).string();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "uhop-studio: script screenshot: %s\n", e.what());
+      model.statusMessage = std::string("Script screenshot failed: ") + e.what();
+      if (headless()) exitCode_ = 1;
     }
+  }
+
+  // A plot's "Save PNG": one plot at 2×, re-rendering the window at 2× and cropping where the
+  // plot was drawn.
+  void savePlotPng() {
+    std::optional<PlotPngRequest>& request = studio_->ui.plotPngRequest;
+    if (!request) return;
+    AppModel& model = studio_->model;
+    const ImGuiIO& io = ImGui::GetIO();
+    request->seen = false;
+    try {
+      const RgbImage full = renderScaledFrame(*studio_, window_, scale_, 2, false);
+      if (!request->seen) throw std::runtime_error("the plot was not drawn");
+      const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+      const int x0 = std::clamp(static_cast<int>(request->x0 * sx), 0, full.width - 1);
+      const int y0 = std::clamp(static_cast<int>(request->y0 * sy), 0, full.height - 1);
+      const int x1 = std::clamp(static_cast<int>(std::ceil(request->x1 * sx)), x0 + 1, full.width);
+      const int y1 = std::clamp(static_cast<int>(std::ceil(request->y1 * sy)), y0 + 1, full.height);
+      RgbImage crop;
+      crop.width = x1 - x0;
+      crop.height = y1 - y0;
+      crop.pixels.resize(static_cast<size_t>(crop.width) * crop.height * 3);
+      for (int y = 0; y < crop.height; ++y)
+        std::copy_n(full.pixels.begin() + ((static_cast<size_t>(y0 + y) * full.width) + x0) * 3,
+                    static_cast<size_t>(crop.width) * 3,
+                    crop.pixels.begin() + static_cast<size_t>(y) * crop.width * 3);
+      if (!request->directory.empty()) fs::create_directories(request->directory);
+      const std::string path = nextFreePath(request->directory, request->stem, "png");
+      writePng(path, crop);
+      if (request->view) {
+        request->view->statusMessage = "saved " + path;
+        request->view->statusIsError = false;
+        request->view->statusTime = ImGui::GetTime();
+      }
+      model.statusMessage = "Saved " + fs::absolute(path).string() + " (plot at 2×)";
+    } catch (const std::exception& e) {
+      model.statusMessage = std::string("Plot PNG failed: ") + e.what();
+    }
+    request.reset();
+  }
+
+  // F12 / Shift+F12 (and the File menu): numbered PNGs in the screenshot folder.
+  void saveRequestedScreenshots(int fw, int fh) {
+    AppModel& model = studio_->model;
     for (; model.screenshots2xRequested > 0; --model.screenshots2xRequested) {
       try {
         const std::string path = writeNumberedPng(
-            model.settings.screenshotDir, renderScaledFrame(*studio, window, scale, 2, false));
+            model.settings.screenshotDir, renderScaledFrame(*studio_, window_, scale_, 2, false));
         model.statusMessage = "Saved " + fs::absolute(path).string() + " (2×)";
       } catch (const std::exception& e) {
         model.statusMessage = std::string("2× screenshot failed: ") + e.what();
@@ -705,38 +915,45 @@ int runStudio(const StudioOptions& opt) {
         model.statusMessage = std::string("Screenshot failed: ") + e.what();
       }
     }
-    glfwSwapBuffers(window);
-    // Wall time of the whole frame, presentation included: under Xvfb, llvmpipe rasterises in
-    // glfwSwapBuffers, and that is most of a frame.
-    wallMs.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    // At most 60 frames per second, as a display's vsync would pace it. Without a display (Xvfb,
-    // swap interval 0) an unpaced loop has llvmpipe rasterise frames nobody sees: measured at
-    // M = 500, its two threads took 70 % of the CPU and left the UI thread and Stage I waiting.
-    std::this_thread::sleep_until(t0 + kFramePeriod);
   }
 
-  if (!opt.frameStats.empty()) {
-    std::ofstream out(opt.frameStats);
-    out << frameStatsJson(frameMs, wallMs, stage1Playing);
-    if (!out) {
-      std::fprintf(stderr, "uhop-studio: could not write %s\n", opt.frameStats.c_str());
-      exitCode = 1;
+  void shutDown() {
+    if (imguiUp_) {
+      if (studio_) studio_->ui.textures.clear();
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+      imguiUp_ = false;
     }
+    studio_.reset();  // joins the worker threads
+    if (window_) glfwDestroyWindow(window_);
+    window_ = nullptr;
+    if (glfwUp_) glfwTerminate();
+    glfwUp_ = false;
   }
-  if (!opt.headless()) {
-    std::string message;
-    if (!saveSettings(settingsPath, currentSettings(model), message))
-      std::fprintf(stderr, "uhop-studio: %s\n", message.c_str());
+
+  const StudioOptions& opt_;
+  GLFWwindow* window_ = nullptr;
+  bool glfwUp_ = false, imguiUp_ = false;
+  std::unique_ptr<Studio> studio_;
+  Settings settings_;
+  std::string configDir_, settingsPath_, iniPath_;  // iniPath_ outlives ImGui (IniFilename)
+  float scale_ = 1;
+  Autoplay autoplay_;
+  int frame_ = 0;
+  std::vector<double> frameMs_, wallMs_;
+  std::vector<bool> stage1Playing_;
+  int exitCode_ = 0;
+};
+
+}  // namespace
+
+int runStudio(const StudioOptions& options) {
+  StudioRun run(options);
+  if (const int code = run.setUp(); code != 0) return code;
+  while (run.frame()) {
   }
-  studio->ui.textures.clear();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  studio.reset();  // joins the worker threads
-  glfwDestroyWindow(window);
-  glfwTerminate();
-  return exitCode;
+  return run.finish();
 }
 
 }  // namespace uhop::ui

@@ -1,7 +1,7 @@
 // The uhop-studio window: GLFW + OpenGL 3.3 core + Dear ImGui, the fixed layout of docs/architecture.md
 // (menu bar; MEMORIES | STAGE I over STAGE II | METASTABLE STATES over the tabbed comparison
 // panel), keyboard shortcuts, drag-and-drop, screenshots, settings, and the headless contract
-// (--frames, --screenshot, --frame-stats, --autoplay, --layout-json).
+// (--frames, --screenshot, --frame-stats, --autoplay, --layout-json, --script, --state-json).
 #pragma once
 
 #include <string>
@@ -11,7 +11,8 @@
 
 namespace uhop::ui {
 
-// Runs the app; returns the process exit code (0 ok, 2 no display / no OpenGL, 1 other error).
+// Runs the app; returns the process exit code: 0 ok; 2 no display / no OpenGL, or a --script that
+// does not parse, or (headless) stops at a bad line; 1 another error (an output not written).
 int runStudio(const StudioOptions& options);
 
 // p-th percentile (0..100) of frame times, nearest-rank; 0 for an empty list.

@@ -50,6 +50,22 @@ TEST(StudioOptionsTest, ExperimentsAndHiresScreenshotOptions) {
   EXPECT_NE(studioUsage().find("--run-sweep"), std::string::npos);
 }
 
+TEST(StudioOptionsTest, ScriptRunsHeadlessOnlyWithAnOutput) {
+  // A script alone keeps the window for the user; an output to write makes it headless.
+  EXPECT_FALSE(parse({"--script", "demo.uhop"}).headless());
+  const StudioOptions state = parse({"--script", "demo.uhop", "--state-json", "s.json"});
+  EXPECT_EQ(state.script, "demo.uhop");
+  EXPECT_EQ(state.stateJson, "s.json");
+  EXPECT_TRUE(state.headless());
+  EXPECT_TRUE(parse({"--script", "demo.uhop", "--screenshot", "a.png"}).headless());
+  EXPECT_TRUE(parse({"--script", "demo.uhop", "--frames", "5"}).headless());
+  // The state is written "at the end": without a script or a frame count there is none.
+  EXPECT_THROW(parse({"--state-json", "s.json"}), std::invalid_argument);
+  EXPECT_NO_THROW(parse({"--state-json", "s.json", "--frames", "3"}));
+  EXPECT_THROW(parse({"--script"}), std::invalid_argument);
+  EXPECT_NE(studioUsage().find("--state-json"), std::string::npos);
+}
+
 TEST(StudioOptionsTest, DefaultsAreInteractive) {
   const StudioOptions o = parse({});
   EXPECT_FALSE(o.headless());

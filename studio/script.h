@@ -1,0 +1,159 @@
+// Studio scripts: a plain-text file, one command a line, run through the same Commands the panels
+// push (docs/architecture.md, "Scripts"). `#` starts a comment. The language:
+//   load SOURCE [memories=M] [offset=K] [grayscale=0|1]
+//   stage1 play | pause | step | reset
+//   stage1 set KEY=VALUE...        optimizer, init, steps, lr, t, loss, batch, seed
+//   wait stage1 | metastable | experiment | frames N
+//   target INDEX                   corrupt SPEC [seed=S]          paint X Y [radius=R] [value=V]
+//   model baseline|uhop KEY=VALUE...   similarity, separation, beta
+//   step baseline|uhop|both [N]    run baseline|uhop|both
+//   metastable run [steps=T]       experiment run KIND [grid=..] [models=..] [seeds=..] ...
+//   caption TEXT                   pause                          screenshot FILE [scale=1|2]
+// Parsing checks each line's syntax and values; what depends on the model (a target beyond the
+// loaded M, a pixel outside the image, a source that does not load) is checked when the line runs.
+// No ImGui here: the window calls ScriptRunner::advance once per frame, and tests do the same
+// without a window.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/types.h"
+#include "studio/app_model.h"
+
+namespace uhop::ui {
+
+struct ScriptLoad {
+  std::string source;
+  std::optional<int> memories;  // default: 64 for builtin, else 500 (as --data)
+  int offset = 0;
+};
+struct ScriptStage1 {
+  enum class Op { Play, Pause, Step, Reset } op = Op::Play;
+};
+struct ScriptStage1Set {
+  std::optional<OptimizerKind> optimizer;
+  std::optional<FeatureInit> init;
+  std::optional<int> steps;
+  std::optional<double> lr, t;
+  std::optional<LossKind> loss;
+  std::optional<int> batch;
+  std::optional<uint64_t> seed;
+};
+struct ScriptWait {
+  enum class Job { Stage1, Metastable, Experiment, Frames } job = Job::Frames;
+  int frames = 0;
+};
+struct ScriptTarget {
+  int index = 0;
+};
+struct ScriptCorrupt {
+  Corruption corruption;
+  std::optional<uint64_t> seed;  // default: the query's current seed
+};
+struct ScriptPaint {
+  float x = 0, y = 0;           // image pixel coordinates
+  std::optional<float> radius;  // default: the brush's
+  float value = 1;              // 0..1
+};
+struct ScriptModel {
+  Side side = Side::Baseline;
+  std::optional<SimilarityKind> similarity;
+  std::optional<Separation> separation;
+  std::optional<double> beta;
+};
+struct ScriptRetrieve {
+  std::optional<Side> side;  // empty = both columns
+  bool run = false;          // run to convergence instead of `count` steps
+  int count = 1;
+};
+struct ScriptMetastable {
+  std::optional<int> steps;
+};
+struct ScriptExperiment {
+  StartExperiment start;
+  std::vector<std::string>
+      modelNames;  // keys as `uhop sweep --models` (mhm, uhop, ...); empty = all
+};
+struct ScriptCaption {
+  std::string text;  // empty hides the caption
+};
+struct ScriptPause {};
+struct ScriptScreenshot {
+  std::string path;
+  int scale = 1;  // 1 = the window's pixels, 2 = re-rendered at twice the resolution
+};
+
+using ScriptAction =
+    std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
+                 ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
+                 ScriptCaption, ScriptPause, ScriptScreenshot>;
+
+struct ScriptLine {
+  int number = 0;    // 1-based line in the file
+  std::string text;  // as written, comment and outer blanks removed
+  ScriptAction action;
+};
+
+// A bad script line: the message names the script, the line number and the problem.
+class ScriptError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
+
+// Parses a whole script (blank and comment lines skipped). `name` is used in messages. Throws
+// ScriptError "NAME:LINE: reason" at the first bad line.
+std::vector<ScriptLine> parseScript(const std::string& text, const std::string& name);
+// Reads and parses a file; DataError when it cannot be read.
+std::vector<ScriptLine> loadScriptFile(const std::string& path);
+
+// Runs parsed lines against an AppModel, a few per frame. A line's Commands are applied before
+// the next line runs (advance returns after a line that pushed Commands), so `target 3` after
+// `load` sees the new memories. `wait` holds the script until the job is idle; `pause` holds it
+// until resume() (interactive) or is a no-op (headless).
+class ScriptRunner {
+ public:
+  ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool interactive);
+
+  // Once per frame, after updateModel(): checks the last line's effect, then runs lines until one
+  // pushes Commands, changes the caption or has to wait. After an error nothing runs any more.
+  void advance(const AppModel& model, Commands& commands);
+
+  bool finished() const { return failed() || next_ >= lines_.size(); }
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }  // "NAME:LINE: reason"
+  bool paused() const { return paused_; }
+  void resume() { paused_ = false; }
+  const std::string& caption() const { return caption_; }
+  // A screenshot line asks the window to save the frame it is drawing now; taken once.
+  std::optional<ScriptScreenshot> takeScreenshot();
+  // The line being run (or that failed); 0 before the first and after the last.
+  int currentLine() const;
+  size_t lineCount() const { return lines_.size(); }
+
+ private:
+  // Runs one line; returns false when it has to wait (next_ unchanged).
+  bool run(const ScriptLine& line, const AppModel& model, Commands& commands);
+  bool jobIdle(const ScriptWait& wait, const AppModel& model) const;
+  void fail(int line, const std::string& reason);
+
+  std::vector<ScriptLine> lines_;
+  std::string name_;
+  bool interactive_ = false;
+  size_t next_ = 0;
+  std::string error_;
+  bool paused_ = false;
+  bool pauseTaken_ = false;  // the current `pause` line already paused once
+  std::string caption_;
+  bool endFrame_ = false;  // the line just run needs a frame drawn before the next one
+  std::optional<ScriptScreenshot> screenshot_;
+  int framesWaited_ = 0;
+  // A load is checked on the next frame (the command runs after advance returns).
+  int pendingLoadLine_ = 0;
+  uint64_t pendingLoadVersion_ = 0;
+};
+
+}  // namespace uhop::ui

@@ -1,0 +1,419 @@
+// Tests studio/script.* and studio/state_json.*: scripts parsed with line numbers, run through the
+// model's Commands without a window, and the state JSON checked against values computed here
+// with core directly.
+#include "studio/script.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/random.h"
+#include "studio/state_json.h"
+
+namespace uhop::ui {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The window's frame loop without a window: the script's Commands, then the workers' results,
+// once per "frame", until the script ends (false on an error or after 60 s).
+bool runToEnd(ScriptRunner& runner, AppModel& model, int* frames = nullptr) {
+  Commands commands;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  int n = 0;
+  while (!runner.finished() && std::chrono::steady_clock::now() < deadline) {
+    runner.advance(model, commands);
+    applyCommands(model, commands);
+    updateModel(model);
+    ++n;
+    std::this_thread::sleep_for(1ms);
+  }
+  if (frames) *frames = n;
+  return runner.finished() && !runner.failed();
+}
+
+std::string parseError(const std::string& text) {
+  try {
+    parseScript(text, "demo.uhop");
+  } catch (const ScriptError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ScriptTest, ParsesEveryCommandWithItsLineNumber) {
+  const auto lines = parseScript(
+      "# a lecture demo\n"
+      "load builtin memories=16 offset=2 grayscale=1\n"
+      "\n"
+      "stage1 set optimizer=adam steps=7 lr=0.01 t=3 loss=max batch=8 seed=5  # trailing\n"
+      "stage1 play\n"
+      "wait frames 4\n"
+      "target 3\n"
+      "corrupt noise:0.2 seed=9\n"
+      "paint 4 5.5 radius=2 value=0.25\n"
+      "model uhop similarity=kernel separation=sparsemax beta=2.5\n"
+      "step both 3\n"
+      "run baseline\n"
+      "metastable run steps=4\n"
+      "experiment run capacity grid=4,8 models=mhm,uhop seeds=1\n"
+      "caption \"Half the pixels masked\"\n"
+      "pause\n"
+      "screenshot out/a.png scale=2\n",
+      "demo.uhop");
+  ASSERT_EQ(lines.size(), 15u);
+  EXPECT_EQ(lines[0].number, 2);
+  const auto& load = std::get<ScriptLoad>(lines[0].action);
+  EXPECT_EQ(load.source, "builtin");
+  EXPECT_EQ(*load.memories, 16);
+  EXPECT_EQ(load.offset, 2);
+  EXPECT_EQ(lines[1].number, 4);
+  const auto& set = std::get<ScriptStage1Set>(lines[1].action);
+  EXPECT_EQ(*set.optimizer, OptimizerKind::Adam);
+  EXPECT_EQ(*set.steps, 7);
+  EXPECT_DOUBLE_EQ(*set.lr, 0.01);
+  EXPECT_DOUBLE_EQ(*set.t, 3);
+  EXPECT_EQ(*set.loss, LossKind::WorstPair);
+  EXPECT_EQ(*set.batch, 8);
+  EXPECT_EQ(*set.seed, 5u);
+  EXPECT_FALSE(set.init);
+  EXPECT_EQ(std::get<ScriptWait>(lines[3].action).frames, 4);
+  EXPECT_EQ(std::get<ScriptTarget>(lines[4].action).index, 3);
+  const auto& corrupt = std::get<ScriptCorrupt>(lines[5].action);
+  EXPECT_EQ(corrupt.corruption.kind, CorruptionKind::Noise);
+  EXPECT_DOUBLE_EQ(corrupt.corruption.amount, 0.2);
+  EXPECT_EQ(*corrupt.seed, 9u);
+  const auto& paint = std::get<ScriptPaint>(lines[6].action);
+  EXPECT_FLOAT_EQ(paint.y, 5.5f);
+  EXPECT_FLOAT_EQ(*paint.radius, 2.0f);
+  EXPECT_FLOAT_EQ(paint.value, 0.25f);
+  const auto& model = std::get<ScriptModel>(lines[7].action);
+  EXPECT_EQ(model.side, Side::UHop);
+  EXPECT_EQ(*model.separation, Separation::sparsemax());
+  EXPECT_DOUBLE_EQ(*model.beta, 2.5);
+  const auto& step = std::get<ScriptRetrieve>(lines[8].action);
+  EXPECT_FALSE(step.side);
+  EXPECT_EQ(step.count, 3);
+  EXPECT_FALSE(step.run);
+  EXPECT_TRUE(std::get<ScriptRetrieve>(lines[9].action).run);
+  EXPECT_EQ(*std::get<ScriptRetrieve>(lines[9].action).side, Side::Baseline);
+  EXPECT_EQ(*std::get<ScriptMetastable>(lines[10].action).steps, 4);
+  const auto& exp = std::get<ScriptExperiment>(lines[11].action);
+  EXPECT_EQ(exp.start.kind, SweepKind::Capacity);
+  EXPECT_EQ(exp.start.grid, "4,8");
+  // Indices into defaultModels(): MHM first, U-Hop fourth.
+  EXPECT_EQ(exp.start.models, (std::vector<int>{0, 3}));
+  EXPECT_EQ(exp.start.seeds, 1);
+  EXPECT_EQ(std::get<ScriptCaption>(lines[12].action).text, "Half the pixels masked");
+  EXPECT_TRUE(std::holds_alternative<ScriptPause>(lines[13].action));
+  const auto& shot = std::get<ScriptScreenshot>(lines[14].action);
+  EXPECT_EQ(shot.path, "out/a.png");
+  EXPECT_EQ(shot.scale, 2);
+}
+
+TEST(ScriptTest, ParseErrorsNameTheLineAndTheReason) {
+  EXPECT_EQ(parseError("load builtin\n\n# note\nstep sideways\n"),
+            "demo.uhop:4: expected baseline, uhop or both, got 'sideways'");
+  EXPECT_EQ(parseError("jump 3\n").rfind("demo.uhop:1: unknown command 'jump'", 0), 0u);
+  EXPECT_EQ(parseError("load builtin\nload builtin size=3\n")
+                .rfind("demo.uhop:2: unknown key 'size' (known: memories, offset, grayscale)", 0),
+            0u);
+  EXPECT_EQ(parseError("target -1\n"),
+            "demo.uhop:1: target expects an integer in 0..10000000, got '-1'");
+  EXPECT_EQ(parseError("paint 3 3 value=2\n"),
+            "demo.uhop:1: value expects a number in 0..1, got '2'");
+  EXPECT_EQ(parseError("wait forever\n").rfind("demo.uhop:1: cannot wait for 'forever'", 0), 0u);
+  EXPECT_EQ(parseError("stage1 set batch=1\n"),
+            "demo.uhop:1: batch must be 0 (full batch) or at least 2");
+  EXPECT_NE(parseError("corrupt blur:3\n").find("demo.uhop:1: corruption: "), std::string::npos);
+  EXPECT_NE(parseError("model uhop separation=entmax:7\n").find("demo.uhop:1: separation: "),
+            std::string::npos);
+  EXPECT_EQ(parseError("stage1 set optimizer=magic\n").rfind("demo.uhop:1: optimizer: ", 0), 0u);
+  EXPECT_EQ(
+      parseError("experiment run capacity models=mhm,nope\n").rfind("demo.uhop:1: models: ", 0),
+      0u);
+  // A model `uhop sweep` knows but the Experiments tab does not offer.
+  EXPECT_EQ(parseError("experiment run capacity models=l1\n")
+                .rfind("demo.uhop:1: model 'l1' is not in the Experiments tab (dot+softmax, ", 0),
+            0u);
+  EXPECT_EQ(parseError("screenshot a.png scale=3\n"),
+            "demo.uhop:1: scale expects an integer in 1..2, got '3'");
+  EXPECT_EQ(parseError("step both 2 3\n"), "demo.uhop:1: usage: step baseline|uhop|both [N]");
+  EXPECT_EQ(parseError("load \"no end\n"), "demo.uhop:1: unclosed quote");
+  // This build loads images as grey only: a colour request is refused, not ignored.
+  EXPECT_EQ(parseError("load builtin grayscale=0\n"),
+            "demo.uhop:1: grayscale=0 is not supported in this build (images load as grey)");
+  EXPECT_THROW(loadScriptFile("/nonexistent/demo.uhop"), DataError);
+}
+
+TEST(ScriptTest, StepsBothColumnsAndTheStateMatchesCore) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=16\n"
+                                  "wait stage1\n"
+                                  "target 3\n"
+                                  "corrupt mask:0.5 seed=7\n"
+                                  "step both 2\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+
+  EXPECT_EQ(j["memories"]["count"], 16);
+  EXPECT_EQ(j["memories"]["width"], 28);
+  EXPECT_EQ(j["memories"]["height"], 28);
+  EXPECT_EQ(j["memories"]["channels"], 1);
+  EXPECT_EQ(j["memories"]["source"], "builtin");
+  EXPECT_EQ(j["target"], 3);
+  EXPECT_EQ(j["corruption"], "mask:0.5");
+  EXPECT_EQ(j["stage1"]["step"], 0);
+  EXPECT_EQ(j["stage1"]["running"], false);
+  EXPECT_EQ(j["stage1"]["batch"], 0);
+
+  // The query by hand: memory 3 through the corruption stream of column 3 of seed 7, as
+  // corruptMemories draws it.
+  const MemorySet& set = *model.memories.set;
+  Vector query = set.patterns.col(3);
+  corrupt(Corruption{CorruptionKind::Mask, 0.5}, set.shape, deriveSeed(7, 3), query.data(),
+          static_cast<int>(query.size()));
+  // Two steps of each model built here from core: x ← Ξ sep(β s(Ξ, x)).
+  const auto memories = std::make_shared<const Matrix>(set.patterns);
+  auto expectColumn = [&](const nlohmann::json& c, const HopfieldModel& hm) {
+    Matrix x = query, next, p;
+    for (int t = 0; t < 2; ++t) {
+      hm.step(x, next, p);
+      x = next;
+    }
+    hm.weights(x, p);
+    const QueryOutcome o = assessQuery(x, p, set.patterns, 0, 3, hm.config().separation);
+    EXPECT_EQ(c["steps"], 2);
+    EXPECT_NEAR(c["error"].get<double>(), o.error, 1e-9 + 1e-6 * o.error);
+    EXPECT_NEAR(c["max_weight"].get<double>(), o.maxWeight, 1e-6);
+    EXPECT_EQ(c["support"], o.support);
+    EXPECT_EQ(c["outcome"], o.metastable ? "metastable" : (o.correct ? "correct" : "wrong"));
+  };
+  EXPECT_EQ(j["baseline"]["similarity"], "dot");
+  EXPECT_EQ(j["baseline"]["separation"], "softmax");
+  EXPECT_DOUBLE_EQ(j["baseline"]["beta"].get<double>(), 1.0);
+  expectColumn(j["baseline"], HopfieldModel(memories, model.column(Side::Baseline).config));
+  // U-Hop with the W of Stage I's step 0 (the identity init, rows normalised, scaled as the
+  // fairness setting says), which w_step reports.
+  EXPECT_EQ(j["uhop"]["similarity"], "kernel");
+  EXPECT_EQ(j["uhop"]["w_step"], 0);
+  const auto W = model.scaledFeatureMap(model.stage1.snapshot.get());
+  ASSERT_TRUE(W);
+  expectColumn(j["uhop"], HopfieldModel(memories, model.column(Side::UHop).config, W.get()));
+  EXPECT_FALSE(j["baseline"].contains("w_step"));
+}
+
+TEST(ScriptTest, WaitStage1WaitsForTheStepsAndUHopTakesTheTrainedW) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=12\n"
+                                  "stage1 set steps=4 seed=3\n"
+                                  "stage1 play\n"
+                                  "wait stage1\n"
+                                  "stage1 step\n"
+                                  "wait stage1\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  // Four steps played to the target, then one more asked for by hand.
+  EXPECT_EQ(j["stage1"]["step"], 5);
+  EXPECT_EQ(model.stage1Worker->stepsDone(), 5);
+  EXPECT_EQ(j["stage1"]["running"], false);
+  EXPECT_EQ(j["uhop"]["w_step"], 5);
+  EXPECT_DOUBLE_EQ(j["stage1"]["loss"].get<double>(), model.stage1.snapshot->history.back().loss);
+}
+
+TEST(ScriptTest, Stage1BatchSizeRestartsTheRun) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=12\n"
+                                  "wait stage1\n"
+                                  "stage1 step\n"
+                                  "wait stage1\n"
+                                  "stage1 set batch=4\n"
+                                  "stage1 step\n"
+                                  "wait stage1\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  EXPECT_EQ(j["stage1"]["batch"], 4);
+  EXPECT_EQ(model.stage1.config.batchSize, 4);
+  // A new batch size starts Stage I again from its init: one step after the change, not two.
+  EXPECT_EQ(j["stage1"]["step"], 1);
+  EXPECT_FALSE(j["stage1"]["diverged"].get<bool>()) << j["stage1"]["message"];
+}
+
+TEST(ScriptTest, ModelPaintAndMetastableLines) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=10\n"
+                                  "target 2\n"
+                                  "corrupt none\n"
+                                  "model baseline similarity=l2 separation=sparsemax beta=3\n"
+                                  "run both\n"
+                                  "metastable run steps=2\n"
+                                  "wait metastable\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  EXPECT_EQ(j["baseline"]["similarity"], "l2");
+  EXPECT_EQ(j["baseline"]["separation"], "sparsemax");
+  // β is linked by default: both columns take it.
+  EXPECT_DOUBLE_EQ(j["baseline"]["beta"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(j["uhop"]["beta"].get<double>(), 3.0);
+  EXPECT_EQ(j["baseline"]["converged"], true);
+  EXPECT_EQ(j["metastable"]["done"], true);
+  EXPECT_EQ(j["metastable"]["queries"], 10);
+  EXPECT_EQ(model.metastable.steps, 2);
+  for (const char* name : {"baseline", "uhop"}) {
+    const auto& m = j["metastable"]["models"][name];
+    EXPECT_NEAR(
+        m["correct"].get<double>() + m["wrong"].get<double>() + m["metastable"].get<double>(), 1.0,
+        1e-12)
+        << name;
+  }
+}
+
+TEST(ScriptTest, PaintValueSetsThePixel) {
+  AppModel model;
+  ScriptRunner runner(
+      parseScript("load builtin memories=4\ncorrupt none\npaint 5.5 6.5 radius=0.5 value=0.25\n",
+                  "s"),
+      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  // Radius ½ around the centre of pixel (5, 6) covers that pixel only (neighbours' centres are 1
+  // away).
+  const Vector& q = model.query.pixels;
+  const Vector target = model.memories.set->patterns.col(0);
+  const int painted = 6 * 28 + 5;
+  EXPECT_FLOAT_EQ(q[painted], 0.25f);
+  for (Eigen::Index i = 0; i < q.size(); ++i)
+    if (i != painted) {
+      ASSERT_EQ(q[i], target[i]) << i;
+    }
+  EXPECT_EQ(model.query.undo.size(), 1u);  // one stroke, one undo step
+  // The user's brush is back after the script's stroke.
+  EXPECT_FLOAT_EQ(model.query.brushRadius, 1.5f);
+  EXPECT_FALSE(model.query.erase);
+}
+
+TEST(ScriptTest, RuntimeErrorsStopTheScriptAtTheirLine) {
+  {
+    AppModel model;
+    ScriptRunner runner(parseScript("load builtin memories=16\ntarget 99\ntarget 1\n", "s"), "s",
+                        false);
+    EXPECT_FALSE(runToEnd(runner, model));
+    EXPECT_TRUE(runner.failed());
+    EXPECT_EQ(runner.error(), "s:2: target 99 is beyond the 16 memories loaded (0..15)");
+    EXPECT_EQ(model.query.target, 0);  // line 3 never ran
+  }
+  {
+    AppModel model;
+    ScriptRunner runner(parseScript("# no such file\nload /nonexistent/x.idx\ntarget 1\n", "s"),
+                        "s", false);
+    EXPECT_FALSE(runToEnd(runner, model));
+    EXPECT_EQ(runner.error().rfind("s:2: Could not load \"/nonexistent/x.idx\"", 0), 0u)
+        << runner.error();
+  }
+  {
+    AppModel model;
+    ScriptRunner runner(parseScript("wait stage1\n", "s"), "s", false);
+    EXPECT_FALSE(runToEnd(runner, model));
+    EXPECT_EQ(runner.error(), "s:1: no memories loaded");
+  }
+  {
+    // poly with l2 would give every query the uniform mean: core refuses it.
+    AppModel model;
+    ScriptRunner runner(
+        parseScript("load builtin memories=4\nmodel baseline similarity=l2 separation=poly:3\n",
+                    "s"),
+        "s", false);
+    EXPECT_FALSE(runToEnd(runner, model));
+    EXPECT_EQ(runner.error().rfind("s:2: ", 0), 0u);
+    EXPECT_NE(runner.error().find("uniform mean"), std::string::npos) << runner.error();
+  }
+}
+
+TEST(ScriptTest, FramesPauseCaptionAndScreenshot) {
+  const auto lines =
+      parseScript("caption Look at the energy\nwait frames 3\npause\nscreenshot a.png\n", "s");
+  AppModel model;
+  {
+    // Headless: pause is a no-op; the caption and the screenshot request are the window's.
+    ScriptRunner runner(lines, "s", false);
+    Commands commands;
+    // The caption ends the frame's share (the window draws it from the next frame on).
+    runner.advance(model, commands);
+    EXPECT_EQ(runner.caption(), "Look at the energy");
+    EXPECT_EQ(runner.currentLine(), 2);
+    runner.advance(model, commands);  // wait frames 3 starts
+    runner.advance(model, commands);
+    runner.advance(model, commands);
+    EXPECT_EQ(runner.currentLine(), 2);
+    runner.advance(model, commands);  // three frames waited: pause (no-op), screenshot
+    EXPECT_TRUE(runner.finished());
+    const auto shot = runner.takeScreenshot();
+    ASSERT_TRUE(shot);
+    EXPECT_EQ(shot->path, "a.png");
+    EXPECT_FALSE(runner.takeScreenshot());  // taken once
+    EXPECT_TRUE(commands.empty());
+  }
+  {
+    // Interactive: pause holds the script until resume().
+    ScriptRunner runner(lines, "s", true);
+    Commands commands;
+    for (int i = 0; i < 10; ++i) runner.advance(model, commands);
+    EXPECT_TRUE(runner.paused());
+    EXPECT_EQ(runner.currentLine(), 3);
+    EXPECT_FALSE(runner.finished());
+    runner.resume();
+    runner.advance(model, commands);
+    EXPECT_TRUE(runner.finished());
+    EXPECT_TRUE(runner.takeScreenshot());
+  }
+}
+
+TEST(ScriptTest, ExperimentRunsToTheEnd) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=16\n"
+                                  "experiment run capacity grid=4,8 models=mhm seeds=1\n"
+                                  "wait experiment\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  EXPECT_EQ(j["experiment"]["done"], true);
+  // Two M values × one model × one seed.
+  EXPECT_EQ(j["experiment"]["total_cells"], 2);
+  EXPECT_EQ(j["experiment"]["cells_done"], 2);
+  // A grid beyond the loaded memories stops the script at its line.
+  ScriptRunner beyond(parseScript("experiment run capacity grid=4,99\n", "s"), "s", false);
+  EXPECT_FALSE(runToEnd(beyond, model));
+  EXPECT_EQ(beyond.error().rfind("s:1: M = 99 beyond the 16 memories loaded", 0), 0u)
+      << beyond.error();
+}
+
+TEST(ScriptTest, TheExampleScriptRuns) {
+  // assets/ beside tests/ in the source tree.
+  const std::string path =
+      (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "assets" /
+       "scripts" / "lecture_demo.uhop")
+          .string();
+  const auto lines = loadScriptFile(path);
+  EXPECT_GE(lines.size(), 8u);
+  AppModel model;
+  ScriptRunner runner(lines, path, false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  const nlohmann::json j = stateJson(model);
+  EXPECT_GT(j["stage1"]["step"].get<int>(), 0);
+  EXPECT_NE(j["uhop"]["outcome"], "none");
+  EXPECT_EQ(j["metastable"]["done"], true);
+}
+
+}  // namespace
+}  // namespace uhop::ui
