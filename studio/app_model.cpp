@@ -639,6 +639,8 @@ void applyCommand(AppModel& model, const Command& command) {
                                          : model.screenshotsRequested);
                  },
                  [&](const Quit&) { model.quitRequested = true; },
+                 [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
+                 [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
              },
              command);
 }
@@ -690,6 +692,7 @@ void updateModel(AppModel& model) {
     model.metastable.result = result;
   auto sweep = model.experimentWorker->latest();
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
+  updateFeatureView(model);
 }
 
 // ---- settings ---------------------------------------------------------------------------------

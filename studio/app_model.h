@@ -18,6 +18,7 @@
 #include "core/memory_set.h"
 #include "core/metrics.h"
 #include "core/stage1.h"
+#include "studio/feature_view.h"
 #include "studio/workers/experiment_worker.h"
 #include "studio/workers/metastable_worker.h"
 #include "studio/session.h"
@@ -131,6 +132,7 @@ struct AppModel {
   bool betaLinked = true;
   MetastableState metastable;
   ExperimentsState experiments;
+  FeatureViewState featureView;
   // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
   // resolution): counts, so that every press writes its file.
   int screenshotsRequested = 0;
@@ -255,6 +257,12 @@ struct RequestScreenshot {
   bool doubleResolution = false;
 };
 struct Quit {};
+// The Feature space view is on screen (its panel pushes this when that changes): only then does
+// the model lay out the memories again as W changes.
+struct SetFeatureViewShown {
+  bool shown = false;
+};
+struct ToggleFeatureView {};
 
 using Command =
     std::variant<LoadMemories, SelectTarget, SetCorruption, PaintStroke, SetBrush, UndoPaint,
@@ -262,7 +270,8 @@ using Command =
                  Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval, RunRetrieval,
                  ResetRetrieval, SetKernelScale, SetReferenceCompatible, RunMetastable,
                  SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession, LoadSession,
-                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit>;
+                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
+                 SetFeatureViewShown, ToggleFeatureView>;
 
 using Commands = std::vector<Command>;
 

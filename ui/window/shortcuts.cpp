@@ -16,6 +16,10 @@ void shortcutCommands(const std::vector<KeyPress>& presses, bool typing, Command
       commands.push_back(Quit{});
       continue;
     }
+    if (p.key == GLFW_KEY_F4 && !p.repeat) {
+      commands.push_back(ToggleFeatureView{});
+      continue;
+    }
     if (typing) continue;
     if (ctrl) {
       if (p.key == GLFW_KEY_Z) commands.push_back(UndoPaint{});

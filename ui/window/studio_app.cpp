@@ -25,6 +25,7 @@
 #include "studio/script.h"
 #include "studio/state_json.h"
 #include "ui/panels/experiments_panel.h"
+#include "ui/panels/feature_space_panel.h"
 #include "ui/panels/memories_panel.h"
 #include "ui/panels/metastable_panel.h"
 #include "ui/panels/stage1_panel.h"
@@ -138,6 +139,7 @@ struct Studio {
   MetastablePanel metastablePanel;
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
+  FeatureSpacePanel featureSpacePanel;
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
@@ -210,6 +212,9 @@ struct Studio {
           commands.push_back(SetUiScale{scales[i]});
       if (ImGui::MenuItem("UI scale from monitor", nullptr, model.settings.uiScale == 0))
         commands.push_back(SetUiScale{0});
+      ImGui::Separator();
+      if (ImGui::MenuItem("Feature space", "F4", model.featureView.shown))
+        commands.push_back(ToggleFeatureView{});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -269,6 +274,7 @@ struct Studio {
           "N        one Stage I step\n"
           "R        reset Stage I\n"
           "Ctrl+Z   undo the last brush stroke\n"
+          "F4       feature space window (memories as points, similarity maps, Δ)\n"
           "F12      save the window as PNG\n"
           "Ctrl+Q   quit\n"
           "(keys are ignored while typing in a text field)");
@@ -415,6 +421,7 @@ struct Studio {
     drawStatusBar();
     drawPopups();
     ImGui::End();
+    featureSpacePanel.draw(model, commands, ui);
     drawCaption();
   }
 
