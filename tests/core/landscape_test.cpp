@@ -63,7 +63,8 @@ TEST(Landscape, BasinOfPointsNextToMemoriesAndMixtureOnTheDiagonal) {
     EXPECT_EQ(l.basin[k], -1) << k;
     EXPECT_NEAR(l.maxWeight[k], 0.5, 1e-6) << k;
   }
-  EXPECT_NEAR(l.maxWeight[2], 1.0, 1e-6);
+  // x_T sits at ≈ ξ₁, whose scores (1, 0) give p₁ = 1/(1 + e⁻¹⁰) (the fixed point moves it by ~1e-8).
+  EXPECT_NEAR(l.maxWeight[2], 1 / (1 + std::exp(-10.0)), 1e-6);
 }
 
 TEST(Landscape, BasinWeightThresholdIsPointNine) {
@@ -106,8 +107,11 @@ TEST(Landscape, ParsesPoints) {
   for (const char* bad : {"", "1,2;", "1;2", "1,2,3", "a,b", "1,inf", "1,2;;3,4"})
     EXPECT_THROW(parseLandscapePoints(bad), ConfigError) << bad;
   std::string many;
-  for (int k = 0; k <= kLandscapeMaxMemories; ++k)
-    many += (k ? ";" : "") + std::to_string(k) + ",0";
+  for (int k = 0; k <= kLandscapeMaxMemories; ++k) {
+    if (k > 0) many += ';';
+    many += std::to_string(k);
+    many += ",0";
+  }
   EXPECT_THROW(parseLandscapePoints(many), ConfigError);
 }
 
