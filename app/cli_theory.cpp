@@ -133,9 +133,12 @@ int runTheory(const TheoryArgs& args) {
   const int shown = std::min<int>(static_cast<int>(report.memories.size()), 12);
   for (int k = 0; k < shown; ++k) {
     const MemoryTheory& t = report.memories[k];
-    std::printf("%8d %12.5g %12.5g %12.5g %8s %12.5g %10s\n", t.index, t.delta, t.bound, t.logBound,
-                softmax ? (t.vacuous ? "yes" : "no") : "-", t.measuredError,
-                t.exact ? (*t.exact ? "yes" : "no") : "");
+    if (softmax)
+      std::printf("%8d %12.5g %12.5g %12.5g %8s %12.5g\n", t.index, t.delta, t.bound, t.logBound,
+                  t.vacuous ? "yes" : "no", t.measuredError);
+    else  // the bound is the softmax one
+      std::printf("%8d %12.5g %12s %12s %8s %12.5g %10s\n", t.index, t.delta, "-", "-", "-",
+                  t.measuredError, t.exact.value_or(false) ? "yes" : "no");
   }
   if (shown < static_cast<int>(report.memories.size()))
     std::printf("... %zu more (use --json for all)\n", report.memories.size() - shown);

@@ -62,7 +62,9 @@ TEST(CliTheory, SparseSeparationReportsExactAndNoBound) {
     ASSERT_TRUE(m["exact"].is_boolean());
     EXPECT_TRUE(m["bound"].is_null());
     // One-hot p returns the memory itself: the condition holding means no error.
-    if (m["exact"].get<bool>()) EXPECT_NEAR(m["measured_error"].get<double>(), 0, 1e-4);
+    if (m["exact"].get<bool>()) {
+      EXPECT_NEAR(m["measured_error"].get<double>(), 0, 1e-4);
+    }
   }
 }
 
