@@ -63,7 +63,8 @@ TEST(Landscape, BasinOfPointsNextToMemoriesAndMixtureOnTheDiagonal) {
     EXPECT_EQ(l.basin[k], -1) << k;
     EXPECT_NEAR(l.maxWeight[k], 0.5, 1e-6) << k;
   }
-  // x_T sits at ≈ ξ₁, whose scores (1, 0) give p₁ = 1/(1 + e⁻¹⁰) (the fixed point moves it by ~1e-8).
+  // x_T sits at ≈ ξ₁, whose scores (1, 0) give p₁ = 1/(1 + e⁻¹⁰) (the fixed point moves it by
+  // ~1e-8).
   EXPECT_NEAR(l.maxWeight[2], 1 / (1 + std::exp(-10.0)), 1e-6);
 }
 
