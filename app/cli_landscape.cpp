@@ -134,10 +134,8 @@ Command addLandscapeCommand(CLI::App& root) {
       "basin each grid point falls into after T steps");
   args->pointsOption =
       cmd->add_option("--points", args->points, "the memories as \"x1,y1;x2,y2;...\" (at most 64)");
-  std::string presets;
-  for (const std::string& p : landscapePresetNames()) presets += (presets.empty() ? "" : ", ") + p;
   args->presetOption = addChoice(*cmd, "--preset", args->preset, landscapePresetNames(),
-                                 "a preset memory set (" + presets + ")")
+                                 "a preset memory set (random12 follows --seed)")
                            ->excludes(args->pointsOption);
   addSeed(*cmd, "--seed", args->seed, "seed of the random12 preset");
   addModelOptions(*cmd, args->model);

@@ -15,7 +15,9 @@
 namespace uhop {
 
 inline constexpr int kLandscapeMaxMemories = 64;
-inline constexpr int kLandscapeMaxGrid = 1024;
+// 512² queries × 64 memories: the energy's double scores alone take 128 MiB, so larger grids are
+// refused.
+inline constexpr int kLandscapeMaxGrid = 512;
 // A grid point belongs to a basin when one memory holds at least this weight (docs/method.md §5).
 inline constexpr double kBasinWeight = 0.9;
 
