@@ -50,17 +50,20 @@ TEST(Raster, SvgEmbedsTheImageOverItsDataExtent) {
   s.y = {5};
   spec.series.push_back(s);
   PlotImage image;
-  image.width = 2, image.height = 1;
-  image.rgba = {packColor(255, 0, 0), packColor(0, 0, 255)};
+  const uint32_t a = packColor(255, 0, 0), b = packColor(0, 0, 255), c = packColor(0, 255, 0),
+                 d = packColor(9, 9, 9);
+  image.width = 2, image.height = 2;
+  image.rgba = {a, b, c, d};  // row 0 (a, b) at the bottom, row 1 (c, d) on top
   image.x0 = 0, image.x1 = 10, image.y0 = 0, image.y1 = 5;  // the lower half of the frame
   spec.images.push_back(image);
   const std::string svg = plotToSvg(spec);
   const size_t at = svg.find("<image");
   ASSERT_NE(at, std::string::npos);
   const std::string tag = svg.substr(at, svg.find("/>", at) - at);
-  EXPECT_NE(
-      tag.find("xlink:href=\"data:image/png;base64," + base64(encodePng(2, 1, image.rgba)) + "\""),
-      std::string::npos);
+  // PNG rows run top-down: the top row (c, d) comes first.
+  EXPECT_NE(tag.find("xlink:href=\"data:image/png;base64," + base64(encodePng(2, 2, {c, d, a, b})) +
+                     "\""),
+            std::string::npos);
   // Under the series: the image comes before the first series group.
   EXPECT_LT(at, svg.find("id=\"series-0\""));
   // It spans the whole frame's width and the lower half of its height: compare with the
