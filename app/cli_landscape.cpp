@@ -127,7 +127,9 @@ int runLandscape(const LandscapeArgs& args) {
 
 Command addLandscapeCommand(CLI::App& root) {
   auto args = std::make_shared<LandscapeArgs>();
-  args->model.beta = 10;  // points of norm ~1: β = 1 would leave every grid point a mixture
+  // Points of norm ~1: at β = 1 every grid point ends a mixture; at 15 the ring and random presets
+  // split into basins while the close pairs and the cluster still form metastable mixtures.
+  args->model.beta = 15;
   CLI::App* cmd = root.add_subcommand(
       "landscape",
       "2-D toy: the energy on a grid of queries around a few memories in the plane, and the "
