@@ -18,6 +18,8 @@ Command addRetrieveCommand(CLI::App& root);
 Command addSweepCommand(CLI::App& root);
 Command addMetastableCommand(CLI::App& root);
 Command addInfoCommand(CLI::App& root);
+Command addLandscapeCommand(CLI::App& root);
+Command addTheoryCommand(CLI::App& root);
 // `uhop sweep merge FILE...`, a subcommand of `uhop sweep`.
 Command addSweepMergeCommand(CLI::App& sweep);
 

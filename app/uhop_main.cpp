@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   const std::vector<uhop::cli::Command> commands = {
       uhop::cli::addStage1Command(app), uhop::cli::addRetrieveCommand(app),
       uhop::cli::addSweepCommand(app), uhop::cli::addMetastableCommand(app),
-      uhop::cli::addInfoCommand(app)};
+      uhop::cli::addInfoCommand(app), uhop::cli::addLandscapeCommand(app),
+      uhop::cli::addTheoryCommand(app)};
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {

@@ -17,6 +17,7 @@
 
 #include "plot/palette.h"
 #include "plot/plot_axes.h"
+#include "plot/raster.h"
 
 namespace uhop::ui {
 
@@ -490,6 +491,29 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
     }
   }
   out += "</g>\n";
+
+  // Heat maps: one embedded PNG each, stretched over their data extent and clipped to the frame.
+  if (!spec.images.empty() && !logX && !logY) {
+    out += "<g id=\"images\" clip-path=\"url(#plot-area)\">\n";
+    for (const PlotImage& image : spec.images) {
+      if (image.width <= 0 || image.height <= 0 ||
+          image.rgba.size() != size_t(image.width) * size_t(image.height))
+        continue;
+      // PNG rows run top-down, the image's rows bottom-up (row 0 at y0).
+      std::vector<uint32_t> topDown(image.rgba.size());
+      for (int r = 0; r < image.height; ++r)
+        std::copy_n(image.rgba.begin() + std::ptrdiff_t(r) * image.width, image.width,
+                    topDown.begin() + std::ptrdiff_t(image.height - 1 - r) * image.width);
+      const double x0 = f.px(image.x0), x1 = f.px(image.x1);
+      const double y0 = f.py(image.y1), y1 = f.py(image.y0);
+      out += "<image xmlns:xlink=\"http://www.w3.org/1999/xlink\" x=\"" + num(x0) + "\" y=\"" +
+             num(y0) + "\" width=\"" + num(x1 - x0) + "\" height=\"" + num(y1 - y0) +
+             "\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" "
+             "xlink:href=\"data:image/png;base64," +
+             base64(encodePng(image.width, image.height, topDown)) + "\"/>\n";
+    }
+    out += "</g>\n";
+  }
 
   // Data, clipped to the frame (fixed axis ranges may cut series).
   const BarLayout bars = barLayout(spec);

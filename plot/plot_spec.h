@@ -34,6 +34,15 @@ struct PlotSeries {
   std::vector<double> yError;  // empty, or ± error bar per point (e.g. std over seeds)
 };
 
+// A raster drawn under the series (a heat map): `width` × `height` cells covering
+// [x0, x1] × [y0, y1] in data units, colours 0xAABBGGRR row-major with row 0 at y0 (the bottom).
+// Linear axes only. The SVG embeds it as one PNG image; the screen widget does not draw it (yet).
+struct PlotImage {
+  int width = 0, height = 0;
+  std::vector<uint32_t> rgba;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+};
+
 struct PlotSpec {
   std::string title;
   PlotAxis xAxis, yAxis;
@@ -44,6 +53,8 @@ struct PlotSpec {
   std::string parameters;
   // Horizontal reference line(s), e.g. the theoretical minimum of L_Φ (drawn dashed).
   std::vector<std::pair<std::string, double>> referenceLines;
+  // Heat maps, drawn over the grid and under the series (e.g. the landscape's energy, basins).
+  std::vector<PlotImage> images;
 };
 
 }  // namespace uhop::ui

@@ -14,6 +14,9 @@
 //   stage2_products_split/M:<M>   the same with parallelProduct; the floor is the faster of the two.
 //   stage2_retrieve/<model>/energy:<0|1>/M:<M>   retrieve() with 3 steps, energy recorded or not.
 //   scaling/stage1_step/batch:<B>/M:<M>          Stage I step vs M (full batch B = 0, or minibatch).
+//   landscape/grid:256/M:64/steps:<T>            the 2-D landscape: energy and T retrieval steps of
+//                                 the 256 × 256 grid (65 536 queries, d = 2) around 64 points, dot +
+//                                 softmax, one batched computeLandscape().
 //
 // Counters: GFLOP (rate, from the FLOP count of the matrix products: 2·m·n·k each; for Stage I
 // 4·D·d·M + 4·D·M², the Gram counted in full even though only half is computed) and gemm_share
@@ -30,6 +33,7 @@
 
 #include "core/feature_map.h"
 #include "core/hopfield.h"
+#include "core/landscape.h"
 #include "core/parallel_product.h"
 #include "core/random.h"
 #include "core/separation_loss.h"
@@ -241,6 +245,21 @@ void stage2Retrieve(benchmark::State& state, const Stage2Model& spec, int M, boo
   state.counters["steps"] = options.steps;
 }
 
+void landscape(benchmark::State& state, int grid, int M, int steps) {
+  auto points = std::make_shared<Matrix>(2, M);
+  uhop::Random rng(11);
+  for (int k = 0; k < M; ++k)
+    for (int r = 0; r < 2; ++r) (*points)(r, k) = static_cast<float>(2 * rng.uniform() - 1);
+  uhop::ModelConfig config;
+  config.beta = 10;
+  uhop::HopfieldModel model(points, config);
+  for (auto _ : state) {
+    uhop::Landscape l = uhop::computeLandscape(model, grid, {}, steps);
+    benchmark::DoNotOptimize(l.energy.data());
+  }
+  state.counters["queries"] = double(grid) * grid;
+}
+
 void registerAll() {
   for (int M : {100, 500, 2000}) {
     const std::string m = "/M:" + std::to_string(M);
@@ -259,6 +278,9 @@ void registerAll() {
             ("stage2_retrieve/" + spec.name + "/energy:" + std::to_string(energy) + m).c_str(), stage2Retrieve, spec,
             M, energy));
   }
+  for (int steps : {1, 5})
+    configure(benchmark::RegisterBenchmark(("landscape/grid:256/M:64/steps:" + std::to_string(steps)).c_str(),
+                                           landscape, 256, 64, steps));
   // Scaling of the Stage I step with M: full batch up to 10 000, and minibatches of 500 and 1000.
   for (int M : {100, 200, 500, 1000, 2000, 5000, 10000}) {
     for (int batch : {0, 500, 1000}) {
