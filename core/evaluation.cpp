@@ -36,13 +36,17 @@ EvaluationResult evaluateAllMemories(const MemorySet& memories,
   const int count = memories.count(), d = memories.dimension();
   checkTraceBudget(count, d, options);  // before building anything
   EvaluationResult result;
-  // Building the kernel's operator is a D·d·M product: not started for a run already abandoned.
-  if (control.cancel && control.cancel->load(std::memory_order_relaxed)) {
-    result.cancelled = true;
-    return result;
-  }
+  // The preparation (the kernel's operator is a D·d·M product; corrupting and the operator take
+  // seconds at M = 60,000) is not started, or not continued, for a run already abandoned.
+  auto abandoned = [&] {
+    result.cancelled = control.cancel && control.cancel->load(std::memory_order_relaxed);
+    return result.cancelled;
+  };
+  if (abandoned()) return result;
   HopfieldModel hopfield(patterns, model, featureMap);
+  if (abandoned()) return result;
   const Matrix queries = corruptMemories(corruption, memories, seed);
+  if (abandoned()) return result;
   result.outcomes.reserve(static_cast<std::size_t>(count));
   if (recordEnergy) result.energies.resize(steps + 1, count);
   if (keepFinalStates) result.finalStates.resize(d, count);
