@@ -687,10 +687,9 @@ std::vector<MetastableComparison> compareBeforeAfterStage1(const MemorySet& memo
     RetrievalControl control;
     control.cancel = cancel;
     auto evaluate = [&](const Matrix* W, OutcomeSummary& summary) {
-      EvaluationResult r = evaluateAllMemories(memories, patterns, spec.model, W, config.corruption,
-                                               config.seed, config.steps, false,
-                                               kDefaultMemoryBudgetBytes, false,
-                                               kRetrievalChunkBytes, control);
+      EvaluationResult r = evaluateAllMemories(
+          memories, patterns, spec.model, W, config.corruption, config.seed, config.steps, false,
+          kDefaultMemoryBudgetBytes, false, kRetrievalChunkBytes, control);
       summary = r.summary;
       return !r.cancelled;
     };

@@ -67,8 +67,8 @@ int memoryDimension(const std::shared_ptr<const Matrix>& memories) {
 }  // namespace
 
 Matrix initialFeatureMap(const Stage1Config& config, int dimension) {
-  return initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : dimension, dimension,
-                        config.seed);
+  return initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : dimension,
+                        dimension, config.seed);
 }
 
 Matrix initialKernelFeatureMap(const Stage1Config& config, int dimension,

@@ -266,7 +266,8 @@ void stage2BetaStep(benchmark::State& state, bool reuse) {
   int frame = 0;
   for (auto _ : state) {
     config.beta = 1.0 + 0.01 * (++frame % 100);  // a new β every frame, as while dragging
-    const uhop::HopfieldModel model = reuse ? base.withConfig(config) : uhop::HopfieldModel(xi, config, &W);
+    const uhop::HopfieldModel model =
+        reuse ? base.withConfig(config) : uhop::HopfieldModel(xi, config, &W);
     uhop::RetrievalStep step = model.evaluate(query);
     model.advance(step);
     benchmark::DoNotOptimize(step.state.data());
