@@ -451,9 +451,9 @@ Sweep::Sweep(std::shared_ptr<const MemorySet> pool, SweepConfig config)
         std::string key;
         if (c.model.usesStage1()) {
           Stage1Config& s1 = c.model.stage1;
+          s1 = c.model.effectiveStage1();
           s1.seed = c.seed;
           if (kind == SweepKind::Stage1Steps) s1.steps = static_cast<int>(c.x);
-          if (c.model.kernelScale == KernelScale::Raw) s1.normalizeRows = false;
           key = stage1Key(s1, pool_->dimension(), config_.offset,
                           trainingCount(config_.training, c.memories));
         }
@@ -580,8 +580,9 @@ std::optional<SweepRow> Sweep::runCell(int index, const std::atomic<bool>* cance
     if (c.model.usesStage1()) {
       W = featureMap(c, cancel);
       if (!W) return std::nullopt;
+      // The trajectory holds finalFeatureMap() (rows already normalised as configured).
       if (c.model.kernelScale)
-        W = std::make_shared<const Matrix>(scaleFeatureMap(*W, *c.model.kernelScale));
+        W = std::make_shared<const Matrix>(kernelFeatureMap(*W, false, c.model.kernelScale));
     }
     EvaluationResult result = evaluateAllMemories(*memories, patterns, c.model.model, W.get(),
                                                   c.corruption, c.seed, config_.steps, false);
@@ -682,30 +683,32 @@ std::vector<MetastableComparison> compareBeforeAfterStage1(const MemorySet& memo
     MetastableComparison c;
     c.model = spec.name;
     c.usesStage1 = spec.usesStage1();
-    auto evaluate = [&](const Matrix* W) {
-      return evaluateAllMemories(memories, patterns, spec.model, W, config.corruption, config.seed,
-                                 config.steps, false)
-          .summary;
+    // False when *cancel stopped the evaluation (its summary is then incomplete).
+    RetrievalControl control;
+    control.cancel = cancel;
+    auto evaluate = [&](const Matrix* W, OutcomeSummary& summary) {
+      EvaluationResult r = evaluateAllMemories(
+          memories, patterns, spec.model, W, config.corruption, config.seed, config.steps, false,
+          kDefaultMemoryBudgetBytes, false, kRetrievalChunkBytes, control);
+      summary = r.summary;
+      return !r.cancelled;
     };
     if (!c.usesStage1) {
-      c.before = c.after = evaluate(nullptr);
+      if (!evaluate(nullptr, c.before)) break;
+      c.after = c.before;
       out.push_back(std::move(c));
       continue;
     }
-    Stage1Config s1 = spec.stage1;
-    if (spec.kernelScale == KernelScale::Raw) s1.normalizeRows = false;
-    auto scaled = [&](Matrix W) {
-      return spec.kernelScale ? scaleFeatureMap(W, *spec.kernelScale) : W;
-    };
+    const Stage1Config s1 = spec.effectiveStage1();
     Stage1 stage1(trainPatterns, s1);
     if (stage1.diverged()) throw UhopError(spec.name + ": " + stage1.divergenceMessage());
-    const Matrix before = scaled(stage1.finalFeatureMap());
-    c.before = evaluate(&before);
+    const Matrix before = initialKernelFeatureMap(s1, memories.dimension(), spec.kernelScale);
+    if (!evaluate(&before, c.before)) break;
     stage1.run(cancel);
     if (isCancelled(cancel) && !stage1.finished()) break;
     if (stage1.diverged()) throw UhopError(spec.name + ": " + stage1.divergenceMessage());
-    const Matrix after = scaled(stage1.finalFeatureMap());
-    c.after = evaluate(&after);
+    const Matrix after = kernelFeatureMap(stage1.featureMap(), s1.normalizeRows, spec.kernelScale);
+    if (!evaluate(&after, c.after)) break;
     c.stage1Steps = stage1.stepsDone();
     out.push_back(std::move(c));
   }

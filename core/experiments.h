@@ -82,6 +82,12 @@ struct ModelSpec {
   Stage1Config stage1;
   std::optional<KernelScale> kernelScale;
   bool usesStage1() const { return model.similarity == SimilarityKind::Kernel; }
+  // `stage1` as run for this model: a Raw kernel scale keeps W as learned, rows included.
+  Stage1Config effectiveStage1() const {
+    Stage1Config s1 = stage1;
+    if (kernelScale == KernelScale::Raw) s1.normalizeRows = false;
+    return s1;
+  }
 };
 
 // MHM (dot + softmax), sparse MHM (dot + sparsemax), mean-projected (meanproj + softmax),

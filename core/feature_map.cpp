@@ -181,4 +181,9 @@ Matrix loadFeatureMap(const std::string& path) {
   return W;
 }
 
+Matrix kernelFeatureMap(Matrix W, bool normalize, std::optional<KernelScale> scale) {
+  if (normalize) normalizeRows(W);
+  return scale ? scaleFeatureMap(W, *scale) : W;
+}
+
 }  // namespace uhop

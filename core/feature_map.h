@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/types.h"
@@ -33,6 +34,11 @@ enum class KernelScale {
 KernelScale parseKernelScale(const std::string& name);  // "raw" | "row-normalized" | "matched"
 std::string kernelScaleName(KernelScale scale);
 Matrix scaleFeatureMap(const Matrix& W, KernelScale scale);
+
+// The W the kernel retrieves with, from a W of Stage I (docs/method.md §4 step 2, then §7 item 2):
+// rows normalised when `normalizeRows`, then scaleFeatureMap(·, *scale) when a scale is given.
+// Everything that hands a Stage I W to Stage II goes through here.
+Matrix kernelFeatureMap(Matrix W, bool normalizeRows, std::optional<KernelScale> scale);
 
 }  // namespace uhop
 

@@ -18,31 +18,55 @@ void validateModelConfig(const ModelConfig& config) {
     throw ConfigError(msg.str());
   }
   if (config.separation.kind == SeparationKind::Polynomial && !isInnerProduct(config.similarity))
-    throw ConfigError("separation '" + config.separation.name() + "' cannot be used with similarity '" +
-                      similarityName(config.similarity) +
-                      "': l1/l2 scores are minus a distance, never positive, and poly:N weighs every "
-                      "score <= 0 with 0, so every query would return the uniform mean of the "
-                      "memories. Use softmax, sparsemax or entmax with l1/l2, or poly with dot, "
-                      "meanproj or kernel");
+    throw ConfigError(
+        "separation '" + config.separation.name() + "' cannot be used with similarity '" +
+        similarityName(config.similarity) +
+        "': l1/l2 scores are minus a distance, never positive, and poly:N weighs every "
+        "score <= 0 with 0, so every query would return the uniform mean of the "
+        "memories. Use softmax, sparsemax or entmax with l1/l2, or poly with dot, "
+        "meanproj or kernel");
 }
 
 HopfieldModel::HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                              const Matrix* featureMap)
-    : config_(config), similarity_(config.similarity, std::move(memories), featureMap) {
+    : config_(config) {
+  validateModelConfig(config_);
+  similarity_ = std::make_shared<const SimilarityOperator>(config.similarity, std::move(memories),
+                                                           featureMap);
+  maxMemorySelfSimilarity_ = similarity_->maxMemorySelfSimilarity();
+  if (hasEnergy())
+    energyConstant_ = uniformEntropy(config_.separation, memoryCount()) / config_.beta +
+                      0.5 * maxMemorySelfSimilarity_;
+}
+
+HopfieldModel::HopfieldModel(std::shared_ptr<const SimilarityOperator> similarity,
+                             const ModelConfig& config, double maxMemorySelfSimilarity)
+    : config_(config),
+      similarity_(std::move(similarity)),
+      maxMemorySelfSimilarity_(maxMemorySelfSimilarity) {
   validateModelConfig(config_);
   if (hasEnergy())
     energyConstant_ = uniformEntropy(config_.separation, memoryCount()) / config_.beta +
-                      0.5 * similarity_.maxMemorySelfSimilarity();
+                      0.5 * maxMemorySelfSimilarity_;
+}
+
+HopfieldModel HopfieldModel::withConfig(const ModelConfig& config) const {
+  if (config.similarity != config_.similarity)
+    throw ConfigError("a model with similarity '" + similarityName(config_.similarity) +
+                      "' cannot be reused for similarity '" + similarityName(config.similarity) +
+                      "': its score operator is another matrix");
+  return HopfieldModel(similarity_, config, maxMemorySelfSimilarity_);
 }
 
 bool HopfieldModel::hasEnergy() const {
   // β after the separation (reference mode) is not the gradient of any E: report none rather
   // than a curve that rises and looks like a broken Theorem 1.
-  return isInnerProduct(config_.similarity) && config_.separation.hasEnergy() && !config_.betaAfterSeparation;
+  return isInnerProduct(config_.similarity) && config_.separation.hasEnergy() &&
+         !config_.betaAfterSeparation;
 }
 
 void HopfieldModel::weights(const Matrix& states, Matrix& out) const {
-  similarity_.scores(states, out);
+  similarity_->scores(states, out);
   weightsFromScores(out);
 }
 
@@ -59,13 +83,40 @@ void HopfieldModel::weightsFromScores(Matrix& out) const {
 void HopfieldModel::step(const Matrix& states, Matrix& next, Matrix& weightsOut) const {
   weights(states, weightsOut);
   next.resize(dimension(), weightsOut.cols());
-  parallelProduct(next, similarity_.memories(), weightsOut);
+  parallelProduct(next, similarity_->memories(), weightsOut);
+}
+
+void HopfieldModel::scoreState(RetrievalStep& step, bool withEnergy) const {
+  similarity_->scores(step.state, step.weights);  // S_t = s(Ξ, x_t)
+  if (withEnergy)
+    step.energy = energyFromScores(step.state, step.weights);
+  else
+    step.energy.resize(0);
+  weightsFromScores(step.weights);  // P_t = sep(β S_t)
+}
+
+RetrievalStep HopfieldModel::evaluate(Matrix states, bool withEnergy) const {
+  if (states.rows() != dimension())
+    throw ConfigError("queries have dimension " + std::to_string(states.rows()) +
+                      " but the memories have " + std::to_string(dimension()));
+  RetrievalStep step;
+  step.state = std::move(states);
+  scoreState(step, withEnergy);
+  return step;
+}
+
+void HopfieldModel::advance(RetrievalStep& step, bool withEnergy) const {
+  Matrix next(dimension(), step.weights.cols());
+  parallelProduct(next, similarity_->memories(), step.weights);  // x_{t+1} = Ξ P_t
+  step.state.swap(next);
+  scoreState(step, withEnergy);
 }
 
 VectorD HopfieldModel::energy(const Matrix& states) const {
-  if (!hasEnergy()) return VectorD::Constant(states.cols(), std::numeric_limits<double>::quiet_NaN());
+  if (!hasEnergy())
+    return VectorD::Constant(states.cols(), std::numeric_limits<double>::quiet_NaN());
   Matrix scores;
-  similarity_.scores(states, scores);
+  similarity_->scores(states, scores);
   return energyFromScores(states, scores);
 }
 
@@ -81,16 +132,18 @@ VectorD HopfieldModel::energy(const Matrix& states) const {
 VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scores) const {
   const int N = static_cast<int>(states.cols());
   if (!hasEnergy()) return VectorD::Constant(N, std::numeric_limits<double>::quiet_NaN());
-  const VectorD quadratic = similarity_.selfSimilarity(states);
-  const Matrix& A = similarity_.scoreMatrix();
+  const VectorD quadratic = similarity_->selfSimilarity(states);
+  const Matrix& A = similarity_->scoreMatrix();
   const double beta = config_.beta;
   const int M = memoryCount();
-  const double reach =
-      config_.separation.kind == SeparationKind::Softmax ? 40.0 : 1.0 / (config_.separation.alpha - 1.0);
-  const int denseAbove = std::max(16, M / 8);  // candidates per column beyond which a DGEMM is cheaper
+  const double reach = config_.separation.kind == SeparationKind::Softmax
+                           ? 40.0
+                           : 1.0 / (config_.separation.alpha - 1.0);
+  const int denseAbove =
+      std::max(16, M / 8);  // candidates per column beyond which a DGEMM is cheaper
   VectorD out(N);
   std::vector<char> dense(N, 0);
-#pragma omp parallel if (worthSplitting(static_cast<long>(M) * N))
+#pragma omp parallel if (worthSplitting(static_cast <long>(M) * N))
   {
     std::vector<int> chosen;
     VectorD z, x;
@@ -108,8 +161,10 @@ VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scor
       }
       x = states.col(n).cast<double>();
       z.resize(static_cast<Eigen::Index>(chosen.size()));
-      for (size_t k = 0; k < chosen.size(); ++k) z(k) = beta * A.row(chosen[k]).cast<double>().dot(x);
-      out(n) = 0.5 * quadratic(n) - conjugateEntropy(config_.separation, z.data(), static_cast<int>(z.size())) / beta +
+      for (size_t k = 0; k < chosen.size(); ++k)
+        z(k) = beta * A.row(chosen[k]).cast<double>().dot(x);
+      out(n) = 0.5 * quadratic(n) -
+               conjugateEntropy(config_.separation, z.data(), static_cast<int>(z.size())) / beta +
                energyConstant_;
     }
   }
@@ -118,17 +173,19 @@ VectorD HopfieldModel::energyFromScores(const Matrix& states, const Matrix& scor
     if (dense[n]) rest.push_back(n);
   if (rest.empty()) return out;
   Matrix restStates(states.rows(), static_cast<Eigen::Index>(rest.size()));
-  for (size_t k = 0; k < rest.size(); ++k) restStates.col(static_cast<Eigen::Index>(k)) = states.col(rest[k]);
+  for (size_t k = 0; k < rest.size(); ++k)
+    restStates.col(static_cast<Eigen::Index>(k)) = states.col(rest[k]);
   MatrixD exact;
-  similarity_.scoresDouble(restStates, exact);
+  similarity_->scoresDouble(restStates, exact);
   const int R = static_cast<int>(rest.size());
-#pragma omp parallel if (worthSplitting(static_cast<long>(M) * R))
+#pragma omp parallel if (worthSplitting(static_cast <long>(M) * R))
   {
     VectorD z(M);  // one buffer per thread
 #pragma omp for schedule(static)
     for (int k = 0; k < R; ++k) {
       z = exact.col(k) * beta;
-      out(rest[k]) = 0.5 * quadratic(rest[k]) - conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
+      out(rest[k]) = 0.5 * quadratic(rest[k]) -
+                     conjugateEntropy(config_.separation, z.data(), M) / beta + energyConstant_;
     }
   }
   return out;
@@ -168,27 +225,33 @@ void checkTraceBudget(long long queryCount, long long dimension, const Retrieval
 }
 
 RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries,
-                        const RetrievalOptions& options) {
+                        const RetrievalOptions& options, const RetrievalControl& control) {
   checkTraceBudget(queries.cols(), queries.rows(), options);
   if (queries.rows() != model.dimension())
     throw ConfigError("queries have dimension " + std::to_string(queries.rows()) +
                       " but the memories have " + std::to_string(model.dimension()));
   RetrievalTrace trace;
-  Matrix state = queries, next, weights;
+  auto cancelled = [&] {
+    trace.cancelled = control.cancel && control.cancel->load(std::memory_order_relaxed);
+    return trace.cancelled;
+  };
+  auto done = [&](int t) {
+    if (control.progress) control.progress(double(t + 1) / double(options.steps + 1));
+  };
   if (options.recordEnergy) trace.energies.resize(options.steps + 1, queries.cols());
-  if (options.recordStates) trace.states.push_back(state);
+  if (options.recordStates) trace.states.push_back(queries);
+  if (cancelled()) return trace;
+  RetrievalStep current = model.evaluate(queries, options.recordEnergy);
   for (int t = 0;; ++t) {
-    model.similarity().scores(state, weights);  // S_t = s(Ξ, x_t)
-    if (options.recordEnergy) trace.energies.row(t) = model.energyFromScores(state, weights).transpose();
-    model.weightsFromScores(weights);  // P_t = sep(β S_t)
+    if (options.recordEnergy) trace.energies.row(t) = current.energy.transpose();
+    done(t);
     if (t == options.steps) break;
-    next.resize(model.dimension(), weights.cols());
-    parallelProduct(next, model.similarity().memories(), weights);  // x_{t+1} = Ξ P_t, as step()
-    state.swap(next);
-    if (options.recordStates) trace.states.push_back(state);
+    if (cancelled()) return trace;
+    model.advance(current, options.recordEnergy);
+    if (options.recordStates) trace.states.push_back(current.state);
   }
-  trace.finalWeights = std::move(weights);
-  trace.finalStates = std::move(state);
+  trace.finalWeights = std::move(current.weights);
+  trace.finalStates = std::move(current.state);
   return trace;
 }
 

@@ -13,6 +13,8 @@
 // All states are batched: a d × N matrix holds N queries, and a step is two matrix products.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -33,16 +35,33 @@ struct ModelConfig {
 // ≤ 0 the weight 0, so every query would return the uniform mean of the memories).
 void validateModelConfig(const ModelConfig& config);
 
+// One point of the dynamics for a batch, with everything the single similarity product
+// S_t = s(Ξ, x_t) gives: the weights that take x_t to x_{t+1} and the energy of x_t.
+// HopfieldModel::evaluate() starts one from the queries; advance() moves it from t to t + 1.
+struct RetrievalStep {
+  Matrix state;    // x_t, d × N
+  Matrix weights;  // P_t = sep(β S_t), M × N
+  VectorD energy;  // E(x_t), N; empty when not asked for (NaN entries when the model has none)
+};
+
 class HopfieldModel {
  public:
   // Throws ConfigError for what validateModelConfig refuses, or when the kernel has no W.
   HopfieldModel(std::shared_ptr<const Matrix> memories, const ModelConfig& config,
                 const Matrix* featureMap = nullptr);
 
+  // The same memories and similarity (the same W) with another β, separation or β convention:
+  // shares the cached score operator (for the kernel ΞᵀWᵀW, a D·d·M product to build), so a
+  // knob that changes none of them costs nothing to turn. ConfigError when config.similarity is
+  // not this model's, or for what validateModelConfig refuses.
+  HopfieldModel withConfig(const ModelConfig& config) const;
+
   const ModelConfig& config() const { return config_; }
-  const SimilarityOperator& similarity() const { return similarity_; }
-  int memoryCount() const { return static_cast<int>(similarity_.memories().cols()); }
-  int dimension() const { return static_cast<int>(similarity_.memories().rows()); }
+  const SimilarityOperator& similarity() const { return *similarity_; }
+  // The shared operator itself (models made by withConfig() hold the same one).
+  const std::shared_ptr<const SimilarityOperator>& sharedSimilarity() const { return similarity_; }
+  int memoryCount() const { return static_cast<int>(similarity_->memories().cols()); }
+  int dimension() const { return static_cast<int>(similarity_->memories().rows()); }
   bool hasEnergy() const;
 
   // P = sep(β S) for S = s(Ξ, X), column per query (M × N).
@@ -64,9 +83,23 @@ class HopfieldModel {
   // The additive constant of E (docs/method.md): β⁻¹ H_α(uniform) + ½ max_μ K(ξ_μ, ξ_μ).
   double energyConstant() const { return energyConstant_; }
 
+  // The step loop's two halves, one similarity product each. evaluate(X) is x_0 = X with P_0 and
+  // (when withEnergy) E(x_0); advance() replaces x_t by x_{t+1} = Ξ P_t and then computes P_{t+1}
+  // and E(x_{t+1}) from the one product s(Ξ, x_{t+1}). A caller that shows x_t, its weights and
+  // its energy after every step (the studio) thus pays for one similarity product per step, as
+  // retrieve() does; evaluate(X).weights equals weights(X) and .energy equals energy(X).
+  RetrievalStep evaluate(Matrix states, bool withEnergy = true) const;
+  void advance(RetrievalStep& step, bool withEnergy = true) const;
+
  private:
+  HopfieldModel(std::shared_ptr<const SimilarityOperator> similarity, const ModelConfig& config,
+                double maxMemorySelfSimilarity);
+  // P (and E) of step.state from one similarity product.
+  void scoreState(RetrievalStep& step, bool withEnergy) const;
+
   ModelConfig config_;
-  SimilarityOperator similarity_;
+  std::shared_ptr<const SimilarityOperator> similarity_;
+  double maxMemorySelfSimilarity_ = 0;  // ½ of it is in E's constant; a D·d·M product to compute
   double energyConstant_ = 0;
 };
 
@@ -75,6 +108,7 @@ struct RetrievalTrace {
   Matrix finalWeights;         // p = sep(β s(Ξ, x_T)), M × N
   MatrixD energies;            // (T+1) × N: E(x_0) … E(x_T); empty unless requested
   std::vector<Matrix> states;  // x_0 … x_T; empty unless requested
+  bool cancelled = false;      // RetrievalControl::cancel stopped the run: the rest is incomplete
 };
 
 struct RetrievalOptions {
@@ -88,14 +122,25 @@ struct RetrievalOptions {
   std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes;
 };
 
+// Hooks for a caller on another thread (the studio's metastable worker), beside the options.
+struct RetrievalControl {
+  // Checked before every similarity product: once it reads true, the run returns at once
+  // with `cancelled` set in what it returns (the rest of the result is then incomplete).
+  const std::atomic<bool>* cancel = nullptr;
+  // Called after every similarity product with the fraction of the run done (0..1, on the
+  // calling thread). retrieve(): (t + 1)/(T + 1) after the product of x_t.
+  std::function<void(double)> progress;
+};
+
 // Throws UhopError when the traces `options` asks for, for `queryCount` queries of
 // `dimension`, would exceed options.memoryBudgetBytes. retrieve() calls it first; callers that
 // prepare a lot before retrieving call it earlier to fail fast.
 void checkTraceBudget(long long queryCount, long long dimension, const RetrievalOptions& options);
 
-// Runs T steps of the dynamics for all queries at once. Each s(Ξ, x_t) is computed once and used
-// for E(x_t) (when recorded), the step from x_t, and p of x_T; states are the same bits with and
-// without energy recording.
-RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries, const RetrievalOptions& options);
+// Runs T steps of the dynamics for all queries at once: evaluate() then T × advance(), the one
+// step loop of the program. Each s(Ξ, x_t) is computed once and used for E(x_t) (when recorded),
+// the step from x_t, and p of x_T; states are the same bits with and without energy recording.
+RetrievalTrace retrieve(const HopfieldModel& model, const Matrix& queries,
+                        const RetrievalOptions& options, const RetrievalControl& control = {});
 
 }  // namespace uhop

@@ -66,11 +66,18 @@ int memoryDimension(const std::shared_ptr<const Matrix>& memories) {
 }
 }  // namespace
 
+Matrix initialFeatureMap(const Stage1Config& config, int dimension) {
+  return initFeatureMap(config.init, config.featureDim > 0 ? config.featureDim : dimension,
+                        dimension, config.seed);
+}
+
+Matrix initialKernelFeatureMap(const Stage1Config& config, int dimension,
+                               std::optional<KernelScale> scale) {
+  return kernelFeatureMap(initialFeatureMap(config, dimension), config.normalizeRows, scale);
+}
+
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config)
-    : Stage1(memories, config,
-             initFeatureMap(config.init,
-                            config.featureDim > 0 ? config.featureDim : memoryDimension(memories),
-                            memoryDimension(memories), config.seed)) {}
+    : Stage1(memories, config, initialFeatureMap(config, memoryDimension(memories))) {}
 
 Stage1::Stage1(std::shared_ptr<const Matrix> memories, const Stage1Config& config, Matrix initialW)
     : memories_(std::move(memories)), config_(config), W_(std::move(initialW)) {
@@ -300,9 +307,7 @@ void Stage1::run(const std::atomic<bool>* cancel) {
 }
 
 Matrix Stage1::finalFeatureMap() const {
-  Matrix W = W_;
-  if (config_.normalizeRows) normalizeRows(W);
-  return W;
+  return kernelFeatureMap(W_, config_.normalizeRows, std::nullopt);
 }
 
 }  // namespace uhop

@@ -61,6 +61,14 @@ struct Stage1Config {
   int batchSize = 0;          // memories per step; 0 (or ≥ M) = full batch
 };
 
+// W₀, the W a Stage I with `config` starts from for memories of dimension `dimension`
+// (initFeatureMap with its init, D_Φ and seed). ConfigError on bad sizes.
+Matrix initialFeatureMap(const Stage1Config& config, int dimension);
+// The kernel's W before any Stage I step: kernelFeatureMap(W₀, config.normalizeRows, scale),
+// what "before Stage I" retrieves with (metastable comparison, studio and CLI alike).
+Matrix initialKernelFeatureMap(const Stage1Config& config, int dimension,
+                               std::optional<KernelScale> scale);
+
 // 0 for backtracking: its first trial step is then ‖W₀‖/‖∇L(W₀)‖.
 double defaultLearningRate(OptimizerKind kind);
 
@@ -104,7 +112,8 @@ class Stage1 {
   static constexpr int kMaxHalvings = 40;  // 2⁻⁴⁰: far below float resolution of W
 
   const Matrix& featureMap() const { return W_; }  // current (last good) W
-  Matrix finalFeatureMap() const;                  // W with rows normalised if configured
+  // W with rows normalised if configured: kernelFeatureMap(W, config.normalizeRows, no scale).
+  Matrix finalFeatureMap() const;
 
  private:
   void evaluate();                     // loss + gradient at W_, into history_.back() / gradient_

@@ -29,9 +29,8 @@ AppModel::~AppModel() {
 
 std::shared_ptr<const Matrix> AppModel::scaledFeatureMap(const Stage1Snapshot* snapshot) const {
   if (!snapshot || !snapshot->W || snapshot->W->size() == 0) return nullptr;
-  Matrix W = *snapshot->W;
-  if (stage1.config.normalizeRows) normalizeRows(W);
-  return std::make_shared<const Matrix>(scaleFeatureMap(W, fairness.kernelScale));
+  return std::make_shared<const Matrix>(
+      kernelFeatureMap(*snapshot->W, stage1.config.normalizeRows, fairness.kernelScale));
 }
 
 // ---- Stage II columns ----------------------------------------------------------------------
@@ -40,12 +39,14 @@ static bool usesKernel(const ModelConfig& c) {
   return c.similarity == SimilarityKind::Kernel;
 }
 
-static void assessColumn(const AppModel& model, RetrievalColumn& col) {
-  Matrix X = col.state;
-  Matrix P;
-  col.model->weights(X, P);
-  col.weights = P.col(0);
-  col.outcome = assessQuery(X, P, *model.memories.patterns, 0, model.query.target, col.model->config().separation);
+// Takes in a core RetrievalStep of the column's single query: x_t, its weights and (when the
+// step computed it) E(x_t), and the outcome of x_t, all from the step's one similarity product.
+static void showStep(const AppModel& model, RetrievalColumn& col, const RetrievalStep& step) {
+  col.state = step.state.col(0);
+  col.weights = step.weights.col(0);
+  if (step.energy.size() > 0) col.energy.push_back(step.energy(0));
+  col.outcome = assessQuery(step.state, step.weights, *model.memories.patterns, 0,
+                            model.query.target, col.model->config().separation);
 }
 
 // (Re)builds the column's HopfieldModel when its inputs changed. A kernel model uses the newest
@@ -64,14 +65,24 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
     col.modelError = "waiting for Stage I to initialise W";
     return;
   }
-  // Reuse when nothing the model depends on changed.
+  // The score operator (for the kernel ΞᵀWᵀW) depends only on Ξ, the similarity and W: while
+  // they stay, a change of β, separation or β convention (dragging the β slider) takes a model
+  // that shares it, and nothing at all changed keeps the model.
   if (col.model && &col.model->similarity().memories() == model.memories.patterns.get() &&
       col.model->config().similarity == col.config.similarity &&
-      col.model->config().separation == col.config.separation &&
-      col.model->config().beta == col.config.beta &&
-      col.model->config().betaAfterSeparation == col.config.betaAfterSeparation &&
-      (!kernel || (col.wGeneration == snap->generation && col.wStep == snap->stepsDone)))
+      (!kernel || (col.wGeneration == snap->generation && col.wStep == snap->stepsDone))) {
+    const ModelConfig& had = col.model->config();
+    if (had.separation == col.config.separation && had.beta == col.config.beta &&
+        had.betaAfterSeparation == col.config.betaAfterSeparation)
+      return;
+    try {
+      col.model = std::make_shared<const HopfieldModel>(col.model->withConfig(col.config));
+    } catch (const std::exception& e) {
+      col.model.reset();
+      col.modelError = e.what();
+    }
     return;
+  }
   try {
     std::shared_ptr<const Matrix> W = kernel ? model.scaledFeatureMap(snap) : nullptr;
     // A kernel model caches ΞᵀWᵀW: two D·d·M products (1.2 GFLOP at M = 500, d = 784). The UI
@@ -103,9 +114,7 @@ static void resetColumn(AppModel& model, RetrievalColumn& col) {
     col.state = model.query.pixels;
     return;
   }
-  col.state = model.query.pixels;
-  col.energy.push_back(col.model->energy(Matrix(col.state))(0));
-  assessColumn(model, col);
+  showStep(model, col, col.model->evaluate(Matrix(model.query.pixels)));
 }
 
 // Whether a transport command for `side` (empty = both columns) acts on column `s`.
@@ -132,13 +141,13 @@ static bool usesOlderW(const AppModel& model, const RetrievalColumn& col) {
 static double stepColumn(AppModel& model, RetrievalColumn& col) {
   if (!col.model || usesOlderW(model, col)) resetColumn(model, col);
   if (!col.model || col.state.size() == 0) return 0;
-  Matrix X = col.state, next, P;
-  col.model->step(X, next, P);
-  const double delta = (next - X).cwiseAbs().maxCoeff();
-  col.state = next.col(0);
+  // The column holds x_t with P_t = sep(β s(Ξ, x_t)) of its model (resetColumn made them), so
+  // core's advance() takes it to x_{t+1} with P_{t+1} and E(x_{t+1}) for one similarity product.
+  RetrievalStep current{Matrix(col.state), Matrix(col.weights), {}};
+  col.model->advance(current, true);
+  const double delta = (current.state.col(0) - col.state).cwiseAbs().maxCoeff();
   ++col.steps;
-  col.energy.push_back(col.model->energy(next)(0));
-  assessColumn(model, col);
+  showStep(model, col, current);
   col.converged = delta < kConvergenceTolerance;
   ++col.version;
   return delta;

@@ -113,4 +113,14 @@ void labelAt(const char* label, float xEm) {
   ImGui::SameLine(em() * xEm);
 }
 
+bool draftSlider(const char* label, DraftFloat& draft, double current, float min, float max,
+                 const char* format, ApplyWhen when, ImGuiSliderFlags flags, float dragSpeed) {
+  if (!draft.active) draft.value = static_cast<float>(current);
+  const bool changed =
+      dragSpeed > 0 ? ImGui::DragFloat(label, &draft.value, dragSpeed, min, max, format, flags)
+                    : ImGui::SliderFloat(label, &draft.value, min, max, format, flags);
+  draft.active = ImGui::IsItemActive();
+  return when == ApplyWhen::Release ? ImGui::IsItemDeactivatedAfterEdit() : changed;
+}
+
 }  // namespace uhop::ui

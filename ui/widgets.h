@@ -71,6 +71,23 @@ void image(UiContext& ui, const std::string& key, uint64_t version, const float*
 // drawPlot + records its rectangle under `name` in ui.layout.
 void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& view, float height);
 
+// A float knob that edits a draft while it is held and otherwise shows the model's value (a
+// command's effect reaches the model a frame later, and a knob whose change restarts work is
+// applied once, on release). One per knob, kept in the panel.
+struct DraftFloat {
+  float value = 0;
+  bool active = false;
+};
+enum class ApplyWhen {
+  Release,   // once, when the user lets go after an edit (or presses Enter)
+  Dragging,  // at every change while it is dragged (cheap knobs)
+};
+// A slider over [min, max] (a drag field moving `dragSpeed` per pixel when dragSpeed > 0) on
+// `draft`, showing `current` while not held. Returns true when draft.value is to be applied.
+bool draftSlider(const char* label, DraftFloat& draft, double current, float min, float max,
+                 const char* format, ApplyWhen when, ImGuiSliderFlags flags = 0,
+                 float dragSpeed = 0);
+
 // Fixed-width label column helper: text, then the next widget on the same line at `x` (em).
 void labelAt(const char* label, float xEm);
 

@@ -1,7 +1,6 @@
 #include "studio/workers/metastable_worker.h"
 
-#include <vector>
-
+#include "core/evaluation.h"
 #include "studio/workers/stage1_worker.h"
 
 namespace uhop::ui {
@@ -47,27 +46,6 @@ bool MetastableWorker::waitIdle(std::chrono::milliseconds timeout) const {
   return idle_.wait_for(lock, timeout, [this] { return !running_ && !pending_; });
 }
 
-bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
-                 const std::atomic<bool>& cancel, std::atomic<double>& progress, double from,
-                 double to, OutcomeSummary& summary) {
-  Matrix X = queries, next, P;
-  for (int t = 0; t < steps; ++t) {
-    if (cancel) return false;
-    model.step(X, next, P);
-    X.swap(next);
-    progress = from + (to - from) * (t + 1) / (steps + 1.0);
-  }
-  if (cancel) return false;
-  model.weights(X, P);
-  std::vector<QueryOutcome> outcomes;
-  outcomes.reserve(X.cols());
-  for (int n = 0; n < X.cols(); ++n)
-    outcomes.push_back(assessQuery(X, P, model.similarity().memories(), n, n, model.config().separation));
-  summary = summarize(outcomes);
-  progress = to;
-  return true;
-}
-
 std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob& job, uint64_t id) {
   auto result = std::make_shared<MetastableResult>();
   result->id = id;
@@ -77,24 +55,28 @@ std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob&
   try {
     if (!job.memories) throw ConfigError("no memories loaded");
     result->queries = job.memories->count();
-    const Matrix queries = corruptMemories(job.corruption, *job.memories, job.seed);
     std::shared_ptr<const Matrix> patterns(job.memories, &job.memories->patterns);
+    // Every memory as a query through core (evaluateAllMemories: the same corrupted queries and
+    // retrieval as `uhop retrieve`), with this run's share [from, to] of the progress bar.
+    // False when a newer job or cancel() stopped it.
+    auto evaluate = [&](const ModelConfig& config, const Matrix* W, double from, double to,
+                        OutcomeSummary& summary) {
+      RetrievalControl control;
+      control.cancel = &cancel_;
+      control.progress = [&](double f) { progress_ = from + (to - from) * f; };
+      EvaluationResult r = evaluateAllMemories(
+          *job.memories, patterns, config, W, job.corruption, job.seed, job.steps, false,
+          kDefaultMemoryBudgetBytes, false, kRetrievalChunkBytes, control);
+      summary = r.summary;
+      return !r.cancelled;
+    };
     const Matrix* W = job.featureMap.get();
     const double share = job.beforeStage1 ? 0.25 : 0.5;
-    HopfieldModel baseline(patterns, job.baseline, W);
-    if (!runOutcomes(baseline, queries, job.steps, cancel_, progress_, 0.0, share,
-                     result->baseline))
-      return nullptr;
-    HopfieldModel uhop(patterns, job.uhop, W);
-    if (!runOutcomes(uhop, queries, job.steps, cancel_, progress_, share, 2 * share, result->uhop))
-      return nullptr;
+    if (!evaluate(job.baseline, W, 0.0, share, result->baseline)) return nullptr;
+    if (!evaluate(job.uhop, W, share, 2 * share, result->uhop)) return nullptr;
     if (job.beforeStage1) {
-      const int d = job.memories->dimension();
-      Matrix W0 =
-          initFeatureMap(job.stage1.init, job.stage1.featureDim > 0 ? job.stage1.featureDim : d, d,
-                         job.stage1.seed);
-      if (job.stage1.normalizeRows) normalizeRows(W0);
-      W0 = scaleFeatureMap(W0, job.kernelScale);
+      const Matrix W0 =
+          initialKernelFeatureMap(job.stage1, job.memories->dimension(), job.kernelScale);
       const ModelConfig* configs[] = {&job.baseline, &job.uhop};
       OutcomeSummary* after[] = {&result->baseline, &result->uhop};
       OutcomeSummary* before[] = {&result->baselineBefore, &result->uhopBefore};
@@ -103,13 +85,12 @@ std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob&
           *before[s] = *after[s];
           continue;
         }
-        HopfieldModel model(patterns, *configs[s], &W0);
-        if (!runOutcomes(model, queries, job.steps, cancel_, progress_, 0.5 + 0.25 * s,
-                         0.75 + 0.25 * s, *before[s]))
+        if (!evaluate(*configs[s], &W0, 0.5 + 0.25 * s, 0.75 + 0.25 * s, *before[s]))
           return nullptr;
       }
       result->hasBefore = true;
     }
+    progress_ = 1.0;
   } catch (const std::exception& e) {
     result->error = e.what();
   }

@@ -32,7 +32,7 @@ struct MetastableJob {
   std::shared_ptr<const Matrix> featureMap;  // scaled W for kernel similarities (may be null)
   int stage1Step = -1;                       // Stage I step W comes from, for the caption
   // "Before vs after Stage I": also run the kernel models with W at its init (what
-  // Stage I starts from: initFeatureMap(stage1), rows normalised if configured, then scaled).
+  // Stage I starts from: initialKernelFeatureMap(stage1, d, kernelScale), core/stage1.h).
   bool beforeStage1 = false;
   Stage1Config stage1;
   KernelScale kernelScale = KernelScale::RowNormalized;
@@ -83,11 +83,5 @@ class MetastableWorker {
   std::atomic<double> progress_{0};
   std::thread thread_;
 };
-
-// Runs one model over all queries for T steps (cancellable, progress in [from, to]).
-// Returns false when cancelled.
-bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
-                 const std::atomic<bool>& cancel, std::atomic<double>& progress, double from,
-                 double to, OutcomeSummary& summary);
 
 }  // namespace uhop::ui

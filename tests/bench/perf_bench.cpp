@@ -17,6 +17,11 @@
 //   landscape/grid:256/M:64/steps:<T>            the 2-D landscape: energy and T retrieval steps of
 //                                 the 256 × 256 grid (65 536 queries, d = 2) around 64 points, dot +
 //                                 softmax, one batched computeLandscape().
+//   stage2_beta_step/<rebuild|reuse>/M:500       the studio's β slider on a U-Hop column: set a new β
+//                                 and step one query once (reset = evaluate(), step = advance()) on
+//                                 the first 500 Fashion-MNIST images (uniform memories if absent);
+//                                 rebuild = a new HopfieldModel (ΞᵀWᵀW again, the studio before),
+//                                 reuse = withConfig() (the operator shared, the studio now).
 //
 // Counters: GFLOP (rate, from the FLOP count of the matrix products: 2·m·n·k each; for Stage I
 // 4·D·d·M + 4·D·M², the Gram counted in full even though only half is computed) and gemm_share
@@ -31,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "core/datasets.h"
 #include "core/feature_map.h"
 #include "core/hopfield.h"
 #include "core/landscape.h"
@@ -260,6 +266,33 @@ void landscape(benchmark::State& state, int grid, int M, int steps) {
   state.counters["queries"] = double(grid) * grid;
 }
 
+void stage2BetaStep(benchmark::State& state, bool reuse) {
+  const int M = 500;
+  std::shared_ptr<const Matrix> xi;
+  try {
+    uhop::LoadOptions options;
+    options.count = M;
+    xi = std::make_shared<const Matrix>(uhop::loadDataSource("fashion-mnist", options).patterns);
+  } catch (const std::exception&) {
+    xi = memories(M);
+  }
+  uhop::ModelConfig config;
+  config.similarity = uhop::SimilarityKind::Kernel;
+  Matrix W = uhop::initFeatureMap(uhop::FeatureInit::GaussianScaled, kDim, kDim, 7);
+  uhop::normalizeRows(W);
+  const uhop::HopfieldModel base(xi, config, &W);
+  const Matrix query = maskedQueries(*xi, 5).col(0);
+  int frame = 0;
+  for (auto _ : state) {
+    config.beta = 1.0 + 0.01 * (++frame % 100);  // a new β every frame, as while dragging
+    const uhop::HopfieldModel model =
+        reuse ? base.withConfig(config) : uhop::HopfieldModel(xi, config, &W);
+    uhop::RetrievalStep step = model.evaluate(query);
+    model.advance(step);
+    benchmark::DoNotOptimize(step.state.data());
+  }
+}
+
 void registerAll() {
   for (int M : {100, 500, 2000}) {
     const std::string m = "/M:" + std::to_string(M);
@@ -281,6 +314,10 @@ void registerAll() {
   for (int steps : {1, 5})
     configure(benchmark::RegisterBenchmark(("landscape/grid:256/M:64/steps:" + std::to_string(steps)).c_str(),
                                            landscape, 256, 64, steps));
+  for (bool reuse : {false, true})
+    configure(benchmark::RegisterBenchmark(
+        (std::string("stage2_beta_step/") + (reuse ? "reuse" : "rebuild") + "/M:500").c_str(), stage2BetaStep,
+        reuse));
   // Scaling of the Stage I step with M: full batch up to 10 000, and minibatches of 500 and 1000.
   for (int M : {100, 200, 500, 1000, 2000, 5000, 10000}) {
     for (int batch : {0, 500, 1000}) {

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <vector>
+
 #include "core/datasets.h"
 
 namespace uhop {
@@ -27,14 +31,12 @@ TEST(Evaluation, ChunkedRetrievalEqualsOneBatch) {
   ModelConfig model;
   model.beta = 0.05;  // a mixture regime: weights spread, so a wrong column shows
   const Corruption mask = Corruption::parse("mask:0.5");
-  const EvaluationResult whole =
-      evaluateAllMemories(set, patterns, model, nullptr, mask, 7, 3, true, kDefaultMemoryBudgetBytes,
-                          true);
+  const EvaluationResult whole = evaluateAllMemories(set, patterns, model, nullptr, mask, 7, 3,
+                                                     true, kDefaultMemoryBudgetBytes, true);
   // 9920 bytes per query (M = 64, d = 784): a 50000-byte bound makes chunks of 5 (13 chunks, the
   // last one of 4).
-  const EvaluationResult chunked =
-      evaluateAllMemories(set, patterns, model, nullptr, mask, 7, 3, true, kDefaultMemoryBudgetBytes,
-                          true, 50000);
+  const EvaluationResult chunked = evaluateAllMemories(
+      set, patterns, model, nullptr, mask, 7, 3, true, kDefaultMemoryBudgetBytes, true, 50000);
   ASSERT_EQ(chunked.outcomes.size(), 64u);
   ASSERT_EQ(chunked.finalStates.cols(), 64);
   ASSERT_EQ(chunked.energies.cols(), 64);
@@ -53,6 +55,74 @@ TEST(Evaluation, ChunkedRetrievalEqualsOneBatch) {
   // The final states are the retrieval's: a fresh one-step check of memory 0's query would differ;
   // here at least they are not the queries themselves.
   EXPECT_GT((whole.finalStates - corruptMemories(mask, set, 7)).norm(), 1.0f);
+}
+
+TEST(Evaluation, ProgressRisesToOneAndTheResultEqualsARunWithoutHooks) {
+  const MemorySet set = loadBuiltin({});
+  auto patterns = std::make_shared<const Matrix>(set.patterns);
+  ModelConfig model;
+  model.beta = 0.05;
+  const Corruption mask = Corruption::parse("mask:0.5");
+  std::atomic<bool> cancel{false};
+  std::vector<double> seen;
+  RetrievalControl control;
+  control.cancel = &cancel;
+  control.progress = [&](double f) { seen.push_back(f); };
+  // Chunks of 5 (50000 bytes, see above): 13 chunks × (T + 1) = 4 products, then the final 1.
+  const EvaluationResult hooked =
+      evaluateAllMemories(set, patterns, model, nullptr, mask, 7, 3, false,
+                          kDefaultMemoryBudgetBytes, false, 50000, control);
+  EXPECT_FALSE(hooked.cancelled);
+  ASSERT_EQ(seen.size(), 13u * 4 + 1);
+  // After the first product of the first chunk: 5 queries × ¼ of 64.
+  EXPECT_NEAR(seen.front(), 5 * 0.25 / 64, 1e-12);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), 1.0);
+  // The hooks change nothing computed: the same chunks without them give the same bits.
+  const EvaluationResult plain = evaluateAllMemories(
+      set, patterns, model, nullptr, mask, 7, 3, false, kDefaultMemoryBudgetBytes, false, 50000);
+  ASSERT_EQ(hooked.outcomes.size(), plain.outcomes.size());
+  for (size_t i = 0; i < plain.outcomes.size(); ++i) {
+    EXPECT_EQ(hooked.outcomes[i].error, plain.outcomes[i].error) << i;
+    EXPECT_EQ(hooked.outcomes[i].support, plain.outcomes[i].support) << i;
+  }
+}
+
+TEST(Evaluation, CancelStopsBeforeTheNextProduct) {
+  const MemorySet set = loadBuiltin({});
+  auto patterns = std::make_shared<const Matrix>(set.patterns);
+  const Corruption mask = Corruption::parse("mask:0.5");
+  std::atomic<bool> cancel{false};
+  int products = 0;
+  RetrievalControl control;
+  control.cancel = &cancel;
+  // The user cancels while the first product of the second chunk is under way.
+  control.progress = [&](double) {
+    if (++products == 5) cancel = true;
+  };
+  const EvaluationResult r =
+      evaluateAllMemories(set, patterns, ModelConfig{}, nullptr, mask, 7, 3, false,
+                          kDefaultMemoryBudgetBytes, false, 50000, control);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(products, 5);  // no product after the cancel
+  EXPECT_LT(r.outcomes.size(), 64u);
+  // Cancelled before the start: nothing is computed.
+  products = 0;
+  const EvaluationResult none =
+      evaluateAllMemories(set, patterns, ModelConfig{}, nullptr, mask, 7, 3, false,
+                          kDefaultMemoryBudgetBytes, false, 50000, control);
+  EXPECT_TRUE(none.cancelled);
+  EXPECT_EQ(products, 0);
+  EXPECT_TRUE(none.outcomes.empty());
+}
+
+TEST(Evaluation, CancellableChunksBoundTheWorkOfOneProduct) {
+  // With a cancel hook a product of M · d · n multiply-adds stays under kCancellableChunkWork =
+  // 2^30: M = 60000, d = 784 give ⌊1073741824 / 47040000⌋ = 22 queries per chunk (instead of
+  // 548 from the byte bound); M = 64 gives 21399, more than the builtin set has.
+  EXPECT_EQ(cancellableChunkSize(60000, 784), 22);
+  EXPECT_EQ(cancellableChunkSize(64, 784), 21399);
+  EXPECT_EQ(cancellableChunkSize(2000000, 784), 1);  // at least one query
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -19,6 +20,7 @@
 #include "core/corruption.h"
 #include "core/datasets.h"
 #include "core/feature_map.h"
+#include "core/stage1.h"
 #include "tests/core/test_reference.h"
 
 namespace uhop {
@@ -414,6 +416,152 @@ TEST(HopfieldExactRetrieval, HandConstructedMarginBelowAndAboveOne) {
   kernel.step(x, next, p);  // margin 2·0.5 = 1 (up to rounding of √2²) ⇒ essentially one-hot
   EXPECT_NEAR(p(0, 0), 1.0, 1e-6);
   EXPECT_NEAR(p(1, 0), 0.0, 1e-6);
+}
+
+// ------------------------------------------------ evaluate() / advance() / withConfig() ---
+
+TEST(HopfieldRetrievalStep, TinyCaseByHand) {
+  // Dot + softmax, β = ln 2, x_0 = (1, 0): s = (1, 0, 1), p_0 = (0.4, 0.2, 0.4) and
+  // E(x_0) = ½ − log(2 + 1 + 2)/β + log 3/β + 1 (TinyCaseByHand of the energy, with β = ln 2).
+  // advance: x_1 = Ξp_0 = (0.8, 0.6), s = (0.8, 0.6, 1.4), p_1 ∝ 2^s.
+  const double beta = std::log(2.0);
+  HopfieldModel model(share(tinyMemories()),
+                      config(SimilarityKind::Dot, Separation::softmax(), beta));
+  Matrix x(2, 1);
+  x << 1, 0;
+  RetrievalStep step = model.evaluate(x);
+  EXPECT_NEAR(step.weights(0, 0), 0.4, 1e-6);
+  EXPECT_NEAR(step.weights(1, 0), 0.2, 1e-6);
+  EXPECT_NEAR(step.weights(2, 0), 0.4, 1e-6);
+  ASSERT_EQ(step.energy.size(), 1);
+  EXPECT_NEAR(step.energy(0), 0.5 - std::log(5.0) / beta + std::log(3.0) / beta + 1.0, 1e-6);
+  model.advance(step);
+  EXPECT_NEAR(step.state(0, 0), 0.8, 1e-6);
+  EXPECT_NEAR(step.state(1, 0), 0.6, 1e-6);
+  const double z = std::pow(2.0, 0.8) + std::pow(2.0, 0.6) + std::pow(2.0, 1.4);
+  EXPECT_NEAR(step.weights(0, 0), std::pow(2.0, 0.8) / z, 1e-6);
+  EXPECT_NEAR(step.weights(2, 0), std::pow(2.0, 1.4) / z, 1e-6);
+  EXPECT_NEAR(step.energy(0), 0.5 * (0.64 + 0.36) - std::log(z) / beta + std::log(3.0) / beta + 1.0,
+              1e-6);
+  // Without energy the state and weights are the same bits.
+  RetrievalStep quiet = model.evaluate(x, false);
+  model.advance(quiet, false);
+  EXPECT_EQ(quiet.energy.size(), 0);
+  EXPECT_TRUE(quiet.state == step.state);
+  EXPECT_TRUE(quiet.weights == step.weights);
+}
+
+TEST(HopfieldRetrievalStep, EqualsStepWeightsAndEnergyOfAFreshModel) {
+  // A step through evaluate()/advance() against step(), weights() and energy() of a separately
+  // built model (each of which computes its own similarity product), for every kind of model.
+  const int d = 12, M = 7, N = 4;
+  Matrix xi = testref::uniformMatrix(d, M, 81);
+  Matrix q = testref::uniformMatrix(d, N, 82, -0.5, 1.5);
+  Matrix W = testref::normalMatrix(9, d, 83, 0.4);
+  for (SimilarityKind sim : {SimilarityKind::Dot, SimilarityKind::MeanProjected,
+                             SimilarityKind::Kernel, SimilarityKind::NegL2})
+    for (const Separation& sep :
+         {Separation::softmax(), Separation::sparsemax(), Separation::entmax(1.5)}) {
+      const ModelConfig c = config(sim, sep, 2.0);
+      HopfieldModel model(share(xi), c, &W);
+      HopfieldModel fresh(share(xi), c, &W);
+      const std::string what = similarityName(sim) + " " + sep.name();
+      RetrievalStep step = model.evaluate(q);
+      Matrix next, p, w;
+      fresh.step(q, next, p);
+      EXPECT_TRUE(step.weights == p) << what;
+      VectorD e = fresh.energy(q);
+      for (int n = 0; n < N; ++n)
+        if (std::isnan(e(n)))
+          EXPECT_TRUE(std::isnan(step.energy(n))) << what;
+        else
+          EXPECT_NEAR(step.energy(n), e(n), 1e-12 * (1 + std::abs(e(n)))) << what;
+      model.advance(step);
+      EXPECT_TRUE(step.state == next) << what;
+      fresh.weights(next, w);
+      EXPECT_TRUE(step.weights == w) << what;
+      e = fresh.energy(next);
+      for (int n = 0; n < N; ++n)
+        if (std::isnan(e(n)))
+          EXPECT_TRUE(std::isnan(step.energy(n))) << what;
+        else
+          EXPECT_NEAR(step.energy(n), e(n), 1e-12 * (1 + std::abs(e(n)))) << what;
+    }
+}
+
+TEST(HopfieldWithConfig, SharesTheOperatorAndEqualsAFreshModel) {
+  const int d = 12, M = 7, N = 3;
+  Matrix xi = testref::uniformMatrix(d, M, 91);
+  Matrix q = testref::uniformMatrix(d, N, 92);
+  Matrix W = testref::normalMatrix(9, d, 93, 0.4);
+  HopfieldModel model(share(xi), config(SimilarityKind::Kernel, Separation::softmax(), 1.0), &W);
+  for (const ModelConfig& c : {config(SimilarityKind::Kernel, Separation::softmax(), 7.5),
+                               config(SimilarityKind::Kernel, Separation::entmax(1.5), 0.3),
+                               config(SimilarityKind::Kernel, Separation::softmax(), 4.0, true)}) {
+    const HopfieldModel reused = model.withConfig(c);
+    EXPECT_EQ(reused.sharedSimilarity().get(), model.sharedSimilarity().get());  // not rebuilt
+    EXPECT_EQ(reused.config().beta, c.beta);
+    EXPECT_EQ(reused.config().separation, c.separation);
+    EXPECT_EQ(reused.config().betaAfterSeparation, c.betaAfterSeparation);
+    const HopfieldModel fresh(share(xi), c, &W);
+    EXPECT_NE(fresh.sharedSimilarity().get(), model.sharedSimilarity().get());
+    EXPECT_NEAR(reused.energyConstant(), fresh.energyConstant(), 1e-12);
+    Matrix a, pa, b, pb;
+    reused.step(q, a, pa);
+    fresh.step(q, b, pb);
+    EXPECT_TRUE(a == b);
+    EXPECT_TRUE(pa == pb);
+    const VectorD ea = reused.energy(a), eb = fresh.energy(b);
+    for (int n = 0; n < N; ++n)
+      if (std::isnan(eb(n)))
+        EXPECT_TRUE(std::isnan(ea(n)));
+      else
+        EXPECT_NEAR(ea(n), eb(n), 1e-12 * (1 + std::abs(eb(n))));
+  }
+  // Another similarity needs another operator; a bad β is refused as at construction.
+  EXPECT_THROW(model.withConfig(config(SimilarityKind::Dot, Separation::softmax(), 1.0)),
+               ConfigError);
+  EXPECT_THROW(model.withConfig(config(SimilarityKind::Kernel, Separation::softmax(), -1.0)),
+               ConfigError);
+}
+
+// ------------------------------------------------------------------- kernel W ---
+
+TEST(KernelFeatureMap, NormalisesRowsThenScales) {
+  // Rows (3, 4, 0) and (0, 0, 2) have norms 5 and 2: normalised (0.6, 0.8, 0) and (0, 0, 1).
+  Matrix W(2, 3);
+  W << 3, 4, 0, 0, 0, 2;
+  Matrix unit(2, 3);
+  unit << 0.6f, 0.8f, 0, 0, 0, 1;
+  EXPECT_TRUE(kernelFeatureMap(W, true, std::nullopt).isApprox(unit, 1e-7f));
+  EXPECT_TRUE(kernelFeatureMap(W, true, KernelScale::Raw).isApprox(unit, 1e-7f));
+  EXPECT_TRUE(kernelFeatureMap(W, false, std::nullopt) == W);
+  EXPECT_TRUE(kernelFeatureMap(W, false, KernelScale::Raw) == W);
+  // Row-normalised scale normalises even when the rows were not.
+  EXPECT_TRUE(kernelFeatureMap(W, false, KernelScale::RowNormalized).isApprox(unit, 1e-7f));
+  // Matched after normalising: ‖unit‖_F² = 2, d = 3, so the factor is √(3/2).
+  EXPECT_TRUE(
+      kernelFeatureMap(W, true, KernelScale::Matched).isApprox(unit * std::sqrt(1.5f), 1e-6f));
+  // Matched on the raw W: ‖W‖_F² = 9 + 16 + 4 = 29, factor √(3/29).
+  EXPECT_TRUE(kernelFeatureMap(W, false, KernelScale::Matched)
+                  .isApprox(W * std::sqrt(3.0f / 29.0f), 1e-6f));
+}
+
+TEST(KernelFeatureMap, InitialIsWhatStage1StartsFrom) {
+  auto xi = share(testref::uniformMatrix(6, 5, 95));
+  Stage1Config c;
+  c.init = FeatureInit::Gaussian;
+  c.featureDim = 4;
+  c.seed = 17;
+  c.steps = 0;
+  Stage1 stage1(xi, c);
+  EXPECT_TRUE(initialKernelFeatureMap(c, 6, std::nullopt) == stage1.finalFeatureMap());
+  for (int r = 0; r < 4; ++r)
+    EXPECT_NEAR(initialKernelFeatureMap(c, 6, std::nullopt).row(r).norm(), 1.0, 1e-6);
+  EXPECT_TRUE(initialKernelFeatureMap(c, 6, KernelScale::Matched) ==
+              kernelFeatureMap(stage1.featureMap(), true, KernelScale::Matched));
+  c.normalizeRows = false;
+  EXPECT_TRUE(initialKernelFeatureMap(c, 6, std::nullopt) == stage1.featureMap());
 }
 
 // ------------------------------------------------------------------- retrieve() ---

@@ -407,5 +407,99 @@ TEST(AppModelTest, SettingsRoundTripThroughTheModel) {
   EXPECT_EQ(back.kernelScale, "matched");
 }
 
+// The W a column retrieves with, as the studio hands it to core (null for non-kernel columns).
+std::shared_ptr<const Matrix> columnW(const AppModel& model, Side side) {
+  if (model.column(side).config.similarity != SimilarityKind::Kernel) return nullptr;
+  return model.scaledFeatureMap(model.stage1.snapshot.get());
+}
+
+TEST(AppModelTest, GuiStepsEqualCoreRetrieveForBothColumns) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  // A trained W (not the identity of step 0), and a kernel on the baseline side too, with
+  // another separation, so both columns retrieve with W.
+  Stage1Config config = model.stage1.config;
+  config.steps = 5;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  ASSERT_EQ(model.stage1.snapshot->stepsDone, 5);
+  ModelConfig kernelSparse = model.column(Side::Baseline).config;
+  kernelSparse.similarity = SimilarityKind::Kernel;
+  kernelSparse.separation = Separation::entmax(1.5);
+  kernelSparse.beta = 0.2;
+  applyCommand(model, SetBetaLinked{false});
+  applyCommand(model, SetColumnConfig{Side::Baseline, kernelSparse});
+  applyCommand(model, SelectTarget{3});
+  const int T = 4;
+  for (int t = 0; t < T; ++t) applyCommand(model, StepRetrieval{});
+  for (Side side : {Side::Baseline, Side::UHop}) {
+    const RetrievalColumn& col = model.column(side);
+    ASSERT_TRUE(col.model) << col.modelError;
+    ASSERT_EQ(col.steps, T);
+    std::shared_ptr<const Matrix> W = columnW(model, side);
+    ASSERT_TRUE(W);
+    // An independent model from the same W and retrieve(): the one step loop of core.
+    HopfieldModel reference(model.memories.patterns, col.config, W.get());
+    RetrievalOptions options;
+    options.steps = T;
+    options.recordEnergy = true;
+    const RetrievalTrace trace = retrieve(reference, Matrix(model.query.pixels), options);
+    EXPECT_TRUE(col.state == trace.finalStates.col(0)) << index(side);
+    EXPECT_TRUE(col.weights == trace.finalWeights.col(0)) << index(side);
+    ASSERT_EQ(col.energy.size(), static_cast<size_t>(T + 1));
+    for (int t = 0; t <= T; ++t)
+      EXPECT_EQ(col.energy[t], trace.energies(t, 0)) << index(side) << " t=" << t;
+    // The outcome shown is that of x_T.
+    const QueryOutcome o =
+        assessQuery(trace.finalStates, trace.finalWeights, *model.memories.patterns, 0,
+                    model.query.target, col.config.separation);
+    EXPECT_EQ(col.outcome.error, o.error);
+    EXPECT_EQ(col.outcome.retrieved, o.retrieved);
+  }
+}
+
+TEST(AppModelTest, BetaChangeReusesTheScoreOperator) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, SelectTarget{4});
+  const RetrievalColumn& uhop = model.column(Side::UHop);
+  ASSERT_TRUE(uhop.model) << uhop.modelError;
+  const SimilarityOperator* kernelOperator = uhop.model->sharedSimilarity().get();
+  const SimilarityOperator* dotOperator =
+      model.column(Side::Baseline).model->sharedSimilarity().get();
+  // Dragging β (linked: both columns), then the separation and the β convention: new models,
+  // the same operators (ΞᵀWᵀW is not rebuilt).
+  for (double beta : {2.0, 7.5, 0.3}) {
+    applyCommand(model, SetBeta{Side::UHop, beta});
+    ASSERT_TRUE(uhop.model) << uhop.modelError;
+    EXPECT_EQ(uhop.model->config().beta, beta);
+    EXPECT_EQ(uhop.model->sharedSimilarity().get(), kernelOperator);
+    EXPECT_EQ(model.column(Side::Baseline).model->sharedSimilarity().get(), dotOperator);
+  }
+  ModelConfig sparse = uhop.config;
+  sparse.separation = Separation::sparsemax();
+  applyCommand(model, SetColumnConfig{Side::UHop, sparse});
+  EXPECT_EQ(uhop.model->config().separation, Separation::sparsemax());
+  EXPECT_EQ(uhop.model->sharedSimilarity().get(), kernelOperator);
+  // The reused model retrieves what a model built afresh with that β and W retrieves.
+  applyCommand(model, StepRetrieval{Side::UHop});
+  HopfieldModel fresh(model.memories.patterns, uhop.config, columnW(model, Side::UHop).get());
+  EXPECT_NE(fresh.sharedSimilarity().get(), kernelOperator);
+  const RetrievalTrace trace = retrieve(fresh, Matrix(model.query.pixels), RetrievalOptions{});
+  EXPECT_TRUE(uhop.state == trace.finalStates.col(0));
+  ASSERT_EQ(uhop.energy.size(), 2u);
+  EXPECT_EQ(uhop.energy[1], trace.energies(1, 0));
+  // A new W (another Stage I step) or another similarity does rebuild it.
+  Stage1Config config = model.stage1.config;
+  config.steps = 1;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  applyCommand(model, ResetRetrieval{Side::UHop});
+  ASSERT_EQ(uhop.wStep, 1);
+  EXPECT_NE(uhop.model->sharedSimilarity().get(), kernelOperator);
+}
+
 }  // namespace
 }  // namespace uhop::ui

@@ -112,12 +112,10 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
       "worst pair: L_max = max_{μ<ν} −t‖u_μ − u_ν‖², only the closest pair moves; it maximises "
       "the minimum separation.");
   next(w * 0.7f, "t");
-  if (!tActive) tDraft = static_cast<float>(c.loss.t);
   ImGui::SetNextItemWidth(w * 0.7f);
-  ImGui::DragFloat("t", &tDraft, 0.05f, 0.1f, 20.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
-  tActive = ImGui::IsItemActive();
-  if (ImGui::IsItemDeactivatedAfterEdit()) {
-    c.loss.t = tDraft;
+  if (draftSlider("t", t, c.loss.t, 0.1f, 20.0f, "%.2f", ApplyWhen::Release,
+                  ImGuiSliderFlags_AlwaysClamp, 0.05f)) {
+    c.loss.t = t.value;
     changed = true;
   }
   tooltip(

@@ -10,8 +10,7 @@ namespace uhop::ui {
 
 struct Stage1Panel {
   PlotViewState lossView, distanceView;
-  float tDraft = 2;  // t while it is being dragged (applied on release: a change restarts Stage I)
-  bool tActive = false;
+  DraftFloat t;  // t while it is being dragged (applied on release: a change restarts Stage I)
   void draw(const AppModel& model, Commands& commands, UiContext& ui);
 };
 

@@ -124,16 +124,14 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
     commands.push_back(SetCorruption{c, q.seed});
   }
   tooltip(kCorruptionHelp);
-  if (!strengthActive) strengthDraft = static_cast<float>(q.corruption.amount);
   ImGui::SetNextItemWidth(-em() * 4.2f);
   const char* strengthLabel = q.corruption.kind == CorruptionKind::Noise     ? "σ"
                               : q.corruption.kind == CorruptionKind::Occlude ? "fraction"
                                                                              : "P";
   ImGui::BeginDisabled(q.corruption.kind == CorruptionKind::None);
-  if (ImGui::SliderFloat(strengthLabel, &strengthDraft, 0.0f, maxCorruptionStrength(q.corruption.kind),
-                         "%.2f"))
-    commands.push_back(SetCorruption{Corruption{q.corruption.kind, strengthDraft}, q.seed});
-  strengthActive = ImGui::IsItemActive();
+  if (draftSlider(strengthLabel, strength, q.corruption.amount, 0.0f,
+                  maxCorruptionStrength(q.corruption.kind), "%.2f", ApplyWhen::Dragging))
+    commands.push_back(SetCorruption{Corruption{q.corruption.kind, strength.value}, q.seed});
   ImGui::EndDisabled();
   tooltip(
       "Strength of the corruption: the probability P (mask, salt & pepper), the noise σ, or "
@@ -215,12 +213,9 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
   }
   tooltip(kSeparationHelp);
   if (cfg.separation.kind == SeparationKind::Entmax) {
-    if (!alphaActive[s]) alphaDraft[s] = static_cast<float>(cfg.separation.alpha);
     ImGui::SetNextItemWidth(fieldW);
-    ImGui::SliderFloat("α", &alphaDraft[s], 1.05f, 2.0f, "%.2f");
-    alphaActive[s] = ImGui::IsItemActive();
-    if (ImGui::IsItemDeactivatedAfterEdit()) {
-      cfg.separation = Separation::entmax(std::clamp<double>(alphaDraft[s], 1.01, 2.0));
+    if (draftSlider("α", alpha[s], cfg.separation.alpha, 1.05f, 2.0f, "%.2f", ApplyWhen::Release)) {
+      cfg.separation = Separation::entmax(std::clamp<double>(alpha[s].value, 1.01, 2.0));
       commands.push_back(SetColumnConfig{side, cfg});
     }
     tooltip(
@@ -235,11 +230,12 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
     }
     tooltip("Exponent n of p_i ∝ max(z_i, 0)^n.");
   }
-  float beta = static_cast<float>(col.config.beta);
   ImGui::SetNextItemWidth(side == Side::UHop ? fieldW - ImGui::GetFrameHeight() - em() * 0.4f
                                              : fieldW);
-  if (ImGui::SliderFloat("β", &beta, 0.001f, 100.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
-    commands.push_back(SetBeta{side, beta});
+  // Live: a β change keeps the column's score operator (core HopfieldModel::withConfig).
+  if (draftSlider("β", beta[s], col.config.beta, 0.001f, 100.0f, "%.3g", ApplyWhen::Dragging,
+                  ImGuiSliderFlags_Logarithmic))
+    commands.push_back(SetBeta{side, beta[s].value});
   tooltip(
       "Inverse temperature β in p = sep(β·s(Ξ, x)). Larger β → sharper weights, fewer "
       "metastable mixtures; β sets the exponent of the error bound "

@@ -15,10 +15,9 @@ struct Stage2Panel {
   // Painting: last brush position in image pixels while the mouse is held on the query.
   bool painting = false;
   float lastX = 0, lastY = 0;
-  float strengthDraft = 0.5f;
-  bool strengthActive = false;
-  std::array<float, 2> alphaDraft{1.5f, 1.5f};
-  std::array<bool, 2> alphaActive{false, false};
+  DraftFloat strength;              // corruption strength, applied while dragging
+  std::array<DraftFloat, 2> alpha;  // entmax α per column, applied on release
+  std::array<DraftFloat, 2> beta;   // β per column, applied while dragging (reuses the operator)
   PlotViewState energyView;
   std::array<PlotViewState, 2> weightViews;
   void draw(const AppModel& model, Commands& commands, UiContext& ui);
