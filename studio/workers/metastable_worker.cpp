@@ -1,5 +1,6 @@
 #include "studio/workers/metastable_worker.h"
 
+#include <cstdio>
 #include <vector>
 
 #include "studio/workers/stage1_worker.h"
@@ -47,6 +48,28 @@ bool MetastableWorker::waitIdle(std::chrono::milliseconds timeout) const {
   return idle_.wait_for(lock, timeout, [this] { return !running_ && !pending_; });
 }
 
+static std::string modelCaption(const ModelConfig& c) {
+  char beta[32];
+  std::snprintf(beta, sizeof beta, "%g", c.beta);
+  return similarityName(c.similarity) + "/" + c.separation.name() + " β = " + beta +
+         (c.betaAfterSeparation ? " after sep" : "");
+}
+
+std::string metastableCaption(const MetastableResult& r) {
+  std::string text = std::to_string(r.queries) + " queries of " + r.source + " · " +
+                     r.corruption.name() + " (seed " + std::to_string(r.seed) +
+                     ") · T = " + std::to_string(r.steps) + " · baseline " +
+                     modelCaption(r.baselineConfig) + " · U-Hop " + modelCaption(r.uhopConfig);
+  const bool kernel = r.baselineConfig.similarity == SimilarityKind::Kernel ||
+                      r.uhopConfig.similarity == SimilarityKind::Kernel;
+  if (kernel)
+    text += " · W of Stage I step " + std::to_string(r.stage1Step) + ", " +
+            kernelScaleName(r.kernelScale);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, " · %.2f s", r.seconds);
+  return text + seconds;
+}
+
 bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
                  const std::atomic<bool>& cancel, std::atomic<double>& progress, double from,
                  double to, OutcomeSummary& summary) {
@@ -71,6 +94,13 @@ bool runOutcomes(const HopfieldModel& model, const Matrix& queries, int steps,
 std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob& job, uint64_t id) {
   auto result = std::make_shared<MetastableResult>();
   result->id = id;
+  result->source = job.source;
+  result->memoriesVersion = job.memoriesVersion;
+  result->corruption = job.corruption;
+  result->seed = job.seed;
+  result->baselineConfig = job.baseline;
+  result->uhopConfig = job.uhop;
+  result->kernelScale = job.kernelScale;
   result->steps = job.steps;
   result->stage1Step = job.stage1Step;
   const auto start = std::chrono::steady_clock::now();
@@ -90,9 +120,11 @@ std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob&
       return nullptr;
     if (job.beforeStage1) {
       const int d = job.memories->dimension();
-      Matrix W0 =
-          initFeatureMap(job.stage1.init, job.stage1.featureDim > 0 ? job.stage1.featureDim : d, d,
-                         job.stage1.seed);
+      Matrix W0 = job.initialW
+                      ? *job.initialW
+                      : initFeatureMap(job.stage1.init,
+                                       job.stage1.featureDim > 0 ? job.stage1.featureDim : d, d,
+                                       job.stage1.seed);
       if (job.stage1.normalizeRows) normalizeRows(W0);
       W0 = scaleFeatureMap(W0, job.kernelScale);
       const ModelConfig* configs[] = {&job.baseline, &job.uhop};
