@@ -558,6 +558,10 @@ static void saveSession(AppModel& model, const std::string& path) {
   try {
     saveSessionFile(path, captureSession(model));
     model.statusMessage = "Saved session " + path;
+    // A session replays Stage I from its init and seed; a W loaded from a file is not in it.
+    if (model.stage1.initialW)
+      model.statusMessage += " (without the loaded W " + model.stage1.initialWSource +
+                             ": loading it replays Stage I from its init)";
   } catch (const std::exception& e) {
     model.statusMessage = "Could not save the session: " + std::string(e.what());
   }
