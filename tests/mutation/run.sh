@@ -6,7 +6,7 @@
 #
 # Usage: tests/mutation/run.sh [BUILD_DIR] [LIST]   (defaults: build, tests/mutation/mutations.tsv)
 #   JOBS=N    build parallelism (default 2)
-#   ONLY=K    run only mutation number K (1-based, counting mutation lines only)
+#   ONLY=K,L  run only mutations number K, L, … (1-based, counting mutation lines only)
 #
 # The file under mutation is copied aside first and copied back after its run, on every exit
 # path (trap on EXIT, INT, TERM): an interrupted run leaves the tree as it found it. The copy
@@ -56,10 +56,18 @@ PY
 
 total=0 killed=0 invalid=0 number=0
 survivors=()
-while IFS=$'\t' read -r file original replacement target filter || [[ -n $file ]]; do
-  [[ -z $file || $file == \#* ]] && continue
+while IFS= read -r line || [[ -n $line ]]; do
+  [[ -z $line || $line == \#* ]] && continue
+  # Split at the TABs through a non-whitespace separator: with IFS=TAB, read would merge the two
+  # TABs around an empty replacement into one.
+  IFS=$'\x1f' read -r file original replacement target filter <<<"${line//$'\t'/$'\x1f'}"
+  if [[ -z $target || -z $filter ]]; then
+    echo "INVALID  line: ${line:0:60} (needs five TAB-separated fields)"
+    invalid=$((invalid + 1))
+    continue
+  fi
   number=$((number + 1))
-  [[ -n $only && $only != "$number" ]] && continue
+  [[ -n $only && ",$only," != *",$number,"* ]] && continue
   label="#$number $file: ${original:0:60}"
   cp "$root/$file" "$scratch/original"
   current=$file
@@ -71,7 +79,8 @@ while IFS=$'\t' read -r file original replacement target filter || [[ -n $file ]
   fi
   if ! cmake --build "$build" --target "$target" -j"$jobs" >"$scratch/build.log" 2>&1; then
     restore
-    echo "INVALID  $label (does not compile; see a build log by running it with ONLY=$number)"
+    echo "INVALID  $label (does not compile:)"
+    grep -m 3 -E 'error|Error' "$scratch/build.log" | sed 's/^/           /'
     invalid=$((invalid + 1))
     continue
   fi
