@@ -1,8 +1,9 @@
 // `uhop metastable`: every memory as a corrupted query, per model, before and after Stage I
 // (docs/method.md §5; core/experiments.h compareBeforeAfterStage1). Prints the
-// fractions ending correct / wrong single memory / metastable and the support-size histogram
-// (k = 1 … 9, ≥ 10). "after" equals `uhop retrieve` with the same flags; "before" is the kernel
-// at Stage I's initial W (the identity init makes it the dot-product baseline).
+// fractions ending correct / wrong single memory / metastable, the diffuse count (support 0) and
+// the support-size histogram (k = 1 … 9, ≥ 10). "after" equals `uhop retrieve` with the same flags;
+// "before" is the kernel at Stage I's initial W (the identity init makes it the dot-product
+// baseline).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -18,8 +19,9 @@ namespace uhop::cli {
 namespace {
 
 void printSummary(const char* model, const char* stage, const OutcomeSummary& s) {
-  std::printf("%-28s %-14s %9.4f %8.1f%% %8.1f%% %10.1f%%  ", model, stage, s.meanError,
-              100 * s.correctFraction, 100 * s.wrongSingleFraction, 100 * s.metastableFraction);
+  std::printf("%-28s %-14s %9.4f %8.1f%% %8.1f%% %10.1f%% %8d  ", model, stage, s.meanError,
+              100 * s.correctFraction, 100 * s.wrongSingleFraction, 100 * s.metastableFraction,
+              s.diffuseCount);
   for (int count : s.supportHistogram) std::printf("%5d", count);
   std::printf("\n");
 }
@@ -75,8 +77,10 @@ int runMetastable(const MetastableArgs& args) {
               memories->source.c_str(), memories->count(), config.corruption.name().c_str(),
               config.steps, static_cast<unsigned long long>(config.seed),
               kernelTrainingName(config.training).c_str());
-  std::printf("%-28s %-14s %9s %9s %9s %11s   support k = 1 … 9, >=10\n", "model", "Stage I",
-              "error", "correct", "wrong-1", "metastable");
+  // diffuse: queries whose weights are all ≤ ε (support 0), counted in metastable and in none of
+  // the support bins.
+  std::printf("%-28s %-14s %9s %9s %9s %11s %8s   support k = 1 … 9, >=10\n", "model", "Stage I",
+              "error", "correct", "wrong-1", "metastable", "diffuse");
   for (const MetastableComparison& r : results) {
     if (!r.usesStage1) {
       printSummary(r.model.c_str(), "none", r.after);

@@ -149,6 +149,7 @@ nlohmann::json summaryJson(const OutcomeSummary& s) {
   j["metastable_fraction"] = s.metastableFraction;
   j["support_histogram"] = s.supportHistogram;  // k = 1..9, ≥ 10; diffuse queries in none
   j["diffuse_fraction"] = s.diffuseFraction;     // support 0: every weight ≤ ε
+  j["diffuse_count"] = s.diffuseCount;
   return j;
 }
 

@@ -279,7 +279,8 @@ Command addSweepCommand(CLI::App& root) {
                   "std_correct,mean_metastable,std_metastable,failed (\"-\" = stdout)");
   cmd->add_option("--rows-csv", args->outputs.rowsCsv,
                   "one row per cell: sweep,x,model,seed,memories,mean_error,correct_fraction,"
-                  "wrong_single_fraction,metastable_fraction,seconds,failure,support_histogram");
+                  "wrong_single_fraction,metastable_fraction,seconds,failure,support_histogram,"
+                  "diffuse_fraction");
   cmd->add_option("--shard", args->shard,
                   "I/N: run only the I-th of N disjoint slices of the cells (about equal work) "
                   "and write their --rows-csv; `uhop sweep merge` combines the N files");

@@ -5,6 +5,7 @@
 // The files must come from one sweep (same kind and config), hold every shard 1 … N once and,
 // together, every cell once; otherwise the error names the file and exit code is 1.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -75,6 +76,7 @@ struct ShardFile {
   std::string path;
   nlohmann::json shard, sweep;                    // the two comment lines
   std::vector<std::vector<std::string>> records;  // after the CSV header
+  size_t fields = 0;  // 13, or 12 in files written before diffuse_fraction
 };
 
 ShardFile readShardFile(const std::string& path) {
@@ -102,9 +104,12 @@ ShardFile readShardFile(const std::string& path) {
   f.shard = commentLine(kShardLine);
   f.sweep = commentLine(kConfigLine);
   f.records = parseCsv(text, path);
-  const std::string header = rowsCsv("", {});
-  if (f.records.empty() || f.records.front() != parseCsv(header, path).front())
+  // Shards written before the diffuse_fraction column existed have the same header without it.
+  std::vector<std::string> header = parseCsv(rowsCsv("", {}), path).front();
+  std::vector<std::string> older(header.begin(), header.end() - 1);
+  if (f.records.empty() || (f.records.front() != header && f.records.front() != older))
     throw DataError(path + ": the CSV header is not that of `uhop sweep --rows-csv`");
+  f.fields = f.records.front().size();
   f.records.erase(f.records.begin());
   return f;
 }
@@ -184,9 +189,9 @@ int runMerge(const MergeArgs& args) {
     for (size_t i = 0; i < f.records.size(); ++i) {
       const auto& r = f.records[i];
       const size_t line = i + 4;  // two comment lines and the header come first
-      if (r.size() != 12)
+      if (r.size() != f.fields)
         throw DataError(f.path + ": line " + std::to_string(line) + " has " +
-                        std::to_string(r.size()) + " fields, not 12");
+                        std::to_string(r.size()) + " fields, not " + std::to_string(f.fields));
       if (r[0] != kind)
         throw DataError(f.path + ": line " + std::to_string(line) + " is from a " + r[0] +
                         " sweep");
@@ -203,6 +208,7 @@ int runMerge(const MergeArgs& args) {
       row.failure = r[10];
       std::istringstream histogram(r[11]);
       for (int count; histogram >> count;) row.supportHistogram.push_back(count);
+      row.diffuseFraction = f.fields > 12 ? numberField(r[12], f.path, line) : std::nan("");
       const auto x = std::find(config.grid.begin(), config.grid.end(), row.x);
       const auto m = std::find_if(config.models.begin(), config.models.end(),
                                   [&](const ModelSpec& s) { return s.name == row.model; });

@@ -43,6 +43,7 @@ nlohmann::json rowJson(const SweepRow& r) {
   j["wrong_single_fraction"] = r.wrongSingleFraction;
   j["metastable_fraction"] = r.metastableFraction;
   j["support_histogram"] = r.supportHistogram;
+  j["diffuse_fraction"] = r.diffuseFraction;
   j["seconds"] = r.seconds;
   if (!r.failure.empty()) j["failure"] = r.failure;
   return j;
@@ -106,7 +107,7 @@ std::string aggregateCsv(const std::string& kind, const std::vector<SweepPoint>&
 std::string rowsCsv(const std::string& kind, const std::vector<SweepRow>& rows) {
   std::string out =
       "sweep,x,model,seed,memories,mean_error,correct_fraction,wrong_single_fraction,"
-      "metastable_fraction,seconds,failure,support_histogram\n";
+      "metastable_fraction,seconds,failure,support_histogram,diffuse_fraction\n";
   for (const SweepRow& r : rows) {
     std::string histogram;
     for (int count : r.supportHistogram) {
@@ -117,7 +118,7 @@ std::string rowsCsv(const std::string& kind, const std::vector<SweepRow>& rows) 
            "," + std::to_string(r.memories) + "," + csvNumber(r.meanError) + "," +
            csvNumber(r.correctFraction) + "," + csvNumber(r.wrongSingleFraction) + "," +
            csvNumber(r.metastableFraction) + "," + csvNumber(r.seconds) + "," +
-           csvField(r.failure) + "," + histogram + "\n";
+           csvField(r.failure) + "," + histogram + "," + csvNumber(r.diffuseFraction) + "\n";
   }
   return out;
 }

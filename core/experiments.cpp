@@ -591,10 +591,11 @@ std::optional<SweepRow> Sweep::runCell(int index, const std::atomic<bool>* cance
     row.wrongSingleFraction = result.summary.wrongSingleFraction;
     row.metastableFraction = result.summary.metastableFraction;
     row.supportHistogram = result.summary.supportHistogram;
+    row.diffuseFraction = result.summary.diffuseFraction;
   } catch (const std::exception& e) {
     row.failure = e.what();
     row.meanError = row.correctFraction = row.wrongSingleFraction = row.metastableFraction =
-        std::nan("");
+        row.diffuseFraction = std::nan("");
   }
   if (!trajectoryOfCell_[index].empty())
     trajectories_.at(trajectoryOfCell_[index])->release(c.model.stage1.steps);

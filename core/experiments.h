@@ -8,8 +8,8 @@
 //   stage1     x = number of Stage I steps N for the kernel models (N = 0 is W at its init)
 //   beta       x = β for every model (a fair comparison picks β per model)
 // A cell (x, model, seed) reports the mean error, the correct / wrong-single / metastable
-// fractions and the support histogram; aggregate() gives mean and sample standard deviation
-// (n − 1 in the denominator, 0 for one seed) over the seeds of each (x, model).
+// fractions, the support histogram and the diffuse fraction; aggregate() gives mean and sample
+// standard deviation (n − 1 in the denominator, 0 for one seed) over the seeds of each (x, model).
 //
 // Seeds: seed index s uses S = firstSeed + s for the corruption stream and as Stage I's seed
 // (which only matters for Gaussian inits and minibatches). The same S at every x and for every
@@ -153,6 +153,10 @@ struct SweepRow {
   double wrongSingleFraction = 0;
   double metastableFraction = 0;
   std::vector<int> supportHistogram;  // as OutcomeSummary
+  // Queries whose weights are all ≤ ε (support 0, OutcomeSummary::diffuseFraction): part of the
+  // metastable share, in none of the histogram's bins. NaN when unknown (a merged shard written
+  // before the field existed) or the cell failed.
+  double diffuseFraction = 0;
   double seconds = 0;   // wall time of the cell, including Stage I if this cell trained it
   std::string failure;  // non-empty: the cell failed (e.g. Stage I diverged); numbers are NaN
 };

@@ -206,7 +206,8 @@ static void paint(AppModel& model, const PaintStroke& s) {
 
 static void resetStage1(AppModel& model) {
   if (!model.memories.patterns) return;
-  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, model.stage1.config);
+  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, model.stage1.config,
+                                                      model.stage1.initialW);
   model.stage1.snapshot.reset();
   model.stage1.finishedHandled = false;
 }
@@ -221,6 +222,8 @@ static void startMetastable(AppModel& model) {
   }
   MetastableJob job;
   job.memories = model.memories.set;
+  job.source = model.memories.source;
+  job.memoriesVersion = model.memories.version;
   job.corruption = model.query.corruption;
   job.seed = model.query.seed;
   job.steps = m.steps;
@@ -230,6 +233,7 @@ static void startMetastable(AppModel& model) {
   job.stage1Step = model.stage1.snapshot ? model.stage1.snapshot->stepsDone : -1;
   job.beforeStage1 = m.compareBeforeStage1 && needsW;
   job.stage1 = model.stage1.config;
+  job.initialW = model.stage1.initialW;
   job.kernelScale = model.fairness.kernelScale;
   model.metastableWorker->start(std::move(job));
   m.pendingAfterStage1 = false;
@@ -252,9 +256,60 @@ static void setStage1Config(AppModel& model, const Stage1Config& config) {
     }
     return;
   }
+  // A loaded W is a starting point for these knobs; a new init, D_Φ or seed asks for another.
+  if (old.featureDim != config.featureDim || old.init != config.init || old.seed != config.seed) {
+    model.stage1.initialW.reset();
+    model.stage1.initialWSource.clear();
+  }
   const bool wasPlaying = model.stage1Worker->playing();
   resetStage1(model);
   if (wasPlaying) model.stage1Worker->play();
+}
+
+static void loadW(AppModel& model, const std::string& path) {
+  std::shared_ptr<const Matrix> W;
+  try {
+    if (!model.memories.set) throw ConfigError("no memories loaded");
+    W = std::make_shared<const Matrix>(loadFeatureMap(path));
+    const int d = model.memories.set->dimension();
+    if (W->cols() != d || W->rows() < 1)
+      throw DataError(path + ": W is " + std::to_string(W->rows()) + " × " +
+                      std::to_string(W->cols()) +
+                      " but the memories have d = " + std::to_string(d) + " (W must be D_Φ × d)");
+    if (!W->allFinite()) throw DataError(path + ": W holds NaN or infinite values");
+  } catch (const std::exception& e) {
+    model.statusMessage = "W not loaded (nothing changed): " + std::string(e.what());
+    return;
+  }
+  Stage1State& s1 = model.stage1;
+  s1.initialW = W;
+  s1.initialWSource = path;
+  // D_Φ follows the file (0 = d, as the knob means).
+  s1.config.featureDim =
+      W->rows() == model.memories.set->dimension() ? 0 : static_cast<int>(W->rows());
+  s1.restoreTarget = -1;
+  model.stage1Worker->pause();
+  resetStage1(model);
+  invalidateModels(model);  // the kernel column rebuilds on the loaded W when its snapshot arrives
+  model.statusMessage = "Loaded W " + path + " (" + std::to_string(W->rows()) + " × " +
+                        std::to_string(W->cols()) + "): Stage I starts from it";
+}
+
+static void saveW(AppModel& model, const std::string& path) {
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  if (!snap || !snap->W || snap->W->size() == 0) {
+    model.statusMessage = "W not saved: Stage I has no W yet";
+    return;
+  }
+  try {
+    Matrix W = *snap->W;
+    if (model.stage1.config.normalizeRows) normalizeRows(W);  // as Stage1::finalFeatureMap
+    saveFeatureMap(path, W);
+    model.statusMessage =
+        "Saved W of Stage I step " + std::to_string(snap->stepsDone) + " to " + path;
+  } catch (const std::exception& e) {
+    model.statusMessage = "Could not save W: " + std::string(e.what());
+  }
 }
 
 // ---- memories ---------------------------------------------------------------------------------
@@ -313,6 +368,8 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
       model.stage1.config.init == FeatureInit::Identity)
     model.stage1.config.featureDim = 0;
   invalidateModels(model);
+  model.stage1.initialW.reset();  // fitted to the old memories' d
+  model.stage1.initialWSource.clear();
   model.metastable.result.reset();
   model.metastable.pendingAfterStage1 = true;
   resetStage1(model);
@@ -324,14 +381,14 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
 static void setReferenceCompatible(AppModel& model, bool on) {
   if (model.fairness.referenceCompatible == on) return;
   FairnessState::Saved& stash = model.fairness.saved;
-  Stage1Config config = model.stage1.config;
+  Stage1Config& config = model.stage1.config;
+  // Only settings of how W is used and of the query change: the trained W stays (no Stage I
+  // reset), so the mode can be compared on and off on the same kernel.
   if (on) {
     stash.saved = true;
-    stash.init = config.init;
     stash.normalizeRows = config.normalizeRows;
     stash.kernelScale = model.fairness.kernelScale;
     stash.corruption = model.query.corruption;
-    config.init = FeatureInit::Gaussian;
     config.normalizeRows = false;
     model.fairness.kernelScale = KernelScale::Raw;
     const double p = model.query.corruption.kind == CorruptionKind::Mask ||
@@ -340,7 +397,6 @@ static void setReferenceCompatible(AppModel& model, bool on) {
                          : 0.5;
     model.query.corruption = Corruption{CorruptionKind::MaskRescale, p};
   } else if (stash.saved) {
-    config.init = stash.init;
     config.normalizeRows = stash.normalizeRows;
     model.fairness.kernelScale = stash.kernelScale;
     model.query.corruption = stash.corruption;
@@ -348,12 +404,29 @@ static void setReferenceCompatible(AppModel& model, bool on) {
   }
   model.fairness.referenceCompatible = on;
   for (auto& col : model.columns) col.config.betaAfterSeparation = on;
-  model.stage1.config = config;
   invalidateModels(model);
-  const bool wasPlaying = model.stage1Worker->playing();
-  resetStage1(model);
-  if (wasPlaying) model.stage1Worker->play();
+  rebuildQuery(model);  // also rebuilds both columns' models on the kept W
+}
+
+static void resetSettings(AppModel& model) {
+  setReferenceCompatible(model, false);
+  Settings defaults;
+  // History and what is loaded are not preferences: the recent list and the data stay.
+  defaults.recentSources = model.settings.recentSources;
+  defaults.dataSource = model.settings.dataSource;
+  defaults.memoryCount = model.settings.memoryCount;
+  defaults.memoryOffset = model.settings.memoryOffset;
+  const Stage1Config before = model.stage1.config;
+  applySettings(model, defaults);
+  // applySettings only sets the knobs; restart Stage I (if they differ) and the query with them.
+  const Stage1Config after = model.stage1.config;
+  model.stage1.config = before;
+  setStage1Config(model, after);
+  for (auto& col : model.columns) col.config.beta = model.beta;
+  invalidateModels(model);
   rebuildQuery(model);
+  model.themeOrScaleChanged = true;
+  model.statusMessage = "Settings reset to defaults (the loaded data stays)";
 }
 
 // ---- experiments -----------------------------------------------------------------------------
@@ -495,6 +568,10 @@ static void saveSession(AppModel& model, const std::string& path) {
   try {
     saveSessionFile(path, captureSession(model));
     model.statusMessage = "Saved session " + path;
+    // A session replays Stage I from its init and seed; a W loaded from a file is not in it.
+    if (model.stage1.initialW)
+      model.statusMessage += " (without the loaded W " + model.stage1.initialWSource +
+                             ": loading it replays Stage I from its init)";
   } catch (const std::exception& e) {
     model.statusMessage = "Could not save the session: " + std::string(e.what());
   }
@@ -650,6 +727,9 @@ void applyCommand(AppModel& model, const Command& command) {
                  [&](const Quit&) { model.quitRequested = true; },
                  [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
                  [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
+                 [&](const LoadW& c) { loadW(model, c.path); },
+                 [&](const SaveW& c) { saveW(model, c.path); },
+                 [&](const ResetSettings&) { resetSettings(model); },
              },
              command);
 }
@@ -696,8 +776,11 @@ void updateModel(AppModel& model) {
     s1.finishedHandled = true;
     startMetastable(model);
   }
+  // The worker keeps its last result across a cancel; one computed on an earlier memory set
+  // must not come back after a new set cleared it.
   auto result = model.metastableWorker->latest();
-  if (result && result != model.metastable.result && !model.metastableWorker->running())
+  if (result && result != model.metastable.result && !model.metastableWorker->running() &&
+      result->memoriesVersion == model.memories.version)
     model.metastable.result = result;
   auto sweep = model.experimentWorker->latest();
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
@@ -744,6 +827,13 @@ Settings currentSettings(const AppModel& model) {
   s.querySeed = static_cast<int>(model.query.seed);
   s.metastableSteps = model.metastable.steps;
   s.kernelScale = kernelScaleName(model.fairness.kernelScale);
+  // The reference-compatible mode is not a setting that persists; what it replaced is.
+  const FairnessState& f = model.fairness;
+  if (f.referenceCompatible && f.saved.saved) {
+    s.normalizeRows = f.saved.normalizeRows;
+    s.kernelScale = kernelScaleName(f.saved.kernelScale);
+    s.corruption = f.saved.corruption.name();
+  }
   return s;
 }
 

@@ -49,16 +49,20 @@ struct Stage1State {
   // back to config.steps. -1 = nothing to restore.
   int restoreTarget = -1;
   bool finishedHandled = false;  // "after Stage I" re-run done for this run
+  // File ▸ Load W…: Stage I starts from this W (and Reset goes back to it) instead of its init,
+  // until other memories load or the init, D_Φ or seed change. Null: W from config.init.
+  std::shared_ptr<const Matrix> initialW;
+  std::string initialWSource;  // the file it came from
 };
 
 // Fair-comparison controls (docs/method.md §7).
 struct FairnessState {
   KernelScale kernelScale = KernelScale::RowNormalized;
   bool referenceCompatible = false;
-  // What the reference-compatible switch replaced, restored when it is switched off.
+  // What the reference-compatible switch replaced, restored when it is switched off. The switch
+  // changes how W is used, never W itself: Stage I and its trained W are kept either way.
   struct Saved {
     bool saved = false;
-    FeatureInit init = FeatureInit::Identity;
     bool normalizeRows = true;
     KernelScale kernelScale = KernelScale::RowNormalized;
     Corruption corruption;
@@ -244,6 +248,20 @@ struct SaveSession {
 struct LoadSession {
   std::string path;
 };
+// File ▸ Load W… / Save W…: a W file of `uhop stage1 --save-w` (the project's format, or .npy of
+// shape (D_Φ, d)). Loading makes it Stage I's W (the run restarts from it, U-Hop uses it at once);
+// a file that cannot be read or does not fit the memories changes nothing. Saving writes the
+// current Stage I W, rows normalised when Stage I says so (as `uhop stage1 --save-w`). The
+// outcome goes to statusMessage.
+struct LoadW {
+  std::string path;
+};
+struct SaveW {
+  std::string path;
+};
+// View ▸ Reset to defaults: every setting back to its default and applied (the loaded data and
+// the recent list stay); the reference-compatible mode is switched off first.
+struct ResetSettings {};
 struct SetMetastableCompare {
   bool beforeAfter = true;
 };
@@ -270,8 +288,8 @@ using Command =
                  Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval, RunRetrieval,
                  ResetRetrieval, SetKernelScale, SetReferenceCompatible, RunMetastable,
                  SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession, LoadSession,
-                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
-                 SetFeatureViewShown, ToggleFeatureView>;
+                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit, LoadW, SaveW,
+                 ResetSettings, SetFeatureViewShown, ToggleFeatureView>;
 
 using Commands = std::vector<Command>;
 

@@ -212,6 +212,13 @@ Settings loadSettings(const std::string& path, std::string& message) {
   return s;
 }
 
+Settings restoreSettings(const std::string& path, std::string& message) {
+  Settings s = loadSettings(path, message);
+  std::error_code ec;
+  if (message.empty() && fs::is_regular_file(path, ec)) message = "settings restored from " + path;
+  return s;
+}
+
 bool saveSettings(const std::string& path, const Settings& settings, std::string& message) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);

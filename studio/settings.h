@@ -58,6 +58,9 @@ std::string settingsToJson(const Settings& settings);
 
 // Reads `path`; a missing file gives defaults silently, a corrupt one defaults + message.
 Settings loadSettings(const std::string& path, std::string& message);
+// loadSettings for the app's start: when the file exists and loads cleanly, `message` is
+// "settings restored from PATH" (the status bar tells the user once where the knobs came from).
+Settings restoreSettings(const std::string& path, std::string& message);
 // Writes atomically (temp file + rename), creating the directory. Returns false + message on error.
 bool saveSettings(const std::string& path, const Settings& settings, std::string& message);
 

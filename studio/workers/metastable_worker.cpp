@@ -1,5 +1,8 @@
 #include "studio/workers/metastable_worker.h"
 
+#include <cstdio>
+#include <vector>
+
 #include "core/evaluation.h"
 #include "studio/workers/stage1_worker.h"
 
@@ -46,9 +49,38 @@ bool MetastableWorker::waitIdle(std::chrono::milliseconds timeout) const {
   return idle_.wait_for(lock, timeout, [this] { return !running_ && !pending_; });
 }
 
+static std::string modelCaption(const ModelConfig& c) {
+  char beta[32];
+  std::snprintf(beta, sizeof beta, "%g", c.beta);
+  return similarityName(c.similarity) + "/" + c.separation.name() + " β = " + beta +
+         (c.betaAfterSeparation ? " after sep" : "");
+}
+
+std::string metastableCaption(const MetastableResult& r) {
+  std::string text = std::to_string(r.queries) + " queries of " + r.source + " · " +
+                     r.corruption.name() + " (seed " + std::to_string(r.seed) +
+                     ") · T = " + std::to_string(r.steps) + " · baseline " +
+                     modelCaption(r.baselineConfig) + " · U-Hop " + modelCaption(r.uhopConfig);
+  const bool kernel = r.baselineConfig.similarity == SimilarityKind::Kernel ||
+                      r.uhopConfig.similarity == SimilarityKind::Kernel;
+  if (kernel)
+    text += " · W of Stage I step " + std::to_string(r.stage1Step) + ", " +
+            kernelScaleName(r.kernelScale);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, " · %.2f s", r.seconds);
+  return text + seconds;
+}
+
 std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob& job, uint64_t id) {
   auto result = std::make_shared<MetastableResult>();
   result->id = id;
+  result->source = job.source;
+  result->memoriesVersion = job.memoriesVersion;
+  result->corruption = job.corruption;
+  result->seed = job.seed;
+  result->baselineConfig = job.baseline;
+  result->uhopConfig = job.uhop;
+  result->kernelScale = job.kernelScale;
   result->steps = job.steps;
   result->stage1Step = job.stage1Step;
   const auto start = std::chrono::steady_clock::now();
@@ -75,8 +107,11 @@ std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob&
     if (!evaluate(job.baseline, W, 0.0, share, result->baseline)) return nullptr;
     if (!evaluate(job.uhop, W, share, 2 * share, result->uhop)) return nullptr;
     if (job.beforeStage1) {
-      const Matrix W0 =
-          initialKernelFeatureMap(job.stage1, job.memories->dimension(), job.kernelScale);
+      // A W loaded from a file (File ▸ Load W) is what Stage I started from.
+      const Matrix W0 = job.initialW ? kernelFeatureMap(*job.initialW, job.stage1.normalizeRows,
+                                                        job.kernelScale)
+                                     : initialKernelFeatureMap(job.stage1, job.memories->dimension(),
+                                                               job.kernelScale);
       const ModelConfig* configs[] = {&job.baseline, &job.uhop};
       OutcomeSummary* after[] = {&result->baseline, &result->uhop};
       OutcomeSummary* before[] = {&result->baselineBefore, &result->uhopBefore};

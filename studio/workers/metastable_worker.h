@@ -25,6 +25,8 @@ namespace uhop::ui {
 
 struct MetastableJob {
   std::shared_ptr<const MemorySet> memories;
+  std::string source;            // what the user loaded (the caption names it)
+  uint64_t memoriesVersion = 0;  // MemoryState::version the memories are from
   Corruption corruption;
   uint64_t seed = 1;
   int steps = 10;  // T
@@ -35,11 +37,20 @@ struct MetastableJob {
   // Stage I starts from: initialKernelFeatureMap(stage1, d, kernelScale), core/stage1.h).
   bool beforeStage1 = false;
   Stage1Config stage1;
+  std::shared_ptr<const Matrix> initialW;  // a loaded W Stage I started from (null: stage1.init)
   KernelScale kernelScale = KernelScale::RowNormalized;
 };
 
+// Everything the panel's caption names comes from the result itself, not from the settings of
+// the moment: a result shown is always described by the parameters it was computed with.
 struct MetastableResult {
   uint64_t id = 0;
+  std::string source;
+  uint64_t memoriesVersion = 0;  // a result of an older memory set is never shown
+  Corruption corruption;
+  uint64_t seed = 1;
+  ModelConfig baselineConfig, uhopConfig;
+  KernelScale kernelScale = KernelScale::RowNormalized;
   OutcomeSummary baseline, uhop;
   // With job.beforeStage1: the same models with W at its init (equal to the above for models
   // without the kernel).
@@ -51,6 +62,10 @@ struct MetastableResult {
   double seconds = 0;
   std::string error;  // non-empty when the run failed (e.g. kernel without W)
 };
+
+// The one-line description of what a result was computed with: queries, data, corruption and
+// seed, T, both models with their β, and (for a kernel model) the Stage I step and scale of W.
+std::string metastableCaption(const MetastableResult& result);
 
 class MetastableWorker {
  public:

@@ -30,13 +30,15 @@ Stage1Worker::~Stage1Worker() {
   thread_.join();
 }
 
-uint64_t Stage1Worker::reset(std::shared_ptr<const Matrix> memories, const Stage1Config& config) {
+uint64_t Stage1Worker::reset(std::shared_ptr<const Matrix> memories, const Stage1Config& config,
+                             std::shared_ptr<const Matrix> initialW) {
   uint64_t generation;
   {
     std::lock_guard lock(mutex_);
     playing_ = false;
     resetPending_ = true;
     pendingMemories_ = std::move(memories);
+    pendingInitialW_ = std::move(initialW);
     pendingConfig_ = config;
     pendingSteps_ = 0;
     targetSteps_ = config.steps;
@@ -124,6 +126,7 @@ void Stage1Worker::loop() {
     if (resetPending_) {
       resetPending_ = false;
       auto memories = std::move(pendingMemories_);
+      auto initialW = std::move(pendingInitialW_);
       Stage1Config config = pendingConfig_;
       config.steps = 1000000;  // the worker stops at targetSteps_ itself, so steps can grow later
       const uint64_t generation = generation_;
@@ -131,7 +134,8 @@ void Stage1Worker::loop() {
       stage_.reset();
       std::shared_ptr<const Stage1Snapshot> snapshot;
       try {
-        stage_ = std::make_unique<Stage1>(memories, config);
+        stage_ = initialW ? std::make_unique<Stage1>(memories, config, *initialW)
+                          : std::make_unique<Stage1>(memories, config);
         snapshot = snapshotOf(*stage_, generation);
       } catch (const std::exception& e) {
         auto failed = std::make_shared<Stage1Snapshot>();

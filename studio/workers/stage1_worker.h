@@ -37,9 +37,11 @@ class Stage1Worker {
   Stage1Worker(const Stage1Worker&) = delete;
   Stage1Worker& operator=(const Stage1Worker&) = delete;
 
-  // Drops the current run and starts a new one; W is initialised on the worker. Pauses.
+  // Drops the current run and starts a new one; W is initialised on the worker (config.init), or
+  // is `initialW` when given (File ▸ Load W…: D_Φ × d, d the memories' dimension). Pauses.
   // Returns the generation number that snapshots of the new run carry.
-  uint64_t reset(std::shared_ptr<const Matrix> memories, const Stage1Config& config);
+  uint64_t reset(std::shared_ptr<const Matrix> memories, const Stage1Config& config,
+                 std::shared_ptr<const Matrix> initialW = nullptr);
   // Playing stops by itself once this many steps are done (config.steps is ignored).
   void setTargetSteps(int steps);
   void play();
@@ -69,6 +71,7 @@ class Stage1Worker {
   bool quit_ = false;
   bool resetPending_ = false;
   std::shared_ptr<const Matrix> pendingMemories_;
+  std::shared_ptr<const Matrix> pendingInitialW_;  // null: W from config.init
   Stage1Config pendingConfig_;
   int pendingSteps_ = 0;
   std::shared_ptr<const Stage1Snapshot> latest_;

@@ -107,6 +107,29 @@ TEST(CliSweepShard, ThreeShardsMergedEqualTheUnshardedRun) {
   EXPECT_EQ(b["rows"][0]["support_histogram"].size(), 10u);
 }
 
+// Shards written before the diffuse_fraction column existed (12 fields) still merge; their
+// rows' diffuse fraction is unknown (NaN in the CSV, null in the JSON).
+TEST(CliSweepShard, MergeReadsShardsWithoutTheDiffuseColumn) {
+  const std::vector<std::string> shards = runShards(2, "old");
+  for (const std::string& f : shards) {
+    std::stringstream in(readFile(f));
+    std::string line, out;
+    while (std::getline(in, line)) {
+      if (line.rfind("#", 0) != 0) line = line.substr(0, line.rfind(','));
+      out += line + "\n";
+    }
+    writeFile(f, out);
+  }
+  const std::string mrows = tmpPath("old_rows.csv"), mjson = tmpPath("old.json");
+  RunResult merged = runCli("sweep merge " + shards[0] + " " + shards[1] + " --rows-csv " + mrows +
+                            " --json " + mjson);
+  ASSERT_EQ(merged.exitCode, 0);
+  const auto j = nlohmann::json::parse(readFile(mjson));
+  ASSERT_EQ(j["rows"].size(), 18u);
+  EXPECT_TRUE(j["rows"][0]["diffuse_fraction"].is_null()) << j["rows"][0];
+  EXPECT_NE(readFile(mrows).find(",nan\n"), std::string::npos);
+}
+
 TEST(CliSweepShard, BadShardValuesExitTwo) {
   const std::string rows = tmpPath("bad.csv");
   for (const char* shard : {"0/3", "4/3", "1/0", "x/3", "1", "1/3/5", "-1/3"})

@@ -137,7 +137,19 @@ TEST(CliSweep, CsvNumbersEqualTheJsonNumbers) {
     const auto& row = j["rows"][i];
     EXPECT_EQ(number(perSeed[i + 1][5]), row["mean_error"].get<double>());
     EXPECT_EQ(number(perSeed[i + 1][8]), row["metastable_fraction"].get<double>());
+    ASSERT_EQ(perSeed[i + 1].size(), 13u);
+    EXPECT_EQ(number(perSeed[i + 1][12]), row["diffuse_fraction"].get<double>());
   }
+  EXPECT_EQ(perSeed[0].back(), "diffuse_fraction");
+}
+
+TEST(CliMetastable, TableHasADiffuseColumn) {
+  RunResult r = runCli("metastable --data builtin --memories 12 --models mhm --steps 1");
+  ASSERT_EQ(r.exitCode, 0);
+  const size_t header = r.out.find("metastable  ");
+  ASSERT_NE(header, std::string::npos) << r.out;
+  const std::string line = r.out.substr(header, r.out.find('\n', header) - header);
+  EXPECT_NE(line.find("diffuse"), std::string::npos) << line;
 }
 
 // A sweep cell is one `uhop retrieve` run: memories [offset, offset + M), --seed S, Stage I
@@ -273,7 +285,9 @@ TEST(CliMetastable, JsonHasBeforeAndAfterPerModelWithFractionsAndHistograms) {
       ASSERT_EQ(s["support_histogram"].size(), 10u);
       int count = 0;
       for (const auto& c : s["support_histogram"]) count += c.get<int>();
-      EXPECT_EQ(count, 20);
+      // Diffuse queries (support 0) are in none of the bins: bins + diffuse = every query.
+      EXPECT_EQ(count + s["diffuse_count"].get<int>(), 20);
+      EXPECT_EQ(s["diffuse_fraction"].get<double>(), s["diffuse_count"].get<int>() / 20.0);
     }
   }
   const auto& mhm = j["models"][0];

@@ -131,6 +131,30 @@ TEST(Corruption, OccludeZeroesExactlyTheBottomRows) {
   for (int i = 0; i < 784; ++i) EXPECT_EQ(b[i], i < 392 ? big[i] : 0.0f);
 }
 
+TEST(Corruption, OccludeRoundsFractionsThatAreNotWholeRows) {
+  // 4 rows × 3 values: occlude:F hides round(F·4) rows. 0.3·4 = 1.2 → 1 row, 0.4·4 = 1.6 → 2
+  // rows, 0.375·4 = 1.5 → 2 rows (halves round away from zero), 0.1·4 = 0.4 → none.
+  ImageShape shape{3, 4, 1};
+  auto x = image(12, 16);
+  const std::pair<const char*, int> cases[] = {{"occlude:0.3", 1},   {"occlude:0.4", 2},
+                                               {"occlude:0.375", 2}, {"occlude:0.1", 0},
+                                               {"occlude:0.9", 4},   {"occlude:0.6", 2}};
+  for (const auto& [spec, rows] : cases) {
+    auto y = apply(spec, x, 17, shape);
+    const int kept = 12 - 3 * rows;
+    for (int i = 0; i < 12; ++i) EXPECT_EQ(y[i], i < kept ? x[i] : 0.0f) << spec << " at " << i;
+  }
+  // 28 rows: 0.3·28 = 8.4 → 8 rows, 0.32·28 = 8.96 → 9 rows.
+  ImageShape mnist{28, 28, 1};
+  auto big = image(784, 18);
+  auto a = apply("occlude:0.3", big, 0, mnist);
+  auto b = apply("occlude:0.32", big, 0, mnist);
+  for (int i = 0; i < 784; ++i) {
+    EXPECT_EQ(a[i], i < 20 * 28 ? big[i] : 0.0f) << i;
+    EXPECT_EQ(b[i], i < 19 * 28 ? big[i] : 0.0f) << i;
+  }
+}
+
 TEST(Corruption, SaltPepperUsesOnlyOriginalZeroOrOne) {
   const int d = 5000;
   auto x = image(d, 16, 0.1f, 0.9f);

@@ -138,8 +138,29 @@ TEST(Experiments, EveryCellEqualsADirectEvaluation) {
       EXPECT_EQ(row.wrongSingleFraction, direct.wrongSingleFraction);
       EXPECT_EQ(row.metastableFraction, direct.metastableFraction);
       EXPECT_EQ(row.supportHistogram, direct.supportHistogram);
+      EXPECT_EQ(row.diffuseFraction, direct.diffuseFraction);
     }
   }
+}
+
+TEST(Experiments, RowsCountDiffuseQueries) {
+  // 150 memories with entries in [0, 1) over d = 16: scores ⟨ξ, x⟩ lie in [0, 16], so at β = 0.01
+  // the softmax weights differ by a factor below e^0.16 ≈ 1.17 and every weight is below
+  // 1.17/150 ≈ 0.0078 < ε = 0.01: every query is diffuse. At β = 100 the largest score wins
+  // outright, so none is.
+  SweepConfig config;
+  config.kind = SweepKind::Beta;
+  config.grid = {0.01, 100};
+  config.models = {modelFromKey("mhm")};
+  config.memories = 150;
+  config.seeds = 1;
+  Sweep sweep(tinySet(150), config);
+  sweep.run(nullptr, 1);
+  const std::vector<SweepRow> rows = sweep.rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].diffuseFraction, 1.0);
+  EXPECT_EQ(rows[0].metastableFraction, 1.0);
+  EXPECT_EQ(rows[1].diffuseFraction, 0.0);
 }
 
 TEST(Experiments, SweepAxisChangesWhatItShould) {

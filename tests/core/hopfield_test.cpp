@@ -222,6 +222,24 @@ TEST(HopfieldEnergy, MatchesPaperFormulaComputedIndependently) {
   }
 }
 
+TEST(HopfieldEnergy, ManyCandidatesTakeTheDenseBranchAndStillMatch) {
+  // With M = 40 memories and a small β every score is within reach of Ψ* (β(max s − s) < 40), more
+  // than the 16 candidates energyFromScores recomputes one by one: it takes its DGEMM branch,
+  // which must give the same formula.
+  const int d = 12, M = 40, N = 4;
+  Matrix xi = testref::uniformMatrix(d, M, 41);
+  Matrix q = testref::uniformMatrix(d, N, 42, -0.5, 1.5);
+  const MatrixD P = MatrixD::Identity(d, d);
+  for (double beta : {0.05, 0.5}) {
+    HopfieldModel model(share(xi), config(SimilarityKind::Dot, Separation::softmax(), beta));
+    const VectorD E = model.energy(q);
+    for (int n = 0; n < N; ++n) {
+      const double ref = referenceEnergy(P, xi.cast<double>(), q.col(n).cast<double>(), 1.0, beta);
+      EXPECT_NEAR(E(n), ref, 1e-5 * (1 + std::abs(ref))) << "beta=" << beta << " n=" << n;
+    }
+  }
+}
+
 TEST(HopfieldEnergy, TinyCaseByHand) {
   // Dot + softmax, β = 1, Ξ = tiny, x = (1, 0): ½‖x‖² = ½; Ψ* = log(2e + 1);
   // const = log 3 + ½·max(1, 1, 2) = log 3 + 1.

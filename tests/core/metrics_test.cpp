@@ -146,6 +146,31 @@ TEST(Metrics, AssessQueryCorrectMetastableWrong) {
   EXPECT_NEAR(right.error, 0.0, 1e-12);
 }
 
+TEST(Metrics, CorrectNeedsMaxWeightAtLeastPointNine) {
+  // Two memories; the target 0 holds 0.905 (just above the 0.9 threshold) or 0.895 (just below).
+  // A threshold of 0.8 or 0.95 instead of 0.9 flips one of the two verdicts.
+  Matrix xi = (Matrix(2, 2) << 1, 0, 0, 1).finished();
+  Matrix states = (Matrix(2, 2) << 1, 1, 0, 0).finished();
+  Matrix weights = (Matrix(2, 2) << 0.905f, 0.895f, 0.095f, 0.105f).finished();
+  const QueryOutcome above = assessQuery(states, weights, xi, 0, 0, Separation::softmax());
+  EXPECT_TRUE(above.correct);
+  EXPECT_FALSE(above.metastable);
+  const QueryOutcome below = assessQuery(states, weights, xi, 1, 0, Separation::softmax());
+  EXPECT_FALSE(below.correct);
+  EXPECT_TRUE(below.metastable);
+  EXPECT_EQ(below.retrieved, 0);  // the right memory, but not held firmly enough
+  // The same split on the wrong memory: 0.905 on memory 1 is a wrong single memory, 0.895 a
+  // mixture.
+  const QueryOutcome wrong = assessQuery(states, weights, xi, 0, 1, Separation::softmax());
+  EXPECT_FALSE(wrong.correct);
+  EXPECT_FALSE(wrong.metastable);
+  const OutcomeSummary sum = summarize({above, below, wrong});
+  EXPECT_NEAR(sum.correctFraction, 1.0 / 3, 1e-12);
+  EXPECT_NEAR(sum.metastableFraction, 1.0 / 3, 1e-12);
+  EXPECT_NEAR(sum.wrongSingleFraction, 1.0 / 3, 1e-12);
+  EXPECT_EQ(kMetastableThreshold, 0.9);
+}
+
 TEST(Metrics, SummarizeFractionsAndHistogram) {
   std::vector<QueryOutcome> outcomes;
   auto add = [&](double error, bool correct, bool metastable, int support) {

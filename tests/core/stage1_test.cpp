@@ -145,6 +145,37 @@ TEST(Stage1, AdamFirstStepMovesEachEntryByRateTimesRmsOfW) {
   EXPECT_EQ(d.learningRate(), 0.05);
 }
 
+TEST(Stage1, AdamSecondStepMatchesItsClosedForm) {
+  // After two steps with gradients g₁ (at W₀) and g₂ (at W₁), written out by hand:
+  //   m₂ = 0.9·0.1·g₁ + 0.1·g₂ = 0.09 g₁ + 0.1 g₂,      m̂₂ = m₂ / (1 − 0.9²)   = m₂ / 0.19
+  //   v₂ = 0.999·0.001·g₁² + 0.001·g₂²,                  v̂₂ = v₂ / (1 − 0.999²) = v₂ / 0.001999
+  //   W₂ = W₁ − lr·s·m̂₂ / (√v̂₂ + 1e-8·s),  s = rms(W₀)
+  // W₁ is core's own first step, so this checks the second update alone (moments carried over,
+  // bias corrections at i = 2).
+  Matrix xi = smallMemories();
+  Matrix W0 = testref::normalMatrix(12, 12, 909, 0.7);
+  const double lr = 0.02;
+  Stage1 s(share(xi), makeConfig(OptimizerKind::Adam, 2, lr), W0);
+  const Eigen::MatrixXd g1 = separationLoss(W0, xi, {}, true).gradient.cast<double>();
+  ASSERT_TRUE(s.step());
+  const Matrix W1 = s.featureMap();
+  const Eigen::MatrixXd g2 = separationLoss(W1, xi, {}, true).gradient.cast<double>();
+  ASSERT_TRUE(s.step());
+  const double scale = std::sqrt(W0.cast<double>().squaredNorm() / W0.size());
+  int moved = 0;
+  for (int r = 0; r < 12; ++r)
+    for (int c = 0; c < 12; ++c) {
+      const double m2 = 0.09 * g1(r, c) + 0.1 * g2(r, c);
+      const double v2 = 0.000999 * g1(r, c) * g1(r, c) + 0.001 * g2(r, c) * g2(r, c);
+      const double expected =
+          W1(r, c) - lr * scale * (m2 / 0.19) / (std::sqrt(v2 / 0.001999) + 1e-8 * scale);
+      EXPECT_NEAR(s.featureMap()(r, c), expected, 1e-3 * lr * scale) << r << "," << c;
+      // Where g₁ and g₂ disagree in sign the step is not lr·s·sign(g): the moments matter.
+      if (std::abs(s.featureMap()(r, c) - W1(r, c)) < 0.9 * lr * scale) ++moved;
+    }
+  EXPECT_GT(moved, 0) << "every entry moved by lr·s: the test would not see the moments";
+}
+
 TEST(Stage1, DivergenceKeepsLastGoodWAndStops) {
   // The loss is invariant to the scale of W, so only overflow can make it non-finite:
   // a rate of 1e38 pushes entries of W past the float range.

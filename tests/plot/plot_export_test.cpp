@@ -473,6 +473,48 @@ TEST(PlotToSvg, TicksMatchTheSharedTickCode) {
   }
 }
 
+// The numbers after `key="` in the first element that has it.
+double svgAttribute(const std::string& svg, size_t from, const std::string& key) {
+  const size_t at = svg.find(key + "=\"", from);
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(svg.substr(at + key.size() + 2));
+}
+
+TEST(PlotToSvg, DataPointsLandAtTheirAxisCoordinates) {
+  // Fixed axes x ∈ [0, 10], y ∈ [0, 5] (linear) map onto the plot area (the clip rectangle
+  // x, y, w, h): data (2, 1) → (x + 0.2·w, y + h − 0.2·h), data (7.5, 4) → (x + 0.75·w,
+  // y + h − 0.8·h). On a log y axis [1, 100], y = 10 sits halfway up.
+  for (bool logY : {false, true}) {
+    PlotSpec spec;
+    spec.series.push_back(series("s", {2, 7.5}, logY ? Doubles{10, 100} : Doubles{1, 4}));
+    spec.xAxis.autoFit = spec.yAxis.autoFit = false;
+    spec.xAxis.min = 0;
+    spec.xAxis.max = 10;
+    spec.yAxis.min = logY ? 1 : 0;
+    spec.yAxis.max = logY ? 100 : 5;
+    if (logY) spec.yAxis.scale = AxisScale::Log10;
+    const std::string svg = plotToSvg(spec, 800, 500);
+    const size_t clip = svg.find("<clipPath id=\"plot-area\">");
+    ASSERT_NE(clip, std::string::npos);
+    const double x = svgAttribute(svg, clip, "x"), y = svgAttribute(svg, clip, "y");
+    const double w = svgAttribute(svg, clip, "width"), h = svgAttribute(svg, clip, "height");
+    ASSERT_GT(w, 100);
+    ASSERT_GT(h, 100);
+    const size_t path = svg.find("class=\"series-data\"");
+    ASSERT_NE(path, std::string::npos);
+    const size_t d = svg.find(" d=\"M", path);
+    ASSERT_NE(d, std::string::npos);
+    std::istringstream in(svg.substr(d + 5));
+    double x0, y0, x1, y1;
+    ASSERT_TRUE(in >> x0 >> y0 >> x1 >> y1) << svg.substr(d, 80);
+    const double tolerance = 0.02;  // coordinates are written with two decimals
+    EXPECT_NEAR(x0, x + 0.2 * w, tolerance);
+    EXPECT_NEAR(x1, x + 0.75 * w, tolerance);
+    EXPECT_NEAR(y0, y + h - (logY ? 0.5 : 0.2) * h, tolerance) << "logY " << logY;
+    EXPECT_NEAR(y1, y + h - (logY ? 1.0 : 0.8) * h, tolerance) << "logY " << logY;
+  }
+}
+
 TEST(PlotToSvg, AxisMaxTicksBoundsTheTicks) {
   PlotSpec spec;
   spec.series.push_back(series("s", {0, 1}, {0, 1}));

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
+
+#include "core/evaluation.h"
 
 namespace uhop::ui {
 namespace {
@@ -304,6 +307,210 @@ TEST(AppModelTest, UHopTakesTheTrainedWWhenStage1Finishes) {
   EXPECT_LT((col.state - trained).norm(), 1e-5f);
 }
 
+// Core's own Stage I on the same memories and settings, `steps` steps, rows normalised as the
+// studio's default kernel scale uses them: the W the U-Hop column must use.
+Matrix coreTrainedW(const AppModel& model, int steps) {
+  Stage1Config c = model.stage1.config;
+  c.steps = 1000000;  // as the worker: it stops at its target itself
+  Stage1 stage(model.memories.patterns, c);
+  for (int i = 0; i < steps; ++i) EXPECT_TRUE(stage.step());
+  return scaleFeatureMap(stage.finalFeatureMap(), KernelScale::RowNormalized);
+}
+
+TEST(AppModelTest, UHopColumnRetrievesWithCoresTrainedW) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, SelectTarget{3});
+  Stage1Config config = model.stage1.config;
+  config.steps = 20;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  ASSERT_EQ(model.stage1.snapshot->stepsDone, 20);
+  applyCommand(model, StepRetrieval{Side::UHop});
+  const RetrievalColumn& col = model.column(Side::UHop);
+  ASSERT_EQ(col.steps, 1);
+  const auto W = std::make_shared<const Matrix>(coreTrainedW(model, 20));
+  const Vector trained = oneStepWith(model, W);
+  const Vector identity = oneStepWith(model, nullptr);
+  ASSERT_GT((trained - identity).norm(), 1e-3f) << "W = I would pass too";
+  EXPECT_LT((col.state - trained).norm(), 1e-4f);
+}
+
+TEST(AppModelTest, MetastableRunUsesCoresTrainedW) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  Stage1Config config = model.stage1.config;
+  config.steps = 20;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, SetMetastableSteps{3});
+  applyCommand(model, SetMetastableCompare{false});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  updateModel(model);  // Stage I finished → the run starts
+  ASSERT_TRUE(model.metastableWorker->waitIdle(60s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  const MetastableResult& r = *model.metastable.result;
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  ASSERT_EQ(r.stage1Step, 20);
+  const Matrix W = coreTrainedW(model, 20);
+  const MemorySet& set = *model.memories.set;
+  const ModelConfig uhop = model.column(Side::UHop).config;
+  const OutcomeSummary core =
+      evaluateAllMemories(set, model.memories.patterns, uhop, &W, r.corruption, r.seed, 3, false)
+          .summary;
+  const Matrix I = Matrix::Identity(784, 784);
+  const OutcomeSummary untrained =
+      evaluateAllMemories(set, model.memories.patterns, uhop, &I, r.corruption, r.seed, 3, false)
+          .summary;
+  ASSERT_GT(std::abs(core.meanError - untrained.meanError), 1e-3 * core.meanError)
+      << "W = I would pass too";
+  EXPECT_NEAR(r.uhop.meanError, core.meanError, 1e-4 * core.meanError);
+  EXPECT_EQ(r.uhop.correctFraction, core.correctFraction);
+  EXPECT_EQ(r.uhop.metastableFraction, core.metastableFraction);
+  EXPECT_EQ(r.uhop.supportHistogram, core.supportHistogram);
+  EXPECT_EQ(r.uhop.diffuseCount, core.diffuseCount);
+}
+
+TEST(AppModelTest, MetastableResultCarriesItsParametersAndGoesWithItsMemories) {
+  AppModel model;
+  loadBuiltin(model, 12);
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Mask, 0.25}, 9});
+  applyCommand(model, SetMetastableSteps{2});
+  applyCommand(model, SetBeta{Side::Baseline, 3.0});
+  applyCommand(model, RunMetastable{});
+  ASSERT_TRUE(model.metastableWorker->waitIdle(60s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  const auto result = model.metastable.result;
+  // The settings change after the run; the result still says what it was computed with.
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Noise, 0.5}, 4});
+  applyCommand(model, SetMetastableSteps{9});
+  EXPECT_EQ(result->corruption.name(), "mask:0.25");
+  EXPECT_EQ(result->seed, 9u);
+  EXPECT_EQ(result->steps, 2);
+  EXPECT_EQ(result->baselineConfig.beta, 3.0);
+  EXPECT_EQ(result->uhopConfig.similarity, SimilarityKind::Kernel);
+  EXPECT_EQ(result->source, "builtin");
+  const std::string caption = metastableCaption(*result);
+  for (const char* part : {"12 queries of builtin", "mask:0.25 (seed 9)", "T = 2", "β = 3"})
+    EXPECT_NE(caption.find(part), std::string::npos) << part << " in " << caption;
+  EXPECT_EQ(caption.find("noise"), std::string::npos) << caption;
+  // A new memory set clears it, and the worker's old result does not come back.
+  applyCommand(model, LoadMemories{"builtin", 10, 0});
+  EXPECT_FALSE(model.metastable.result);
+  model.metastableWorker->cancel();  // the run the new set queued
+  ASSERT_TRUE(model.metastableWorker->waitIdle(60s));
+  updateModel(model);
+  if (model.metastable.result) {
+    EXPECT_EQ(model.metastable.result->queries, 10);
+  }
+  settle(model);
+}
+
+TEST(AppModelTest, LoadWStartsStage1FromTheFileAndSaveWWritesIt) {
+  AppModel a;
+  loadBuiltin(a, 8);
+  Stage1Config config = a.stage1.config;
+  config.steps = 5;
+  applyCommand(a, SetStage1Config{config});
+  applyCommand(a, Stage1Play{});
+  settle(a);
+  const std::string dir = ::testing::TempDir();
+  const std::string npy = dir + "/studio_w.npy", own = dir + "/studio_w.uhopw";
+  applyCommand(a, SaveW{npy});
+  ASSERT_NE(a.statusMessage.find("Saved W of Stage I step 5"), std::string::npos)
+      << a.statusMessage;
+  applyCommand(a, SaveW{own});
+  Matrix expected = *a.stage1.snapshot->W;
+  normalizeRows(expected);  // Stage I normalises rows by default, as uhop stage1 --save-w
+  EXPECT_EQ(loadFeatureMap(npy), expected);
+  EXPECT_EQ(loadFeatureMap(own), expected);
+
+  AppModel b;
+  loadBuiltin(b, 8);
+  applyCommand(b, LoadW{npy});
+  ASSERT_NE(b.statusMessage.find("Loaded W"), std::string::npos) << b.statusMessage;
+  settle(b);
+  ASSERT_TRUE(b.stage1.snapshot);
+  EXPECT_EQ(b.stage1.snapshot->stepsDone, 0);
+  EXPECT_EQ(*b.stage1.snapshot->W, expected);  // Stage I's W is the file's
+  // The U-Hop column retrieves with it.
+  applyCommand(b, StepRetrieval{Side::UHop});
+  const Vector withFile = oneStepWith(
+      b, std::make_shared<const Matrix>(scaleFeatureMap(expected, KernelScale::RowNormalized)));
+  EXPECT_LT((b.column(Side::UHop).state - withFile).norm(), 1e-5f);
+  // Reset goes back to the loaded W, not to the identity.
+  applyCommand(b, Stage1Step{});
+  settle(b);
+  applyCommand(b, Stage1Reset{});
+  settle(b);
+  EXPECT_EQ(*b.stage1.snapshot->W, expected);
+}
+
+TEST(AppModelTest, BadWFilesChangeNothing) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  const auto snapshot = model.stage1.snapshot;
+  const uint64_t generation = model.stage1.generation;
+  const std::string dir = ::testing::TempDir();
+  // A W of the wrong width (d = 784 memories, W 5 × 10).
+  const std::string narrow = dir + "/narrow_w.npy";
+  saveFeatureMap(narrow, Matrix::Ones(5, 10));
+  const std::string garbage = dir + "/garbage_w.bin";
+  std::FILE* f = std::fopen(garbage.c_str(), "wb");
+  std::fputs("not a W file at all", f);
+  std::fclose(f);
+  for (const std::string& path : {narrow, garbage, dir + "/missing_w.npy"}) {
+    applyCommand(model, LoadW{path});
+    EXPECT_EQ(model.statusMessage.rfind("W not loaded (nothing changed)", 0), 0u)
+        << model.statusMessage;
+    EXPECT_NE(model.statusMessage.find(path), std::string::npos) << model.statusMessage;
+    EXPECT_EQ(model.stage1.generation, generation);
+    EXPECT_EQ(model.stage1.snapshot, snapshot);
+    EXPECT_FALSE(model.stage1.initialW);
+    if (path == narrow) {
+      EXPECT_NE(model.statusMessage.find("5 × 10 but the memories have d = 784"),
+                std::string::npos)
+          << model.statusMessage;
+    }
+  }
+}
+
+TEST(AppModelTest, ResetSettingsGoesBackToDefaults) {
+  AppModel model;
+  loadBuiltin(model, 8);
+  applyCommand(model, SetBeta{Side::Baseline, 4.0});
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Noise, 0.2}, 3});
+  applyCommand(model, SetMetastableSteps{17});
+  applyCommand(model, SetKernelScale{KernelScale::Matched});
+  applyCommand(model, SetTheme{Theme::Light});
+  Stage1Config config = model.stage1.config;
+  config.loss.kind = LossKind::WorstPair;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, SetReferenceCompatible{true});
+  applyCommand(model, ResetSettings{});
+  settle(model);
+  const Settings defaults;
+  Settings now = currentSettings(model);
+  EXPECT_EQ(now.beta, defaults.beta);
+  EXPECT_EQ(model.column(Side::UHop).config.beta, defaults.beta);
+  EXPECT_EQ(now.corruption, defaults.corruption);
+  EXPECT_EQ(model.query.corruption.name(), Corruption::parse(defaults.corruption).name());
+  EXPECT_EQ(now.metastableSteps, defaults.metastableSteps);
+  EXPECT_EQ(now.kernelScale, defaults.kernelScale);
+  EXPECT_EQ(now.theme, defaults.theme);
+  EXPECT_EQ(now.loss, defaults.loss);
+  EXPECT_EQ(model.stage1.config.loss.kind, parseLossKind(defaults.loss));
+  EXPECT_FALSE(model.fairness.referenceCompatible);
+  EXPECT_FALSE(model.column(Side::UHop).config.betaAfterSeparation);
+  EXPECT_TRUE(model.themeOrScaleChanged);
+  // The loaded data stays.
+  EXPECT_EQ(model.memories.count(), 8);
+  EXPECT_EQ(now.memoryCount, 8);
+}
+
 TEST(AppModelTest, UHopStepWhileStage1PlaysUsesTheNewestW) {
   AppModel model;
   loadBuiltin(model, 16);
@@ -346,23 +553,55 @@ TEST(AppModelTest, MetastableRunAfterStage1) {
   }
 }
 
-TEST(AppModelTest, ReferenceCompatibleSwitchAndRestore) {
+TEST(AppModelTest, ReferenceCompatibleKeepsTheTrainedWAndRestoresEverySetting) {
   AppModel model;
   loadBuiltin(model, 8);
+  Stage1Config config = model.stage1.config;
+  config.steps = 3;
+  applyCommand(model, SetStage1Config{config});
+  applyCommand(model, Stage1Play{});
+  settle(model);
+  ASSERT_EQ(model.stage1.snapshot->stepsDone, 3);
+  const auto trained = model.stage1.snapshot;
+  const uint64_t generation = model.stage1.generation;
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Mask, 0.3}, 5});
+  applyCommand(model, SetKernelScale{KernelScale::Matched});
+
   applyCommand(model, SetReferenceCompatible{true});
-  EXPECT_EQ(model.stage1.config.init, FeatureInit::Gaussian);
+  settle(model);
+  // Stage I was not restarted: same run, same trained W, init untouched.
+  EXPECT_EQ(model.stage1.generation, generation);
+  EXPECT_EQ(model.stage1.snapshot, trained);
+  EXPECT_EQ(model.stage1.config.init, FeatureInit::Identity);
   EXPECT_FALSE(model.stage1.config.normalizeRows);
   EXPECT_EQ(model.fairness.kernelScale, KernelScale::Raw);
   EXPECT_EQ(model.query.corruption.kind, CorruptionKind::MaskRescale);
+  EXPECT_EQ(model.query.corruption.amount, 0.3);
   EXPECT_TRUE(model.column(Side::Baseline).config.betaAfterSeparation);
   EXPECT_TRUE(model.column(Side::UHop).config.betaAfterSeparation);
+  // The U-Hop column runs on the trained W, used raw (no row normalisation, no scale).
+  EXPECT_EQ(model.column(Side::UHop).wStep, 3);
+  // This dynamics has no energy: the columns record none (the plot says why).
+  EXPECT_FALSE(model.column(Side::UHop).model->hasEnergy());
+  // The settings file keeps the user's settings, not the mode's.
+  const Settings saved = currentSettings(model);
+  EXPECT_EQ(saved.corruption, "mask:0.3");
+  EXPECT_EQ(saved.kernelScale, "matched");
+  EXPECT_TRUE(saved.normalizeRows);
+
   applyCommand(model, SetReferenceCompatible{false});
-  EXPECT_EQ(model.stage1.config.init, FeatureInit::Identity);
-  EXPECT_TRUE(model.stage1.config.normalizeRows);
-  EXPECT_EQ(model.fairness.kernelScale, KernelScale::RowNormalized);
-  EXPECT_EQ(model.query.corruption.kind, CorruptionKind::Mask);
-  EXPECT_FALSE(model.column(Side::UHop).config.betaAfterSeparation);
   settle(model);
+  EXPECT_EQ(model.stage1.generation, generation);
+  EXPECT_EQ(model.stage1.snapshot, trained);
+  EXPECT_TRUE(model.stage1.config.normalizeRows);
+  EXPECT_EQ(model.fairness.kernelScale, KernelScale::Matched);
+  EXPECT_EQ(model.query.corruption.kind, CorruptionKind::Mask);
+  EXPECT_EQ(model.query.corruption.amount, 0.3);
+  EXPECT_EQ(model.query.seed, 5u);
+  EXPECT_FALSE(model.column(Side::Baseline).config.betaAfterSeparation);
+  EXPECT_FALSE(model.column(Side::UHop).config.betaAfterSeparation);
+  EXPECT_EQ(model.column(Side::UHop).wStep, 3);
+  EXPECT_TRUE(model.column(Side::UHop).model->hasEnergy());
 }
 
 TEST(AppModelTest, KernelScaleMatchedHasUnitTrace) {

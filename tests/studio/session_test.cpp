@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -160,6 +161,75 @@ TEST(SessionTest, MalformedFilesAreRejectedAndChangeNothing) {
   EXPECT_THROW(parseSession("{\"format\": \"uhop-studio-session\", \"version\": 1}"), ConfigError);
   applyCommand(a, LoadSession{"/nonexistent/dir/none.json"});
   EXPECT_NE(a.statusMessage.find("nothing changed"), std::string::npos);
+}
+
+// A session file of format version 1 as the studio wrote it (makeInterestingModel, then File ▸
+// Save session), kept in the tree: every later version of the app must still read it, with the
+// same values. Regenerate only when the format changes on purpose, as a new session_v<N>.json:
+//   uhop_studio_tests --gtest_also_run_disabled_tests --gtest_filter='*WriteTheFixture'
+const char* const kFixture = UHOP_TEST_FIXTURES "/session_v1.json";
+
+TEST(SessionFixture, DISABLED_WriteTheFixture) {
+  AppModel a;
+  makeInterestingModel(a);
+  applyCommand(a, SaveSession{kFixture});
+  ASSERT_NE(a.statusMessage.find("Saved session"), std::string::npos) << a.statusMessage;
+}
+
+TEST(SessionFixture, VersionOneFileKeepsItsValues) {
+  const Session s = loadSessionFile(kFixture);
+  EXPECT_EQ(s.source, "builtin");
+  EXPECT_EQ(s.count, 12);
+  EXPECT_EQ(s.offset, 3);
+  EXPECT_EQ(s.stage1.loss.kind, LossKind::WorstPair);
+  EXPECT_EQ(s.stage1.loss.t, 3.0);
+  EXPECT_EQ(s.stage1.steps, 4);
+  EXPECT_EQ(s.stage1StepsDone, 4);
+  EXPECT_EQ(s.stage1.seed, 7u);
+  EXPECT_EQ(s.stage1.init, FeatureInit::Identity);
+  EXPECT_TRUE(s.stage1.normalizeRows);
+  EXPECT_EQ(s.models[0].similarity, SimilarityKind::Dot);
+  EXPECT_EQ(s.models[0].separation, Separation::softmax());
+  EXPECT_EQ(s.models[0].beta, 1.0);
+  EXPECT_EQ(s.models[1].similarity, SimilarityKind::Kernel);
+  EXPECT_EQ(s.models[1].separation, Separation::sparsemax());
+  EXPECT_EQ(s.models[1].beta, 2.5);
+  EXPECT_FALSE(s.betaLinked);
+  EXPECT_EQ(s.kernelScale, KernelScale::Matched);
+  EXPECT_FALSE(s.referenceCompatible);
+  EXPECT_EQ(s.target, 5);
+  EXPECT_EQ(s.corruption.kind, CorruptionKind::Noise);
+  EXPECT_EQ(s.corruption.amount, 0.3);
+  EXPECT_EQ(s.querySeed, 11u);
+  EXPECT_EQ(s.metastableSteps, 7);
+  // The painted stroke from (2, 2) to (9, 9): white pixels (value 1) on the diagonal, in
+  // ascending order, all inside the 28 × 28 image.
+  ASSERT_FALSE(s.queryEdits.empty());
+  for (size_t i = 0; i < s.queryEdits.size(); ++i) {
+    EXPECT_EQ(s.queryEdits[i].second, 1.0f);
+    EXPECT_LT(s.queryEdits[i].first, 784);
+    if (i > 0) {
+      EXPECT_GT(s.queryEdits[i].first, s.queryEdits[i - 1].first);
+    }
+  }
+  const auto onStroke = [&](int x, int y) {
+    return std::any_of(s.queryEdits.begin(), s.queryEdits.end(),
+                       [&](const auto& e) { return e.first == y * 28 + x; });
+  };
+  EXPECT_TRUE(onStroke(5, 5));
+  EXPECT_FALSE(onStroke(20, 3));
+
+  // The studio loads it: the same settings come back and Stage I replays to step 4.
+  AppModel b;
+  applyCommand(b, LoadSession{kFixture});
+  ASSERT_NE(b.statusMessage.find("Loaded session"), std::string::npos) << b.statusMessage;
+  settle(b);
+  ASSERT_TRUE(b.stage1.snapshot);
+  EXPECT_EQ(b.stage1.snapshot->stepsDone, 4);
+  EXPECT_TRUE(captureSession(b) == s) << sessionToJson(captureSession(b));
+  EXPECT_EQ(b.memories.count(), 12);
+  EXPECT_EQ(b.query.target, 5);
+  EXPECT_EQ(b.column(Side::UHop).config.separation, Separation::sparsemax());
 }
 
 }  // namespace

@@ -131,6 +131,26 @@ TEST(SettingsTest, SaveCreatesTheDirectoryAndLoadsBack) {
   EXPECT_FALSE(fs::exists(path + ".tmp"));
 }
 
+TEST(SettingsTest, RestoreSaysWhereTheSettingsCameFrom) {
+  const std::string dir = tempDir("restore");
+  const std::string path = dir + "/settings.json";
+  std::string message;
+  // No file: defaults, nothing to say.
+  EXPECT_EQ(restoreSettings(dir + "/none.json", message), Settings{});
+  EXPECT_TRUE(message.empty()) << message;
+  // A clean file: its values and "settings restored from PATH".
+  Settings s;
+  s.beta = 3.5;
+  ASSERT_TRUE(saveSettings(path, s, message)) << message;
+  EXPECT_EQ(restoreSettings(path, message), s);
+  EXPECT_EQ(message, "settings restored from " + path);
+  // A corrupt file: the problem, not "restored".
+  std::ofstream(path) << "{ broken";
+  restoreSettings(path, message);
+  EXPECT_EQ(message.find("settings restored"), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid JSON"), std::string::npos) << message;
+}
+
 TEST(SettingsTest, ConfigDirectoryFollowsXdg) {
   const char* old = std::getenv("XDG_CONFIG_HOME");
   const std::string saved = old ? old : "";

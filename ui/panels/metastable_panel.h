@@ -13,14 +13,4 @@ struct MetastablePanel {
   void draw(const AppModel& model, Commands& commands, UiContext& ui);
 };
 
-// "Fair comparison" tab of the lower right panel.
-struct ComparisonPanel {
-  const Matrix* seenW = nullptr;  // trace(WᵀW)/d is recomputed only when W or the scale changes
-  KernelScale seenScale = KernelScale::Raw;
-  bool seenNormalize = true;
-  double kernelTrace = 0;
-  double traceTime = -1e9;  // ImGui time of the last trace(WᵀW)/d computation
-  void draw(const AppModel& model, Commands& commands, UiContext& ui);
-};
-
 }  // namespace uhop::ui

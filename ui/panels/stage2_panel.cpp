@@ -370,6 +370,19 @@ void Stage2Panel::drawEnergy(const AppModel& model, UiContext& ui, float height)
       "β⁻¹Ψ*_α(β K(Ξ, x)) + const. Each step is a concave–convex procedure step, so the energy "
       "never rises along retrieval (the paper's Theorem 1). Models without an energy (−L1, −L2, "
       "polynomial) have no curve.";
+  if (model.fairness.referenceCompatible) {
+    // The curves are empty in this mode; say why instead of leaving a blank plot.
+    spec.parameters =
+        "no energy in reference-compatible mode: β multiplies p after the separation "
+        "(x ← Ξ·β·sep(s)), a dynamics without an energy function (docs/method.md §7 item 1)";
+    const float before = ImGui::GetCursorPosY();
+    ImGui::PushStyleColor(ImGuiCol_Text, colorWarn());
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(spec.parameters.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    height = std::max(em() * 6, height - (ImGui::GetCursorPosY() - before));
+  }
   for (int s = 0; s < 2; ++s) {
     const RetrievalColumn& col = model.columns[s];
     PlotSeries series{

@@ -24,6 +24,7 @@
 #include "studio/app_model.h"
 #include "studio/script.h"
 #include "studio/state_json.h"
+#include "ui/panels/comparison_panel.h"
 #include "ui/panels/experiments_panel.h"
 #include "ui/panels/feature_space_panel.h"
 #include "ui/panels/memories_panel.h"
@@ -187,6 +188,7 @@ struct Studio {
                                       : (fs::path(configDirectory()) / "sessions" / "").string();
         std::snprintf(sessionPath, sizeof sessionPath, "%s", start.c_str());
       }
+      drawWMenuItems();
       ImGui::Separator();
       if (ImGui::MenuItem("Save window as PNG", "F12")) commands.push_back(RequestScreenshot{});
       if (ImGui::MenuItem("Save window as PNG at 2× (slides)", "Shift+F12"))
@@ -212,6 +214,7 @@ struct Studio {
           commands.push_back(SetUiScale{scales[i]});
       if (ImGui::MenuItem("UI scale from monitor", nullptr, model.settings.uiScale == 0))
         commands.push_back(SetUiScale{0});
+      drawResetMenuItem();
       ImGui::Separator();
       if (ImGui::MenuItem("Feature space", "F4", model.featureView.shown))
         commands.push_back(ToggleFeatureView{});
@@ -237,6 +240,62 @@ struct Studio {
   }
 
   std::string lastSessionPath;
+
+  // File ▸ Load W… / Save W…: a path popup like the session one (same loaders as
+  // `uhop --load-w / --save-w`: the project's W format, or .npy).
+  bool openWDialog = false;
+  bool wDialogSaves = true;
+  char wPath[1024] = {};
+
+  void drawWMenuItems() {
+    ImGui::Separator();
+    if (ImGui::MenuItem("Load W…")) {
+      openWDialog = true;
+      wDialogSaves = false;
+    }
+    tooltip(
+        "Start Stage I from a saved W (uhop stage1 --save-w, or a .npy of shape (D_Φ, d)): the "
+        "U-Hop column uses it at once. A file that does not fit the memories changes nothing.");
+    if (ImGui::MenuItem("Save W…", nullptr, false, model.stage1.snapshot != nullptr)) {
+      openWDialog = true;
+      wDialogSaves = true;
+      if (wPath[0] == 0) std::snprintf(wPath, sizeof wPath, "%s", "W.npy");
+    }
+    tooltip(
+        "Save Stage I's current W (rows normalised when Stage I normalises them), readable by "
+        "uhop retrieve --load-w. A name ending in .npy writes NumPy, else the project's format.");
+  }
+
+  void drawWDialog() {
+    if (openWDialog) ImGui::OpenPopup("W file");
+    openWDialog = false;
+    if (!ImGui::BeginPopupModal("W file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(wDialogSaves ? "Save Stage I's W as (.npy or the project's format):"
+                                        : "Load W from (.npy or the project's format):");
+    ImGui::SetNextItemWidth(em() * 36);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    const bool enter =
+        ImGui::InputText("##wpath", wPath, sizeof wPath, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button(wDialogSaves ? "Save" : "Load") || enter) {
+      if (wDialogSaves)
+        commands.push_back(SaveW{wPath});
+      else
+        commands.push_back(LoadW{wPath});
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
+      ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
+  void drawResetMenuItem() {
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reset to defaults")) commands.push_back(ResetSettings{});
+    tooltip(
+        "Every setting (theme, scale, Stage I, β, corruption, T, kernel scale) back to its "
+        "default, applied at once. The loaded data and the recent list stay.");
+  }
 
   void drawSessionDialog() {
     if (openSessionDialog) ImGui::OpenPopup("Session");
@@ -266,6 +325,7 @@ struct Studio {
 
   void drawPopups() {
     drawSessionDialog();
+    drawWDialog();
     if (showKeys) ImGui::OpenPopup("Keyboard shortcuts");
     showKeys = false;
     if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -732,7 +792,7 @@ class StudioRun {
     configDir_ = configDirectory();
     settingsPath_ = (fs::path(configDir_) / "settings.json").string();
     iniPath_ = (fs::path(configDir_) / "imgui.ini").string();
-    if (!headless()) settings_ = loadSettings(settingsPath_, model.settingsMessage);
+    if (!headless()) settings_ = restoreSettings(settingsPath_, model.settingsMessage);
     if (!model.settingsMessage.empty())
       std::fprintf(stderr, "uhop-studio: %s\n", model.settingsMessage.c_str());
     if (opt_.theme) settings_.theme = *opt_.theme == "light" ? Theme::Light : Theme::Dark;
