@@ -162,7 +162,8 @@ struct Studio {
       if (ImGui::BeginMenu("Recent", !model.settings.recentSources.empty())) {
         for (const std::string& r : model.settings.recentSources)
           if (ImGui::MenuItem(r.c_str()))
-            commands.push_back(LoadMemories{r, memoriesPanel.count, memoriesPanel.offset});
+            commands.push_back(
+                memoriesPanel.loadCommand(r, recentCount(model.settings, r, memoriesPanel.count)));
         ImGui::EndMenu();
       }
       ImGui::Separator();
@@ -411,7 +412,7 @@ struct Studio {
   void takeWindowEvents() {
     shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
     for (const std::string& path : events.droppedPaths)
-      commands.push_back(LoadMemories{path, memoriesPanel.count, memoriesPanel.offset});
+      commands.push_back(memoriesPanel.loadCommand(path, memoriesPanel.count));
     events.clear();
   }
 };
@@ -575,11 +576,18 @@ int runStudio(const StudioOptions& opt) {
 
   applyCommand(model,
                LoadMemories{settings.dataSource, settings.memoryCount, settings.memoryOffset});
+  // A --data that fails is never replaced silently: headless runs (scripts, figures) exit 1;
+  // interactive ones show the built-in set with the error in the memories panel and status bar.
+  bool dataFailed = false;
   if (!model.memories.set) {
     std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
-    const std::string error = model.memories.error;
-    applyCommand(model, LoadMemories{"builtin", 64, 0});
-    model.memories.error = error + " Loaded the built-in set instead.";
+    dataFailed = opt.data.has_value();
+    if (!(dataFailed && opt.headless())) {
+      const std::string error = model.memories.error;
+      applyCommand(model, LoadMemories{"builtin", 64, 0});
+      model.memories.error = error + " Loaded the built-in set instead.";
+      model.statusMessage = "--data failed: " + model.memories.error;
+    }
   }
 
   if (opt.tab == "experiments" || !opt.runSweep.empty()) studio->selectExperimentsTab = true;
@@ -597,9 +605,9 @@ int runStudio(const StudioOptions& opt) {
   Autoplay autoplay;
   std::vector<double> frameMs, wallMs;
   std::vector<bool> stage1Playing;
-  int exitCode = 0;
+  int exitCode = dataFailed && opt.headless() ? 1 : 0;
   for (int frame = 0; !glfwWindowShouldClose(window) && !model.quitRequested; ++frame) {
-    if (opt.headless() && frame >= opt.frames) break;
+    if (opt.headless() && (frame >= opt.frames || dataFailed)) break;
     const auto t0 = std::chrono::steady_clock::now();
     const double cpu0 = threadCpuMs();
     glfwPollEvents();
