@@ -378,7 +378,12 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
     if (set.labels.size() == static_cast<size_t>(set.count())) {
       const float x0 = ImGui::GetCursorPosX();
       for (int r = 0; r < k; ++r) {
-        if (r) ImGui::SameLine(x0 + r * (thumb + gap));
+        if (r) {
+          // SetCursorPosX, not SameLine(x): inside a table column SameLine's x would count the
+          // column's offset twice.
+          ImGui::SameLine();
+          ImGui::SetCursorPosX(x0 + r * (thumb + gap));
+        }
         ImGui::TextDisabled("%d", set.labels[order[r]]);
       }
     }
