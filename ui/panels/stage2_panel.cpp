@@ -364,6 +364,18 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
       if (imageButton(ui, key, model.memories.version, set.patterns.col(order[r]).data(), set.shape,
                       thumb, false, order[r] == model.query.target))
         commands.push_back(SelectTarget{order[r]});
+      if (order[r] < static_cast<int>(set.labels.size())) {
+        // The memory's label in the thumbnail's corner (CIFAR, IDX with a label file): on the
+        // image rather than under it, so the column keeps its height.
+        const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+        char label[16];
+        std::snprintf(label, sizeof label, "%d", set.labels[order[r]]);
+        const ImVec2 size = ImGui::CalcTextSize(label);
+        const ImVec2 at(min.x + 1, max.y - size.y);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(at, ImVec2(at.x + size.x + 2, max.y - 1), IM_COL32(0, 0, 0, 170));
+        dl->AddText(ImVec2(at.x + 1, at.y), IM_COL32(255, 255, 255, 235), label);
+      }
       if (ImGui::IsItemHovered()) {
         const int m = order[r];
         std::string extra;
@@ -372,19 +384,6 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
         if (m < static_cast<int>(set.names.size())) extra += ", " + set.names[m];
         ImGui::SetTooltip("rank %d: memory #%d%s, p = %.4f%s", r + 1, m, extra.c_str(),
                           col.weights[m], m == model.query.target ? " (the target)" : "");
-      }
-    }
-    // The labels of the top-k memories under their thumbnails (CIFAR, IDX with label files).
-    if (set.labels.size() == static_cast<size_t>(set.count())) {
-      const float x0 = ImGui::GetCursorPosX();
-      for (int r = 0; r < k; ++r) {
-        if (r) {
-          // SetCursorPosX, not SameLine(x): inside a table column SameLine's x would count the
-          // column's offset twice.
-          ImGui::SameLine();
-          ImGui::SetCursorPosX(x0 + r * (thumb + gap));
-        }
-        ImGui::TextDisabled("%d", set.labels[order[r]]);
       }
     }
     ImGui::PopStyleVar();
