@@ -1,5 +1,8 @@
 #include "app/cli_options.h"
 
+#include <cstdio>
+#include <tuple>
+
 #include "app/cli_activity.h"
 #include "core/corruption.h"
 #include "core/feature_map.h"
@@ -20,11 +23,35 @@ std::string optimizerForms() {
 
 }  // namespace
 
+std::pair<int, int> parseImageSize(const std::string& text) {
+  const size_t x = text.find('x');
+  auto side = [&](const std::string& digits) {
+    if (digits.empty() || digits.size() > 4 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return 0;
+    return std::stoi(digits);
+  };
+  const int w = x == std::string::npos ? 0 : side(text.substr(0, x));
+  const int h = x == std::string::npos ? 0 : side(text.substr(x + 1));
+  if (w < 1 || h < 1 || w > 4096 || h > 4096)
+    throw ConfigError("--image-size expects WxH with W and H in 1..4096 (e.g. 32x32), got '" +
+                      text + "'");
+  return {w, h};
+}
+
 LoadOptions DataOptions::loadOptions() const {
   LoadOptions options;
   options.offset = offset;
   options.memoryBudgetBytes = static_cast<std::size_t>(memoryBudgetMib) << 20;
+  options.grayscale = grayscale;
+  options.strict = strict;
+  if (!imageSize.empty()) std::tie(options.width, options.height) = parseImageSize(imageSize);
   return options;
+}
+
+void printLoadWarnings(const MemorySet& set) {
+  for (const std::string& warning : set.warnings)
+    std::fprintf(stderr, "uhop: warning: %s\n", warning.c_str());
 }
 
 void addDataOptions(CLI::App& cmd, DataOptions& o, int minMemories,
@@ -37,18 +64,28 @@ void addDataOptions(CLI::App& cmd, DataOptions& o, int minMemories,
   addInt(cmd, "--offset", o.offset, 0, 100000000, "first memory taken, in file order");
   addInt(cmd, "--memory-budget", o.memoryBudgetMib, 1, 1048576,
          "MiB a data load may allocate; larger sources are refused");
+  cmd.add_flag("--grayscale", o.grayscale,
+               "convert colour images (folders, CIFAR, (M,h,w,3) .npy) to one channel (luma); "
+               "default: keep RGB, d = w*h*3");
+  cmd.add_flag("--strict", o.strict,
+               "an unreadable image in a folder, or fewer items than --memories, is an error "
+               "(exit 1); default: skip / load what is there, with a warning on stderr");
+  addSpec(
+      cmd, "--image-size", o.imageSize, [](const std::string& v) { parseImageSize(v); }, "WxH",
+      "folders: resize every image to W x H (default: the size of the first image)");
 }
 
 std::shared_ptr<const MemorySet> loadMemories(const DataOptions& o, bool allByDefault) {
   LoadOptions options = o.loadOptions();
   const bool counted = given(o.memoriesOption);
   options.count = counted ? o.memories : (allByDefault || o.data == "builtin" ? -1 : 100);
+  // The default 100 is a cap on a large source, not a request a smaller one falls short of.
+  options.countIsLimit = !counted;
   setActivity("loading the memories from " + o.data);
   auto set = std::make_shared<MemorySet>(loadDataSource(o.data, options));
-  if (counted && set->count() < options.count)
-    throw DataError(o.data + ": asked for " + std::to_string(options.count) +
-                    " memories from offset " + std::to_string(options.offset) + " but only " +
-                    std::to_string(set->count()) + " are there");
+  // Fewer than --memories (a short source, skipped files) is a warning, or with --strict an
+  // error core has already raised.
+  printLoadWarnings(*set);
   return set;
 }
 

@@ -1,5 +1,6 @@
 // Option groups shared by the `uhop` subcommands: data source, Stage I, Stage II model.
-// Names are a contract: --data --memories --offset --memory-budget; --phi-init --phi-dim --seed
+// Names are a contract: --data --memories --offset --memory-budget --grayscale --strict
+// --image-size; --phi-init --phi-dim --seed
 // --loss --t --optimizer --lr --steps --batch --normalize-rows (prefixed "stage1-" inside
 // `retrieve`, `sweep` and `metastable`); --similarity --separation --beta --beta-after-separation.
 // Each group binds CLI11 options to a struct of plain values; the struct turns into core's config.
@@ -25,18 +26,27 @@ struct DataOptions {
   int memories = 100;
   int offset = 0;
   int memoryBudgetMib = static_cast<int>(kDefaultMemoryBudgetBytes >> 20);
+  bool grayscale = false;
+  bool strict = false;
+  std::string imageSize;  // "WxH", or "" for the first image's size
   CLI::Option* memoriesOption = nullptr;
 
-  LoadOptions loadOptions() const;  // offset and budget; count is the caller's
+  // Offset, budget, grayscale, strict and image size; count is the caller's.
+  LoadOptions loadOptions() const;
 };
 // --data, --memories (minMemories..1000000; `memoriesHelp` says what the default is), --offset,
-// --memory-budget.
+// --memory-budget, --grayscale, --strict, --image-size.
 void addDataOptions(CLI::App& cmd, DataOptions& o, int minMemories,
                     const std::string& memoriesHelp);
 // The memories named by --data, --memories and --offset. Without --memories: the whole built-in
 // set, or the first 100 of any other source (tens of thousands would be a surprise), unless
 // `allByDefault` (then everything from the offset on).
 std::shared_ptr<const MemorySet> loadMemories(const DataOptions& o, bool allByDefault = false);
+// Prints what the load skipped or changed (MemorySet::warnings) to stderr, one
+// "uhop: warning: ..." line each.
+void printLoadWarnings(const MemorySet& set);
+// "WxH" (each 1..4096) as width and height; throws ConfigError naming --image-size otherwise.
+std::pair<int, int> parseImageSize(const std::string& text);
 
 struct Stage1Options {
   std::string prefix;

@@ -158,6 +158,7 @@ int runSweep(const SweepArgs& args) {
     throw DataError(source + ": the sweep needs " + std::to_string(needed) +
                     " memories from offset " + std::to_string(load.offset) + " but only " +
                     std::to_string(pool->count()) + " are there");
+  printLoadWarnings(*pool);
   Sweep sweep = asUsage([&] { return Sweep(pool, config); });
 
   const int total = sweep.totalCells();

@@ -58,23 +58,33 @@ std::string Corruption::name() const {
 
 void corrupt(const Corruption& c, const ImageShape& shape, uint64_t seed, float* x, int d) {
   Random rng(seed);
+  // Masks and salt & pepper act on whole pixels: one draw per pixel covers all its channels
+  // (HWC, channels innermost), so a colour image loses a pixel, not a colour of it. With one
+  // channel (or no image shape) a pixel is one value and the draws are those of a grey image.
+  const int channels = shape.size() == d && shape.channels > 1 ? shape.channels : 1;
+  const int pixels = d / channels;
   switch (c.kind) {
     case CorruptionKind::None: return;
     case CorruptionKind::Mask:
-      for (int i = 0; i < d; ++i)
-        if (rng.uniform() < c.amount) x[i] = 0.0f;
+      for (int p = 0; p < pixels; ++p)
+        if (rng.uniform() < c.amount) std::fill_n(x + p * channels, channels, 0.0f);
       return;
     case CorruptionKind::MaskRescale: {
       const float keep = static_cast<float>(1.0 / (1.0 - c.amount));
-      for (int i = 0; i < d; ++i) x[i] = rng.uniform() < c.amount ? 0.0f : x[i] * keep;
+      for (int p = 0; p < pixels; ++p) {
+        const float factor = rng.uniform() < c.amount ? 0.0f : keep;
+        for (int k = 0; k < channels; ++k) x[p * channels + k] *= factor;
+      }
       return;
     }
     case CorruptionKind::Noise:
+      // Independent noise on every value: each channel of a pixel gets its own draw.
       for (int i = 0; i < d; ++i)
         x[i] = std::clamp(std::abs(x[i] + static_cast<float>(c.amount * rng.normal())), 0.0f, 1.0f);
       return;
     case CorruptionKind::Occlude: {
-      // Without an image shape the vector counts as one column of d rows.
+      // Without an image shape the vector counts as one column of d rows. A row holds all the
+      // channels of its pixels, so occlusion hides whole pixels.
       const int rows = shape.size() == d && shape.height > 0 ? shape.height : d;
       const int rowSize = d / rows;
       const int hidden = static_cast<int>(std::lround(c.amount * rows));
@@ -82,8 +92,9 @@ void corrupt(const Corruption& c, const ImageShape& shape, uint64_t seed, float*
       return;
     }
     case CorruptionKind::SaltPepper:
-      for (int i = 0; i < d; ++i)
-        if (rng.uniform() < c.amount) x[i] = rng.uniform() < 0.5 ? 0.0f : 1.0f;
+      for (int p = 0; p < pixels; ++p)
+        if (rng.uniform() < c.amount)
+          std::fill_n(x + p * channels, channels, rng.uniform() < 0.5 ? 0.0f : 1.0f);
       return;
   }
 }

@@ -1,4 +1,6 @@
 // Query corruptions (docs/method.md §8), all seeded and deterministic:
+// A pixel is all its channels (HWC): mask, mask-rescale, salt & pepper and occlusion act on
+// whole pixels (every channel alike), noise draws for every channel of every pixel.
 //   none
 //   mask:P          each pixel zeroed with probability P
 //   mask-rescale:P  the public scripts' dropout: zeroed with probability P, kept pixels × 1/(1−P)

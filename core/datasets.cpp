@@ -101,18 +101,28 @@ struct Range {
   u64 count = 0;
 };
 
+// A request for more items than remain after the offset takes those that remain and says so
+// in `warnings`, unless options.strict (then it is an error, as an offset past the end always is).
 Range selectRange(u64 available, const LoadOptions& options, const std::string& path,
-                  const std::string& items) {
+                  const std::string& items, std::vector<std::string>& warnings) {
   if (available == 0) fail(path, "holds no " + items + " (the file is empty of data)");
   const u64 first = static_cast<u64>(options.offset);
   if (first >= available)
     fail(path, "offset " + std::to_string(first) + " is beyond the end: it holds " +
                    std::to_string(available) + " " + items);
   const u64 count = options.count < 0 ? available - first : static_cast<u64>(options.count);
-  if (first + count > available)
-    fail(path, "asked for " + items + " " + std::to_string(first) + " to " +
-                   std::to_string(first + count - 1) + " but it holds only " +
-                   std::to_string(available));
+  if (first + count > available && options.countIsLimit) return {first, available - first};
+  if (first + count > available) {
+    if (options.strict)
+      fail(path, "asked for " + items + " " + std::to_string(first) + " to " +
+                     std::to_string(first + count - 1) + " but it holds only " +
+                     std::to_string(available));
+    warnings.push_back(path + ": only " + std::to_string(available - first) + " of the " +
+                       std::to_string(count) + " " + items + " asked for (from offset " +
+                       std::to_string(first) + ") are there; loaded those " +
+                       std::to_string(available - first));
+    return {first, available - first};
+  }
   return {first, count};
 }
 
@@ -426,6 +436,7 @@ bool isImageFile(const fs::directory_entry& entry) {
 struct ImageSize {
   int width = 0;
   int height = 0;
+  bool colour = true;  // the file stores colour (stb's component count ≥ 3), not grey (± alpha)
 };
 
 std::uint32_t littleEndian32(const unsigned char* p) {
@@ -515,7 +526,7 @@ class ImageFile {
                       std::to_string(pixels) + " pixels, over " + pixelLimitText() +
                       "; scale it down first");
     if (bmp) checkBmpData(head, got, w, h);
-    return {w, h};
+    return {w, h, comp >= 3};
   }
 
   // Decodes to HWC floats in [0, 1], grey (luma) or RGB (alpha dropped), `channels` per pixel.
@@ -611,7 +622,8 @@ MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
     // checked as far as they are read (inflating the rest would cost the speed of a small slice).
     if (in.plainSize() && *in.plainSize() - kIdxImagesHeader < count * imageBytes)
       fail(imagesPath, claim + " but " + holds(in));
-    const Range range = selectRange(count, options, imagesPath, "images");
+    std::vector<std::string> warnings;
+    const Range range = selectRange(count, options, imagesPath, "images", warnings);
     checkCount(range.count, imagesPath, "images");
     // The bytes read (1 a pixel) and their float32 copy (4), plus a byte and an int per label.
     const u64 labelBytes = labelsPath.empty() ? 0 : range.count * (1 + sizeof(int));
@@ -632,6 +644,7 @@ MemorySet loadIdx(const std::string& imagesPath, const LoadOptions& options,
     for (size_t i = 0; i < pixels.size(); ++i) dst[i] = unit[pixels[i]];
     if (!labelsPath.empty()) set.labels = loadIdxLabels(labelsPath, count, imagesPath, range);
     set.source = imagesPath;
+    set.warnings = std::move(warnings);
     return set;
   });
 }
@@ -651,7 +664,8 @@ MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
     // are CIFAR-100 only when the file or folder name says "100", as cifar-100-binary/ does.
     const bool cifar100 = fits100 && (!fits10 || looksLikeCifar100(path));
     const u64 recordBytes = cifar100 ? kCifar100Record : kCifar10Record;
-    const Range range = selectRange(size / recordBytes, options, path, "records");
+    std::vector<std::string> warnings;
+    const Range range = selectRange(size / recordBytes, options, path, "records", warnings);
     const int channels = options.grayscale ? 1 : 3;
     checkCount(range.count, path, "records");
     // The records read, their pixels as float32 and the labels.
@@ -702,6 +716,7 @@ MemorySet loadCifar(const std::string& path, const LoadOptions& options) {
       }
     }
     set.source = path;
+    set.warnings = std::move(warnings);
     return set;
   });
 }
@@ -727,28 +742,56 @@ MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options)
     std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
       return a.filename().string() < b.filename().string();
     });
-    const Range range = selectRange(files.size(), options, folder, "images");
-    checkCount(range.count, folder, "images");
-    const int channels = options.grayscale ? 1 : 3;
+    std::vector<std::string> warnings;
+    // An image that cannot be read is skipped and listed (options.strict: an error), so one bad
+    // file in a folder of thousands costs that file, not the load.
+    auto skip = [&](const DataError& error) {
+      if (options.strict) throw;
+      warnings.push_back(std::string("skipped ") + error.what());
+    };
 
-    // Every header is read (stbi_info: no decoding) before any image is decoded, so a folder
-    // with one huge or lying image fails at once, and the budget covers the largest decode.
-    std::vector<ImageSize> sizes(range.count);
-    u64 largestDecode = 0;
-    for (u64 m = 0; m < range.count; ++m) {
-      sizes[m] = ImageFile(files[range.first + m].string()).probe();
-      largestDecode = std::max(largestDecode, decodeWorkingBytes(sizes[m], channels));
+    // Every header is read (stbi_info: no decoding) before any image is decoded, so a huge or
+    // lying image is refused at once and the budget covers the largest decode. Offset and count
+    // count readable images, so headers are read up to the last one the request needs.
+    const u64 wanted = options.count < 0
+                           ? UINT64_MAX
+                           : static_cast<u64>(options.offset) + static_cast<u64>(options.count);
+    std::vector<fs::path> readable;
+    std::vector<ImageSize> sizes;
+    for (const fs::path& path : files) {
+      if (readable.size() >= wanted) break;
+      try {
+        sizes.push_back(ImageFile(path.string()).probe());
+        readable.push_back(path);
+      } catch (const DataError& error) {
+        skip(error);
+      }
     }
+    if (readable.empty())
+      fail(folder, "none of its " + std::to_string(files.size()) +
+                       " image files can be read; the first: " + warnings.front().substr(8));
+    const Range range = selectRange(readable.size(), options, folder, "images", warnings);
+    checkCount(range.count, folder, "images");
+    // Colour is kept unless asked for grey, or every selected file is grey already (a folder of
+    // grey PNGs stays d = w·h rather than three equal channels).
+    const bool anyColour = std::any_of(sizes.begin() + static_cast<std::ptrdiff_t>(range.first),
+                                       sizes.begin() + static_cast<std::ptrdiff_t>(range.first +
+                                                                                   range.count),
+                                       [](const ImageSize& size) { return size.colour; });
+    const int channels = options.grayscale || !anyColour ? 1 : 3;
+    u64 largestDecode = 0;
+    for (u64 m = 0; m < range.count; ++m)
+      largestDecode = std::max(largestDecode, decodeWorkingBytes(sizes[range.first + m], channels));
     ImageSize common{options.width, options.height};
-    if (common.width == 0) common = sizes[0];
+    if (common.width == 0) common = sizes[range.first];
     const u64 commonPixels = static_cast<u64>(common.width) * static_cast<u64>(common.height);
     if (commonPixels > kMaxImagePixels)
       throw ConfigError("width × height " + std::to_string(common.width) + "×" +
                         std::to_string(common.height) + " is over " + pixelLimitText());
     const u64 dimension = commonPixels * channels;
+    const std::string sizeText = std::to_string(common.width) + "×" + std::to_string(common.height);
     checkBudget(folder,
-                "loading " + std::to_string(range.count) + " images of " +
-                    std::to_string(common.width) + "×" + std::to_string(common.height) +
+                "loading " + std::to_string(range.count) + " images of " + sizeText +
                     (channels == 1 ? " (grey)" : " (RGB)"),
                 addSat(mulSat(dimension * sizeof(float), range.count), largestDecode), options);
 
@@ -757,22 +800,48 @@ MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options)
     set.patterns.resize(static_cast<Eigen::Index>(dimension),
                         static_cast<Eigen::Index>(range.count));
     // One image at a time, brought to the common size at once: never two full-size images.
+    Eigen::Index filled = 0;
+    u64 resized = 0;
     for (u64 m = 0; m < range.count; ++m) {
-      const fs::path& path = files[range.first + m];
-      ImageFile file(path.string());
-      const ImageSize size = file.probe();
-      if (size.width != sizes[m].width || size.height != sizes[m].height)
-        fail(path.string(), "the image changed while it was being read");
-      float* column = set.patterns.col(static_cast<Eigen::Index>(m)).data();
-      const std::vector<float> pixels = file.decode(size, options.grayscale);
-      if (size.width == common.width && size.height == common.height)
-        std::copy(pixels.begin(), pixels.end(), column);
-      else
-        resizeBilinear(pixels, size.width, size.height, channels, common.width, common.height,
-                       column);
-      set.names.push_back(path.filename().string());
+      const fs::path& path = readable[range.first + m];
+      try {
+        ImageFile file(path.string());
+        const ImageSize size = file.probe();
+        const ImageSize& probed = sizes[range.first + m];
+        if (size.width != probed.width || size.height != probed.height)
+          fail(path.string(), "the image changed while it was being read");
+        float* column = set.patterns.col(filled).data();
+        // Grey files decode to r = g = b, whose luma is exactly r/255.
+        const std::vector<float> pixels = file.decode(size, channels == 1);
+        if (size.width == common.width && size.height == common.height) {
+          std::copy(pixels.begin(), pixels.end(), column);
+        } else {
+          resizeBilinear(pixels, size.width, size.height, channels, common.width, common.height,
+                         column);
+          ++resized;
+        }
+        set.names.push_back(path.filename().string());
+        ++filled;
+      } catch (const DataError& error) {
+        skip(error);
+      }
     }
+    if (filled == 0)
+      fail(folder,
+           "none of the selected images can be decoded; the last: " + warnings.back().substr(8));
+    if (filled < set.patterns.cols()) {
+      set.patterns.conservativeResize(Eigen::NoChange, filled);
+      warnings.push_back(folder + ": loaded " + std::to_string(filled) + " of the " +
+                         std::to_string(range.count) +
+                         " images selected (the others failed to decode, see above)");
+    }
+    if (resized > 0)
+      warnings.push_back(folder + ": " + std::to_string(resized) + " of " + std::to_string(filled) +
+                         " images were resized to " + sizeText +
+                         (options.width > 0 ? " (the size asked for)"
+                                            : " (the size of " + set.names.front() + ")"));
     set.source = folder;
+    set.warnings = std::move(warnings);
     return set;
   });
 }

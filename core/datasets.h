@@ -3,7 +3,9 @@
 // Sources: a folder of PNG/JPG/BMP images (stb_image), IDX / IDX.gz files (MNIST,
 // Fashion-MNIST: images, optional labels), CIFAR-10/100 binary batches, the Debian package
 // dataset-fashion-mnist, and the built-in set shipped in assets/.
-// Memories are the first `count` items in file order, starting at `offset`.
+// Memories are the first `count` items in file order, starting at `offset`. What a load skips
+// or changes without failing (unreadable images, fewer items than `count`, resized images) is
+// listed in MemorySet::warnings; LoadOptions::strict makes the first two errors instead.
 // Every failure throws DataError whose message names the file and the problem (an allocation
 // the system refuses becomes one too). Hostile files get bounded memory and time:
 //  - only regular files are opened (a FIFO, device or folder where a file is expected is refused
@@ -38,11 +40,20 @@ namespace uhop {
 inline constexpr std::uint64_t kMaxImagePixels = std::uint64_t{4096} * 4096;
 
 struct LoadOptions {
-  int offset = 0;     // first item to take
-  int count = -1;     // how many items; -1 = all that remain
-  bool grayscale = true;  // folders / CIFAR: convert colour to one channel (luma)
-  int width = 0;      // folders: resize every image to width × height (0 = size of the first)
+  int offset = 0;  // first item to take
+  int count = -1;  // how many items; -1 = all that remain
+  // Folders / CIFAR / (M, h, w, 3) .npy: false keeps colour (d = w·h·3, interleaved RGB per
+  // pixel), true converts to one channel (luma 0.299 R + 0.587 G + 0.114 B).
+  bool grayscale = false;
+  int width = 0;  // folders: resize every image to width × height (0 = size of the first)
   int height = 0;
+  // false: an unreadable image of a folder is skipped and listed in MemorySet::warnings, and a
+  // source holding fewer items than `count` loads all it has (with a warning). true: either is a
+  // DataError (scripts that must get exactly what they asked for).
+  bool strict = false;
+  // count is only an upper bound (a default cap, not the user's request): fewer items are
+  // neither a warning nor, with strict, an error.
+  bool countIsLimit = false;
   // Upper bound on the bytes the load may allocate; checked from headers before allocating or
   // decoding. A source that would need more is refused with a DataError naming file and limit.
   std::size_t memoryBudgetBytes = kDefaultMemoryBudgetBytes;
@@ -64,7 +75,11 @@ MemorySet loadCifar(const std::string& path, const LoadOptions& options);
 // All .png/.jpg/.jpeg/.bmp files of a folder (not recursive, extension case-insensitive,
 // hidden files skipped), in sorted file-name order; names are the file names. The common size
 // is options.width × height, else that of the first selected image; images of other sizes are
-// resized (bilinear). Colour is reduced to luma 0.299 R + 0.587 G + 0.114 B when grayscale.
+// resized (bilinear) and counted in a warning. Colour is kept as RGB (alpha dropped) unless
+// grayscale (luma 0.299 R + 0.587 G + 0.114 B) or every selected file is grey (then one channel). Unless options.strict, an image that cannot be
+// read is skipped and listed in the warnings; offset and count then count readable images
+// (by header; one that passes its header but fails to decode leaves the set one shorter).
+// A folder without any readable image is a DataError naming the first problem.
 MemorySet loadImageFolder(const std::string& folder, const LoadOptions& options);
 
 // The built-in memory set shipped in assets/builtin (see assets/README.md).

@@ -17,6 +17,7 @@ MemorySet MemorySet::slice(int offset, int sliceCount) const {
   if (!labels.empty()) out.labels.assign(labels.begin() + offset, labels.begin() + offset + sliceCount);
   if (!names.empty()) out.names.assign(names.begin() + offset, names.begin() + offset + sliceCount);
   out.source = source;
+  out.warnings = warnings;
   return out;
 }
 

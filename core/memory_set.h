@@ -24,6 +24,10 @@ struct MemorySet {
   std::vector<int> labels;         // empty, or one class label per memory
   std::vector<std::string> names;  // empty, or one name per memory (file names for folders)
   std::string source;              // where the memories came from, for display
+  // What the load skipped or changed without failing, one sentence each naming the file: an
+  // unreadable image skipped, fewer images than asked for, images resized to the common size.
+  // The CLI prints them to stderr, the studio shows them in the memories panel.
+  std::vector<std::string> warnings;
 
   int dimension() const { return static_cast<int>(patterns.rows()); }
   int count() const { return static_cast<int>(patterns.cols()); }

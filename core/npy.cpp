@@ -373,11 +373,21 @@ MemorySet loadNpyMemories(const std::string& path, const LoadOptions& options) {
   if (first >= available)
     fail(path, "offset " + std::to_string(first) + " is beyond the end: it holds " +
                    std::to_string(available) + " memories");
-  const u64 count = options.count < 0 ? available - first : static_cast<u64>(options.count);
-  if (first + count > available)
-    fail(path, "asked for memories " + std::to_string(first) + " to " +
-                   std::to_string(first + count - 1) + " but it holds only " +
-                   std::to_string(available));
+  u64 count = options.count < 0 ? available - first : static_cast<u64>(options.count);
+  std::vector<std::string> warnings;
+  if (first + count > available && options.countIsLimit) count = available - first;
+  if (first + count > available) {
+    if (options.strict)
+      fail(path, "asked for memories " + std::to_string(first) + " to " +
+                     std::to_string(first + count - 1) + " but it holds only " +
+                     std::to_string(available));
+    // Not strict: what is there, and a warning (LoadOptions::strict, as the other loaders).
+    warnings.push_back(path + ": only " + std::to_string(available - first) + " of the " +
+                       std::to_string(count) + " memories asked for (from offset " +
+                       std::to_string(first) + ") are there; loaded those " +
+                       std::to_string(available - first));
+    count = available - first;
+  }
   if (count > static_cast<u64>(std::numeric_limits<int>::max()))
     fail(path, "too many memories for one set");
   const bool toGray = image.channels == 3 && options.grayscale;
@@ -433,6 +443,7 @@ MemorySet loadNpyMemories(const std::string& path, const LoadOptions& options) {
     set.patterns = std::move(values);
   }
   set.source = path;
+  set.warnings = std::move(warnings);
   set.validate();
   return set;
 }

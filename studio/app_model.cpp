@@ -180,7 +180,16 @@ static void paint(AppModel& model, const PaintStroke& s) {
     if (q.undo.size() > QueryState::kMaxUndo) q.undo.erase(q.undo.begin());
   }
   const float r = std::max(0.5f, q.brushRadius);
-  const float value = s.value >= 0 ? std::min(s.value, 1.0f) : (q.erase ? 0.0f : 1.0f);
+  // Erase paints black; otherwise the brush colour, per channel, or on a grey image its luma
+  // (a grey brush keeps its exact value, so white paints 1 as it always did). A script's
+  // `paint ... value=V` paints the grey level V on every channel.
+  const float fixed = std::min(s.value, 1.0f);
+  const std::array<float, 3> rgb = s.value >= 0 ? std::array<float, 3>{fixed, fixed, fixed}
+                                   : q.erase    ? std::array<float, 3>{0, 0, 0}
+                                                : q.brushColor;
+  const float grey = rgb[0] == rgb[1] && rgb[1] == rgb[2]
+                         ? rgb[0]
+                         : std::min(1.0f, 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2]);
   const float length = std::hypot(s.x1 - s.x0, s.y1 - s.y0);
   const int samples = std::max(1, static_cast<int>(std::ceil(length / 0.5f)));
   for (int i = 0; i <= samples; ++i) {
@@ -195,7 +204,8 @@ static void paint(AppModel& model, const PaintStroke& s) {
         // Pixel centres at (x + ½, y + ½).
         if (std::hypot(x + 0.5f - cx, y + 0.5f - cy) > r) continue;
         for (int c = 0; c < shape.channels; ++c)
-          q.pixels[(y * shape.width + x) * shape.channels + c] = value;
+          q.pixels[(y * shape.width + x) * shape.channels + c] =
+              shape.channels == 3 ? rgb[static_cast<size_t>(c)] : grey;
       }
   }
   ++q.version;
@@ -321,6 +331,9 @@ static std::shared_ptr<const MemorySet> readMemories(const LoadMemories& cmd,
   options.offset = cmd.offset;
   options.count = cmd.count;
   options.memoryBudgetBytes = static_cast<std::size_t>(settings.memoryBudgetMb) << 20;
+  options.grayscale = cmd.grayscale;
+  options.width = cmd.width;
+  options.height = cmd.height;
   auto loaded = std::make_shared<MemorySet>(loadDataSource(cmd.source, options));
   loaded->validate();
   if (loaded->count() < 2)
@@ -356,9 +369,18 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
   mem.source = cmd.source;
   mem.offset = cmd.offset;
   mem.requestedCount = cmd.count;
+  mem.grayscale = cmd.grayscale;
+  mem.width = cmd.width;
+  mem.height = cmd.height;
   mem.error.clear();
   ++mem.version;
-  rememberSource(model.settings, cmd.source);
+  rememberSource(model.settings, cmd.source, cmd.count);
+  // The memories panel lists the warnings; the status bar says there are some.
+  if (!set->warnings.empty())
+    model.statusMessage = "Loaded " + std::to_string(set->count()) + " memories from " +
+                          cmd.source + " with " + std::to_string(set->warnings.size()) +
+                          (set->warnings.size() == 1 ? " warning: " : " warnings, the first: ") +
+                          set->warnings.front();
   model.settings.dataSource = cmd.source;
   model.settings.memoryCount = cmd.count;
   model.settings.memoryOffset = cmd.offset;
@@ -496,6 +518,9 @@ Session captureSession(const AppModel& model) {
   s.source = model.memories.source;
   s.count = model.memories.requestedCount;
   s.offset = model.memories.offset;
+  s.grayscale = model.memories.grayscale;
+  s.width = model.memories.width;
+  s.height = model.memories.height;
   s.stage1 = model.stage1.config;
   s.stage1StepsDone = model.stage1.snapshot ? model.stage1.snapshot->stepsDone : 0;
   for (int i = 0; i < 2; ++i) s.models[static_cast<size_t>(i)] = model.columns[i].config;
@@ -517,7 +542,7 @@ Session captureSession(const AppModel& model) {
 
 void applySession(AppModel& model, const Session& s) {
   // Everything that can fail is checked before the model changes.
-  const LoadMemories load{s.source, s.count, s.offset};
+  const LoadMemories load{s.source, s.count, s.offset, s.grayscale, s.width, s.height};
   std::shared_ptr<const MemorySet> set;
   try {
     set = readMemories(load, model.settings);
@@ -617,6 +642,9 @@ void applyCommand(AppModel& model, const Command& command) {
                  [&](const SetBrush& c) {
                    model.query.brushRadius = std::clamp(c.radius, 0.5f, 16.0f);
                    model.query.erase = c.erase;
+                   for (size_t k = 0; k < 3; ++k)
+                     model.query.brushColor[k] =
+                         std::isfinite(c.color[k]) ? std::clamp(c.color[k], 0.0f, 1.0f) : 1.0f;
                  },
                  [&](const UndoPaint&) {
                    if (model.query.undo.empty()) return;

@@ -36,6 +36,8 @@ struct MemoryState {
   std::string source;   // what the user asked for
   int offset = 0;
   int requestedCount = 64;
+  bool grayscale = false;     // colour converted to one channel (luma) when loaded
+  int width = 0, height = 0;  // size asked for mixed-size folders; 0 = the first image's
   std::string error;     // last load error; the old memories stay
   uint64_t version = 0;  // bumps on every successful load
   int count() const { return set ? set->count() : 0; }
@@ -98,6 +100,8 @@ struct QueryState {
   std::vector<Vector> undo;  // pixels before each stroke
   float brushRadius = 1.5f;  // in image pixels
   bool erase = false;
+  // What the brush paints, RGB in [0, 1]; on grey images its luma (white = 1, as before).
+  std::array<float, 3> brushColor{1.0f, 1.0f, 1.0f};
   uint64_t version = 0;
   static constexpr size_t kMaxUndo = 64;
 };
@@ -158,10 +162,14 @@ struct AppModel {
 
 // ---- commands ------------------------------------------------------------------------------
 
+// The load's warnings (files skipped, fewer than M, resized) are the loaded set's
+// MemorySet::warnings; a failure leaves the old memories and sets memories.error.
 struct LoadMemories {
   std::string source;
   int count = 64;
   int offset = 0;
+  bool grayscale = false;     // LoadOptions::grayscale: false keeps colour (d = w·h·3)
+  int width = 0, height = 0;  // LoadOptions::width/height: mixed-size folders; 0 = first image
 };
 struct SelectTarget {
   int index = 0;
@@ -180,6 +188,7 @@ struct PaintStroke {
 struct SetBrush {
   float radius = 1.5f;
   bool erase = false;
+  std::array<float, 3> color{1.0f, 1.0f, 1.0f};  // RGB, each clamped to [0, 1]
 };
 struct UndoPaint {};
 struct ClearPaint {};

@@ -30,6 +30,7 @@ bool operator==(const Session& a, const Session& b) {
            x.betaAfterSeparation == y.betaAfterSeparation;
   };
   return a.source == b.source && a.count == b.count && a.offset == b.offset &&
+         a.grayscale == b.grayscale && a.width == b.width && a.height == b.height &&
          sameStage1(a.stage1, b.stage1) && a.stage1StepsDone == b.stage1StepsDone &&
          sameModel(a.models[0], b.models[0]) && sameModel(a.models[1], b.models[1]) &&
          a.beta == b.beta && a.betaLinked == b.betaLinked && a.kernelScale == b.kernelScale &&
@@ -43,6 +44,9 @@ std::string sessionToJson(const Session& s) {
   j["format"] = "uhop-studio-session";
   j["version"] = 1;
   j["data"] = {{"source", s.source}, {"count", s.count}, {"offset", s.offset}};
+  // Written only when set, so sessions of grey or single-size data read as before.
+  if (s.grayscale) j["data"]["grayscale"] = true;
+  if (s.width > 0) j["data"]["image_size"] = {s.width, s.height};
   const Stage1Config& c = s.stage1;
   j["stage1"] = {{"feature_dim", c.featureDim},
                  {"init", featureInitName(c.init)},
@@ -164,6 +168,14 @@ Session parseSession(const std::string& text) {
   s.count = getInt(data, "data", "count", -1, 10000000);
   if (s.count == 0) fail("data.count must be ≥ 2 (or -1 = all)");
   s.offset = getInt(data, "data", "offset", 0, 100000000);
+  if (data.contains("grayscale")) s.grayscale = getBool(data, "data", "grayscale");
+  if (data.contains("image_size")) {
+    const json& size = data.at("image_size");
+    if (!size.is_array() || size.size() != 2) fail("data.image_size must be [width, height]");
+    const json named = {{"width", size[0]}, {"height", size[1]}};
+    s.width = getInt(named, "data.image_size", "width", 1, 4096);
+    s.height = getInt(named, "data.image_size", "height", 1, 4096);
+  }
 
   const json& st = field(j, "", "stage1");
   Stage1Config& c = s.stage1;

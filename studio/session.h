@@ -36,6 +36,8 @@ struct Session {
   std::string source = "builtin";
   int count = 64;
   int offset = 0;
+  bool grayscale = false;     // data.grayscale (optional in the file: older sessions are colour)
+  int width = 0, height = 0;  // data.image_size [w, h] for mixed-size folders (optional; 0 = first)
   Stage1Config stage1;
   int stage1StepsDone = 0;
   std::array<ModelConfig, 2> models;  // baseline, U-Hop

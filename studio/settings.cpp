@@ -1,5 +1,6 @@
 #include "studio/settings.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -55,6 +56,16 @@ std::optional<T> convert(const json& v) {
       return static_cast<int>(d);
     }
     return std::nullopt;
+  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+    // Each element as an int above: get<std::vector<int>>() would cast any number.
+    if (!v.is_array()) return std::nullopt;
+    std::vector<int> out;
+    for (const json& element : v) {
+      const std::optional<int> i = convert<int>(element);
+      if (!i) return std::nullopt;
+      out.push_back(*i);
+    }
+    return out;
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!v.is_number()) return std::nullopt;
     const double d = v.get<double>();
@@ -120,6 +131,16 @@ Settings parseSettings(const std::string& text, std::string& message) {
       [](const std::vector<std::string>& v) { return v.size() <= 64; }, bad);
   if (s.recentSources.size() > Settings::kMaxRecent) s.recentSources.resize(Settings::kMaxRecent);
   read(
+      j, "recent_memories", s.recentCounts,
+      [](const std::vector<int>& v) {
+        return v.size() <= 64 && std::all_of(v.begin(), v.end(), [](int m) {
+                 return m == 0 || (m >= 2 && m <= 60000);
+               });
+      },
+      bad);
+  // One M per source: a list of another length (a hand-edited file) is padded with "unknown".
+  s.recentCounts.resize(s.recentSources.size(), 0);
+  read(
       j, "data_source", s.dataSource,
       [](const std::string& v) { return !v.empty() && v.size() < 4096; }, bad);
   read(
@@ -179,6 +200,7 @@ std::string settingsToJson(const Settings& s) {
   j["theme"] = s.theme == Theme::Light ? "light" : "dark";
   j["ui_scale"] = s.uiScale;
   j["recent_sources"] = s.recentSources;
+  j["recent_memories"] = s.recentCounts;
   j["data_source"] = s.dataSource;
   j["memory_count"] = s.memoryCount;
   j["memory_offset"] = s.memoryOffset;
@@ -239,11 +261,28 @@ bool saveSettings(const std::string& path, const Settings& settings, std::string
   return true;
 }
 
-void rememberSource(Settings& settings, const std::string& source) {
+void rememberSource(Settings& settings, const std::string& source, int count) {
   auto& r = settings.recentSources;
-  std::erase(r, source);
+  auto& counts = settings.recentCounts;
+  counts.resize(r.size(), 0);
+  for (size_t i = r.size(); i-- > 0;)
+    if (r[i] == source) {
+      r.erase(r.begin() + static_cast<std::ptrdiff_t>(i));
+      counts.erase(counts.begin() + static_cast<std::ptrdiff_t>(i));
+    }
   r.insert(r.begin(), source);
+  counts.insert(counts.begin(), count);
   if (r.size() > Settings::kMaxRecent) r.resize(Settings::kMaxRecent);
+  counts.resize(r.size());
+}
+
+int recentCount(const Settings& settings, const std::string& source, int fallback) {
+  for (size_t i = 0; i < settings.recentSources.size(); ++i)
+    if (settings.recentSources[i] == source)
+      return i < settings.recentCounts.size() && settings.recentCounts[i] > 0
+                 ? settings.recentCounts[i]
+                 : fallback;
+  return fallback;
 }
 
 }  // namespace uhop::ui

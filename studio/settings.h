@@ -18,6 +18,9 @@ struct Settings {
   Theme theme = Theme::Dark;
   float uiScale = 0;                       // 0 = follow the monitor's content scale
   std::vector<std::string> recentSources;  // most recent first, at most kMaxRecent
+  // M last loaded from recentSources[i] (same order and length; 0 = not known, from an older
+  // settings file), so picking a recent source loads as many memories as last time.
+  std::vector<int> recentCounts;
   std::string dataSource = "builtin";
   int memoryCount = 64;
   int memoryOffset = 0;
@@ -64,7 +67,9 @@ Settings restoreSettings(const std::string& path, std::string& message);
 // Writes atomically (temp file + rename), creating the directory. Returns false + message on error.
 bool saveSettings(const std::string& path, const Settings& settings, std::string& message);
 
-// Puts `source` first in the recent list (deduplicated, at most kMaxRecent).
-void rememberSource(Settings& settings, const std::string& source);
+// Puts `source` with its M first in the recent list (deduplicated, at most kMaxRecent).
+void rememberSource(Settings& settings, const std::string& source, int count = 0);
+// The M last loaded from `source` (recentCounts), or `fallback` when it is not known.
+int recentCount(const Settings& settings, const std::string& source, int fallback);
 
 }  // namespace uhop::ui

@@ -130,8 +130,13 @@ TEST(CliInfo, TextAndJsonDescribeTheBuiltInSet) {
   ASSERT_EQ(text.exitCode, 0);
   for (const char* piece : {"count     64", "28 x 28 x 1", "labels    yes", "200704", "builtin"})
     EXPECT_NE(text.out.find(piece), std::string::npos) << piece << "\n" << text.out;
-  // Asking for more than the set holds is a data problem.
-  EXPECT_EQ(runCli("info --data builtin --memories 10 --offset 60").exitCode, 1);
+  // Asking for more than the set holds loads what is there (with a warning on stderr), or with
+  // --strict is a data problem.
+  RunResult fewer = runCli("info --data builtin --memories 10 --offset 60 --json");
+  ASSERT_EQ(fewer.exitCode, 0);
+  EXPECT_EQ(nlohmann::json::parse(fewer.out)["count"], 4);
+  EXPECT_EQ(runCli("info --data builtin --memories 10 --offset 60 --strict").exitCode, 1);
+  EXPECT_EQ(runCli("info --data builtin --offset 64").exitCode, 1);  // nothing there at all
 }
 
 }  // namespace

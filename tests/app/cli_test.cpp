@@ -1,18 +1,19 @@
 // Tests of the `uhop` CLI contract: JSON shape, determinism, exit codes, and that the
 // CLI's U-Hop equals its pieces (Stage I then kernel retrieval; W = I equals the dot baseline).
 #include <gtest/gtest.h>
-
-#include "tests/app/cli_runner.h"
-
-#include "core/datasets.h"
-#include "core/npy.h"
+#include <stb_image_write.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "core/datasets.h"
+#include "core/npy.h"
+#include "tests/app/cli_runner.h"
 
 namespace {
 
@@ -178,6 +179,70 @@ TEST(CliErrors, CorruptWeightFileIsRejected) {
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(stderrOf("retrieve --data builtin --similarity kernel --load-w " + w).find("garbage_w.bin"),
             std::string::npos);
+}
+
+// A folder of two 3×2 colour PNGs and one file that is not an image at all.
+std::string colourFolderWithABadFile() {
+  const std::filesystem::path dir = tmpPath("cli_colour_folder");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<unsigned char> rgb;
+  for (int i = 0; i < 6; ++i) {  // push_back: GCC 12's -Wstringop-overflow misfires on insert
+    rgb.push_back(200);
+    rgb.push_back(100);
+    rgb.push_back(static_cast<unsigned char>(i));
+  }
+  EXPECT_NE(stbi_write_png((dir / "a.png").c_str(), 3, 2, 3, rgb.data(), 9), 0);
+  EXPECT_NE(stbi_write_png((dir / "c.png").c_str(), 3, 2, 3, rgb.data(), 9), 0);
+  std::ofstream(dir / "b-bad.png") << "not a png";
+  return dir.string();
+}
+
+TEST(CliData, UnreadableImageIsSkippedAndListedUnlessStrict) {
+  const std::string dir = colourFolderWithABadFile();
+  RunResult r = runCli("info --json --data " + dir);
+  ASSERT_EQ(r.exitCode, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["count"], 2);
+  EXPECT_EQ(j["channels"], 3);  // colour is kept: d = 3·2·3
+  EXPECT_EQ(j["width"], 3);
+  EXPECT_EQ(j["height"], 2);
+  const std::string warning = stderrOf("info --data " + dir);
+  EXPECT_NE(warning.find("uhop: warning: skipped " + dir + "/b-bad.png: cannot read the image"),
+            std::string::npos)
+      << warning;
+
+  RunResult strict = runCli("info --strict --data " + dir);
+  EXPECT_EQ(strict.exitCode, 1);
+  EXPECT_NE(stderrOf("info --strict --data " + dir).find("b-bad.png"), std::string::npos);
+
+  EXPECT_EQ(nlohmann::json::parse(runCli("info --json --grayscale --data " + dir).out)["channels"],
+            1);
+  const auto sized =
+      nlohmann::json::parse(runCli("info --json --image-size 5x4 --data " + dir).out);
+  EXPECT_EQ(sized["width"], 5);
+  EXPECT_EQ(sized["height"], 4);
+  EXPECT_EQ(runCli("info --image-size 5by4 --data " + dir).exitCode, 2);
+  EXPECT_EQ(runCli("info --image-size 0x4 --data " + dir).exitCode, 2);
+}
+
+TEST(CliData, FewerMemoriesThanAskedForLoadAllWithAWarning) {
+  // The built-in set holds 64 images.
+  RunResult r = runCli("retrieve --data builtin --memories 80 --steps 1 --json");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["memories"], 64);
+  const std::string warning = stderrOf("retrieve --data builtin --memories 80 --steps 1");
+  EXPECT_NE(warning.find("uhop: warning: "), std::string::npos) << warning;
+  EXPECT_NE(warning.find("only 64 of the 80 images asked for"), std::string::npos) << warning;
+  EXPECT_EQ(runCli("retrieve --data builtin --memories 80 --steps 1 --strict").exitCode, 1);
+  // Without --memories, the default of 100 on a small source is a cap: the skipped file is
+  // the only warning, and the 2 images there are used.
+  const std::string dir = colourFolderWithABadFile();
+  const std::string capped = stderrOf("retrieve --data " + dir + " --steps 1");
+  EXPECT_NE(capped.find("b-bad.png"), std::string::npos) << capped;
+  EXPECT_EQ(capped.find("only "), std::string::npos) << capped;
+  EXPECT_EQ(
+      nlohmann::json::parse(runCli("retrieve --json --steps 1 --data " + dir).out)["memories"], 2);
 }
 
 TEST(CliRetrieve, HumanReadableTableWithoutJson) {

@@ -155,6 +155,49 @@ TEST(Corruption, OccludeRoundsFractionsThatAreNotWholeRows) {
   }
 }
 
+TEST(Corruption, ColourMasksCoverWholePixelsAndNoiseEachChannel) {
+  // 20 × 25 RGB pixels (HWC): the masks draw once per pixel, so pixel p of the colour image is
+  // masked exactly when value p of a grey image of the same size is, with the same seed.
+  const ImageShape rgb{20, 25, 3}, grey{20, 25, 1};
+  const int pixels = 500;
+  auto x = image(3 * pixels, 21);
+  auto g = image(pixels, 22);
+  for (const char* spec : {"mask:0.5", "mask-rescale:0.5", "saltpepper:0.4"}) {
+    SCOPED_TRACE(spec);
+    auto y = apply(spec, x, 23, rgb);
+    auto h = apply(spec, g, 23, grey);
+    int hit = 0;
+    for (int p = 0; p < pixels; ++p) {
+      const bool greyHit = spec[0] == 's' ? h[p] != g[p] : h[p] == 0.0f;
+      hit += greyHit;
+      for (int c = 0; c < 3; ++c) {
+        const int i = 3 * p + c;
+        if (spec[0] == 's') {  // salt or pepper: all three channels the same 0 or 1
+          if (greyHit)
+            EXPECT_EQ(y[i], h[p]) << "pixel " << p << " channel " << c;
+          else
+            EXPECT_EQ(y[i], x[i]);
+        } else if (greyHit) {
+          EXPECT_EQ(y[i], 0.0f) << "pixel " << p << " channel " << c;
+        } else {
+          EXPECT_FLOAT_EQ(y[i], spec[4] == '-' ? 2.0f * x[i] : x[i]);
+        }
+      }
+    }
+    EXPECT_GT(hit, pixels / 4);  // some pixels hit, some not: the test saw both cases
+    EXPECT_LT(hit, 3 * pixels / 4);
+  }
+  // Noise: one draw per value, so the colour image gets what a flat vector of 3·500 values gets,
+  // and the three channels of a pixel differ.
+  std::vector<float> zeros(3 * pixels, 0.0f);
+  auto n = apply("noise:0.3", zeros, 24, rgb);
+  EXPECT_EQ(n, apply("noise:0.3", zeros, 24));
+  int distinct = 0;
+  for (int p = 0; p < pixels; ++p)
+    distinct += n[3 * p] != n[3 * p + 1] && n[3 * p + 1] != n[3 * p + 2];
+  EXPECT_GT(distinct, pixels * 9 / 10);
+}
+
 TEST(Corruption, SaltPepperUsesOnlyOriginalZeroOrOne) {
   const int d = 5000;
   auto x = image(d, 16, 0.1f, 0.9f);

@@ -97,7 +97,7 @@ TEST(DatasetsFuzz, ValidJpegStillLoads) {
   std::vector<unsigned char> rgb(5 * 3 * 3, 128);
   ASSERT_NE(stbi_write_jpg((dir / "a.jpg").c_str(), 5, 3, 3, rgb.data(), 90), 0);
   const MemorySet set = loadImageFolder(dir.string(), {});
-  EXPECT_EQ(set.shape, (ImageShape{5, 3, 1}));
+  EXPECT_EQ(set.shape, (ImageShape{5, 3, 3}));  // colour is kept
   EXPECT_EQ(set.count(), 1);
 }
 

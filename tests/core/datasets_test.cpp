@@ -96,6 +96,16 @@ LoadOptions slice(int offset, int count) {
   return options;
 }
 
+LoadOptions strictly(LoadOptions options) {
+  options.strict = true;
+  return options;
+}
+
+LoadOptions inGrey(LoadOptions options = {}) {
+  options.grayscale = true;
+  return options;
+}
+
 // Runs `load` and checks that it throws DataError whose message holds every word.
 void expectDataError(const std::function<void()>& load, const std::vector<std::string>& words) {
   try {
@@ -251,7 +261,28 @@ TEST(Datasets, IdxBadFilesThrowDataErrorNamingFileAndProblem) {
 
   writeFile(dir / "good.idx", idxImages());
   EXPECT_DATA_ERROR(load(dir / "good.idx", slice(3, -1)), "good.idx", "offset 3", "beyond");
-  EXPECT_DATA_ERROR(load(dir / "good.idx", slice(1, 5)), "good.idx", "holds only 3");
+  EXPECT_DATA_ERROR(load(dir / "good.idx", strictly(slice(1, 5))), "good.idx", "holds only 3");
+}
+
+TEST(Datasets, FewerItemsThanAskedForLoadAllThereAreWithAWarning) {
+  const fs::path dir = scratch("idx_fewer");
+  writeFile(dir / "good.idx", idxImages());
+  const std::string path = (dir / "good.idx").string();
+  // 5 asked for from offset 1 of 3: the 2 there are load, and the warning says so.
+  const MemorySet set = loadIdx(path, slice(1, 5));
+  expectTestIdx(set, 1, 2);
+  ASSERT_EQ(set.warnings.size(), 1u);
+  EXPECT_EQ(set.warnings[0],
+            path + ": only 2 of the 5 images asked for (from offset 1) are there; loaded those 2");
+  // Exactly what is there: no warning. A count that is only a cap: no warning either.
+  EXPECT_TRUE(loadIdx(path, slice(1, 2)).warnings.empty());
+  LoadOptions cap = slice(0, 100);
+  cap.countIsLimit = true;
+  const MemorySet capped = loadIdx(path, cap);
+  EXPECT_EQ(capped.count(), 3);
+  EXPECT_TRUE(capped.warnings.empty());
+  cap.strict = true;
+  EXPECT_EQ(loadIdx(path, cap).count(), 3);
 }
 
 TEST(Datasets, IdxBadLabelFilesThrowDataErrorNamingTheLabelFile) {
@@ -326,7 +357,7 @@ TEST(Datasets, Cifar10PlanarRecordsBecomeHwcWithLabels) {
   for (int i : {0, 1, 33, 1023})
     for (int c = 0; c < 3; ++c) EXPECT_EQ(set.patterns(3 * i + c, 2), cifarByte(2, c, i) / 255.0f);
 
-  const MemorySet last = loadCifar((dir / "data_batch_1.bin").string(), slice(2, 1));
+  const MemorySet last = loadCifar((dir / "data_batch_1.bin").string(), inGrey(slice(2, 1)));
   ASSERT_EQ(last.count(), 1);
   EXPECT_EQ(last.shape, (ImageShape{32, 32, 1}));
   EXPECT_EQ(last.labels, std::vector<int>{9});
@@ -337,7 +368,9 @@ TEST(Datasets, Cifar10PlanarRecordsBecomeHwcWithLabels) {
 TEST(Datasets, Cifar100KeepsTheFineLabel) {
   const fs::path dir = scratch("cifar100");
   writeFile(dir / "train.bin", cifarBatch({{3, 42}, {19, 99}}));
-  const MemorySet set = loadCifar((dir / "train.bin").string(), {});
+  // Colour by default: d = 32·32·3.
+  EXPECT_EQ(loadCifar((dir / "train.bin").string(), {}).shape, (ImageShape{32, 32, 3}));
+  const MemorySet set = loadCifar((dir / "train.bin").string(), inGrey());
   ASSERT_EQ(set.count(), 2);
   EXPECT_EQ(set.labels, (std::vector<int>{42, 99}));
   EXPECT_EQ(set.shape, (ImageShape{32, 32, 1}));
@@ -355,7 +388,7 @@ TEST(Datasets, CifarSizeFittingBothFormatsIsDecidedByName) {
   const fs::path dir = scratch("cifar_ambiguous");
   const Bytes zeros(3073 * 3074, 0);
   writeFile(dir / "batch.bin", zeros);
-  EXPECT_EQ(loadCifar((dir / "batch.bin").string(), slice(0, 1)).shape.size(), 1024);
+  EXPECT_EQ(loadCifar((dir / "batch.bin").string(), slice(0, 1)).shape.size(), 3072);
   EXPECT_EQ(loadCifar((dir / "batch.bin").string(), slice(3073, -1)).count(), 1);  // 3074 records
   fs::create_directories(dir / "cifar-100-binary");
   fs::copy_file(dir / "batch.bin", dir / "cifar-100-binary" / "train.bin");
@@ -381,7 +414,12 @@ TEST(Datasets, CifarBadFilesThrowDataError) {
   EXPECT_DATA_ERROR(load(dir / "bad-label.bin"), "bad-label.bin", "label 12");
   writeFile(dir / "ok.bin", cifarBatch({{1}, {2}}));
   EXPECT_DATA_ERROR(load(dir / "ok.bin", slice(2, 1)), "ok.bin", "offset 2", "beyond");
-  EXPECT_DATA_ERROR(load(dir / "ok.bin", slice(1, 2)), "ok.bin", "holds only 2");
+  EXPECT_DATA_ERROR(load(dir / "ok.bin", strictly(slice(1, 2))), "ok.bin", "holds only 2");
+  const MemorySet fewer = loadCifar((dir / "ok.bin").string(), slice(1, 2));
+  EXPECT_EQ(fewer.labels, std::vector<int>{2});
+  ASSERT_EQ(fewer.warnings.size(), 1u);
+  EXPECT_NE(fewer.warnings[0].find("only 1 of the 2 records"), std::string::npos)
+      << fewer.warnings[0];
 }
 
 // ------------------------------------------------------------------------------ image folders
@@ -440,7 +478,9 @@ TEST(Datasets, FolderLoadsImagesSortedByNameInGrayOrRgb) {
   }
   EXPECT_EQ(colour.patterns(3 * 3 + 1, 1), 102 / 255.0f);  // BMP decodes exactly too
 
-  const MemorySet gray = loadImageFolder(dir.string(), {});
+  // Colour is the default: the same as asking for it.
+  EXPECT_EQ(loadImageFolder(dir.string(), {}).patterns, colour.patterns);
+  const MemorySet gray = loadImageFolder(dir.string(), inGrey());
   ASSERT_EQ(gray.count(), 3);
   EXPECT_EQ(gray.shape, (ImageShape{2, 2, 1}));
   EXPECT_FLOAT_EQ(gray.patterns(0, 1), lumaOf(teal));
@@ -452,6 +492,20 @@ TEST(Datasets, FolderLoadsImagesSortedByNameInGrayOrRgb) {
 
   const MemorySet last = loadImageFolder(dir.string(), slice(1, 1));
   EXPECT_EQ(last.names, std::vector<std::string>{"a.bmp"});
+
+  // Files stored grey (one component) stay one channel; one colour file among them makes all
+  // three channels, the grey ones as r = g = b.
+  const fs::path greyDir = scratch("folder_grey_files");
+  const unsigned char greyPixels[4] = {0, 51, 102, 255};
+  ASSERT_NE(stbi_write_png((greyDir / "a.png").c_str(), 2, 2, 1, greyPixels, 2), 0);
+  const MemorySet greyFiles = loadImageFolder(greyDir.string(), {});
+  EXPECT_EQ(greyFiles.shape, (ImageShape{2, 2, 1}));
+  EXPECT_EQ(greyFiles.patterns(1, 0), 0.2f);
+  writePng(greyDir / "b.png", 2, 2, quadPixels);
+  const MemorySet mixed = loadImageFolder(greyDir.string(), {});
+  EXPECT_EQ(mixed.shape, (ImageShape{2, 2, 3}));
+  for (int c = 0; c < 3; ++c) EXPECT_EQ(mixed.patterns(3 * 1 + c, 0), 0.2f);
+  EXPECT_EQ(mixed.patterns(0, 1), 1.0f);  // b.png's red pixel
 }
 
 TEST(Datasets, FolderResizesEveryImageToTheCommonSize) {
@@ -461,9 +515,13 @@ TEST(Datasets, FolderResizesEveryImageToTheCommonSize) {
   writePng(dir / "2-big.png", 8, 6, constantImage(8, 6, orange));
   writePng(dir / "3-ramp.png", 2, 1, {0, 0, 0, 255, 255, 255});  // black | white
 
-  const MemorySet set = loadImageFolder(dir.string(), {});
+  const MemorySet set = loadImageFolder(dir.string(), inGrey());
   ASSERT_EQ(set.count(), 3);
   EXPECT_EQ(set.shape, (ImageShape{4, 3, 1}));  // the first image's size
+  // The two images of other sizes were resized, and the load says to what.
+  EXPECT_EQ(set.warnings,
+            std::vector<std::string>{dir.string() + ": 2 of 3 images were resized to 4×3 (the "
+                                                    "size of 1-first.png)"});
   EXPECT_EQ(set.dimension(), 12);
   for (int i = 0; i < 12; ++i) {
     EXPECT_EQ(set.patterns(i, 0), 0.2f);
@@ -489,7 +547,7 @@ TEST(Datasets, FolderResizesEveryImageToTheCommonSize) {
   }
 
   // With an offset, the common size is that of the first selected image.
-  EXPECT_EQ(loadImageFolder(dir.string(), slice(1, -1)).shape, (ImageShape{8, 6, 1}));
+  EXPECT_EQ(loadImageFolder(dir.string(), slice(1, -1)).shape, (ImageShape{8, 6, 3}));
 }
 
 TEST(Datasets, FolderProblemsThrowDataError) {
@@ -509,20 +567,82 @@ TEST(Datasets, FolderProblemsThrowDataError) {
   fs::create_directories(dir / "corrupt");
   writePng(dir / "corrupt" / "a-good.png", 2, 2, constantImage(2, 2, {1, 2, 3}));
   writeFile(dir / "corrupt" / "b-broken.png", {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5});
-  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), {}); }, "b-broken.png",
-                    "cannot");
-  // The broken image as the first one (sets the common size) fails the same way.
-  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(1, 1)); },
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), strictly({})); },
                     "b-broken.png", "cannot");
-  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(2, 1)); }, "corrupt",
-                    "offset 2", "beyond");
+  // The broken image as the first one (sets the common size) fails the same way.
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), strictly(slice(1, 1))); },
+                    "b-broken.png", "cannot");
+  // Not strict, the broken one is skipped: one readable image, so offset 1 is past the end.
+  EXPECT_DATA_ERROR([&] { loadImageFolder((dir / "corrupt").string(), slice(1, 1)); }, "corrupt",
+                    "offset 1", "beyond");
+}
+
+TEST(Datasets, FolderSkipsUnreadableImagesAndListsThem) {
+  const fs::path dir = scratch("folder_skip");
+  const Rgb red{255, 0, 0}, teal{51, 102, 153};
+  writePng(dir / "a.png", 2, 2, constantImage(2, 2, red));
+  writeFile(dir / "b-broken.png", {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5});  // no header
+  writePng(dir / "c.png", 2, 2, constantImage(2, 2, teal));
+  // A header that reads, pixel data that does not: fails only when decoded.
+  Bytes noise;
+  for (int i = 0; i < 32 * 32 * 3; ++i) noise.push_back(static_cast<unsigned char>(i * 97 % 251));
+  ASSERT_NE(stbi_write_png((dir / "d-cut.png").c_str(), 32, 32, 3, noise.data(), 32 * 3), 0);
+  fs::resize_file(dir / "d-cut.png", fs::file_size(dir / "d-cut.png") * 6 / 10);
+
+  const MemorySet set = loadImageFolder(dir.string(), {});
+  ASSERT_EQ(set.count(), 2);
+  EXPECT_EQ(set.names, (std::vector<std::string>{"a.png", "c.png"}));
+  EXPECT_EQ(set.shape, (ImageShape{2, 2, 3}));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(set.patterns(3 * i + 0, 0), 1.0f);
+    EXPECT_EQ(set.patterns(3 * i + 1, 0), 0.0f);
+    EXPECT_EQ(set.patterns(3 * i + 0, 1), 0.2f);  // 51/255 exactly
+    EXPECT_EQ(set.patterns(3 * i + 1, 1), 102 / 255.0f);
+    EXPECT_EQ(set.patterns(3 * i + 2, 1), 153 / 255.0f);
+  }
+  ASSERT_EQ(set.warnings.size(), 3u);
+  EXPECT_EQ(set.warnings[0].rfind(
+                "skipped " + (dir / "b-broken.png").string() + ": cannot read the image", 0),
+            0u)
+      << set.warnings[0];
+  EXPECT_EQ(set.warnings[1].rfind("skipped " + (dir / "d-cut.png").string() + ": cannot decode", 0),
+            0u)
+      << set.warnings[1];
+  EXPECT_EQ(set.warnings[2], dir.string() +
+                                 ": loaded 2 of the 3 images selected (the others failed to "
+                                 "decode, see above)");
+  // The same through loadDataSource, which the CLI and the studio call.
+  EXPECT_EQ(loadDataSource(dir.string(), {}).names, set.names);
+
+  // Offset and count count readable images: the second readable one is c.png.
+  const MemorySet second = loadImageFolder(dir.string(), slice(1, 1));
+  EXPECT_EQ(second.names, std::vector<std::string>{"c.png"});
+  EXPECT_EQ(second.warnings.size(), 1u);  // b-broken.png; d-cut.png is never read
+
+  // Strict: the first unreadable file is the error.
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), strictly({})); }, "b-broken.png",
+                    "cannot read the image");
+  fs::remove(dir / "b-broken.png");
+  EXPECT_DATA_ERROR([&] { loadImageFolder(dir.string(), strictly({})); }, "d-cut.png",
+                    "cannot decode");
+  fs::remove(dir / "d-cut.png");
+  EXPECT_TRUE(loadImageFolder(dir.string(), strictly({})).warnings.empty());
+
+  // Nothing readable: an error naming the folder and the first bad file.
+  const fs::path bad = scratch("folder_skip_all");
+  writeFile(bad / "x.png", {'n', 'o'});
+  writeFile(bad / "y.jpg", {0xFF, 0xD8, 0xFF});
+  EXPECT_DATA_ERROR([&] { loadImageFolder(bad.string(), {}); }, "folder_skip_all",
+                    "none of its 2 image files can be read", "x.png");
 }
 
 // ---------------------------------------------------------------- hostile files and budgets
 
+// Grey, so the CIFAR and folder sums below are those of one channel (IDX is grey anyway).
 LoadOptions budget(std::size_t bytes) {
   LoadOptions options;
   options.memoryBudgetBytes = bytes;
+  options.grayscale = true;
   return options;
 }
 
@@ -800,7 +920,7 @@ TEST(Datasets, DataSourceSniffsPathsByContent) {
   writePng(dir / "pictures" / "x.png", 3, 2, constantImage(3, 2, {51, 51, 51}));
   const MemorySet folder = loadDataSource((dir / "pictures").string(), {});
   EXPECT_EQ(folder.names, std::vector<std::string>{"x.png"});
-  EXPECT_EQ(folder.shape, (ImageShape{3, 2, 1}));
+  EXPECT_EQ(folder.shape, (ImageShape{3, 2, 3}));  // an RGB file, if a grey-looking one
 
   writeFile(dir / "notes.txt", {'h', 'e', 'l', 'l', 'o'});
   EXPECT_DATA_ERROR([&] { loadDataSource((dir / "notes.txt").string(), {}); }, "notes.txt",

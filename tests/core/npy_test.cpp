@@ -231,7 +231,10 @@ TEST(Npy, MemoriesShapesAndScaling) {
     const MemorySet rgb = loadNpyMemories(path, colour);
     EXPECT_EQ(rgb.shape, (ImageShape{2, 1, 3}));
     EXPECT_EQ(rgb.patterns(0, 0), 1.0f);
-    const MemorySet grey = loadNpyMemories(path, {});
+    EXPECT_EQ(loadNpyMemories(path, {}).shape, (ImageShape{2, 1, 3}));  // colour by default
+    LoadOptions luma;
+    luma.grayscale = true;
+    const MemorySet grey = loadNpyMemories(path, luma);
     EXPECT_EQ(grey.shape, (ImageShape{2, 1, 1}));
     EXPECT_NEAR(grey.patterns(0, 0), 0.299, 1e-6);
     EXPECT_NEAR(grey.patterns(1, 0), 0.114, 1e-6);

@@ -1,6 +1,7 @@
 // One image file (PNG, JPEG, BMP, or anything stb_image sniffs) through the folder loader
-// (core loadImageFolder on a folder holding just that file): at its own size in grey, and
-// resized to 3×2 in colour, so the decoder, the luma conversion and the bilinear resize all run.
+// (core loadImageFolder on a folder holding just that file): at its own size in grey (strict),
+// and resized to 3×2 in colour (an unreadable file skipped), so the decoder, the luma
+// conversion, the bilinear resize and the skip path all run.
 #include <cstdint>
 #include <filesystem>
 
@@ -20,7 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!out) std::abort();
   }
   try {
-    uhop::loadImageFolder(folder, {});
+    uhop::LoadOptions grey;
+    grey.grayscale = true;
+    grey.strict = true;  // the file's own error, not "no readable image"
+    uhop::loadImageFolder(folder, grey);
   } catch (const uhop::UhopError&) {
   }
   try {

@@ -155,6 +155,7 @@ int main(int argc, char** argv) {
   settings.theme = uhop::ui::Theme::Light;
   settings.uiScale = 1.5f;
   settings.recentSources = {"builtin", "/data/cifar-10-batches-bin/data_batch_1.bin"};
+  settings.recentCounts = {64, 500};
   settings.memoryCount = 100;
   settings.loss = "max";
   settings.corruption = "occlude:0.4";

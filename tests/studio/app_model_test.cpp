@@ -2,9 +2,12 @@
 #include "studio/app_model.h"
 
 #include <gtest/gtest.h>
+#include <stb_image_write.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/evaluation.h"
@@ -164,6 +167,82 @@ TEST(AppModelTest, PaintingAndUndo) {
   // Paint outside the image is clipped, not a crash.
   applyCommand(model, PaintStroke{-50, -50, 500, 500, true});
   EXPECT_EQ(model.query.pixels.size(), 784);
+}
+
+// Three 6×4 colour PNGs, each one colour (image m: R = 40·m + 10, G = 200 − 50·m, B = 90), and
+// a file that is not an image.
+std::string colourFolder() {
+  const std::filesystem::path dir = std::filesystem::path(UHOP_TEST_TMP) / "studio_colour";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (int m = 0; m < 3; ++m) {
+    std::vector<unsigned char> rgb;
+    for (int i = 0; i < 24; ++i) {  // push_back: GCC 12's -Wstringop-overflow misfires on insert
+      rgb.push_back(static_cast<unsigned char>(40 * m + 10));
+      rgb.push_back(static_cast<unsigned char>(200 - 50 * m));
+      rgb.push_back(90);
+    }
+    const std::string name = "img" + std::to_string(m) + ".png";
+    EXPECT_NE(stbi_write_png((dir / name).c_str(), 6, 4, 3, rgb.data(), 18), 0);
+  }
+  std::ofstream(dir / "img0b-broken.png") << "no";  // sorted between img0 and img1
+  return dir.string();
+}
+
+TEST(AppModelTest, ColourMemoriesGiveAColourQueryAndPaintInColour) {
+  const std::string dir = colourFolder();
+  AppModel model;
+  applyCommand(model, LoadMemories{dir, 3, 0});
+  ASSERT_TRUE(model.memories.set) << model.memories.error;
+  settle(model);
+  const MemorySet& set = *model.memories.set;
+  EXPECT_EQ(set.shape, (ImageShape{6, 4, 3}));
+  ASSERT_EQ(model.query.pixels.size(), 72);
+  // The broken file was skipped and said so, in the set and in the status bar.
+  ASSERT_EQ(set.warnings.size(), 1u);
+  EXPECT_NE(set.warnings[0].find("img0b-broken.png"), std::string::npos);
+  EXPECT_NE(model.statusMessage.find("1 warning"), std::string::npos) << model.statusMessage;
+  // The recent list remembers M with the source.
+  EXPECT_EQ(model.settings.recentSources.front(), dir);
+  EXPECT_EQ(recentCount(model.settings, dir, 0), 3);
+
+  // Masked query of memory 1: every pixel is either all three channels of ξ_1, or black.
+  applyCommand(model, SelectTarget{1});
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Mask, 0.5}, 7});
+  int masked = 0;
+  for (int p = 0; p < 24; ++p) {
+    const bool black = model.query.pixels[3 * p] == 0.0f;
+    masked += black;
+    EXPECT_EQ(model.query.pixels[3 * p + 0], black ? 0.0f : 50 / 255.0f) << p;
+    EXPECT_EQ(model.query.pixels[3 * p + 1], black ? 0.0f : 150 / 255.0f) << p;
+    EXPECT_EQ(model.query.pixels[3 * p + 2], black ? 0.0f : 90 / 255.0f) << p;
+  }
+  EXPECT_GT(masked, 0);
+  EXPECT_LT(masked, 24);
+
+  // A colour brush of radius 0.5 on pixel (2, 1) paints that pixel's three channels only.
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Occlude, 1.0}, 7});  // all black
+  applyCommand(model, SetBrush{0.5f, false, {0.2f, 0.4f, 0.6f}});
+  applyCommand(model, PaintStroke{2.5f, 1.5f, 2.5f, 1.5f, true});
+  const int at = (1 * 6 + 2) * 3;
+  EXPECT_EQ(model.query.pixels[at + 0], 0.2f);
+  EXPECT_EQ(model.query.pixels[at + 1], 0.4f);
+  EXPECT_EQ(model.query.pixels[at + 2], 0.6f);
+  EXPECT_EQ(model.query.pixels.sum(), 0.2f + 0.4f + 0.6f);  // nothing else painted
+
+  // Grey: the same folder as one channel, and the brush paints its luma.
+  applyCommand(model, LoadMemories{dir, 3, 0, true});
+  ASSERT_TRUE(model.memories.set);
+  settle(model);
+  EXPECT_EQ(model.memories.set->shape, (ImageShape{6, 4, 1}));
+  EXPECT_TRUE(captureSession(model).grayscale);
+  applyCommand(model, SetCorruption{Corruption{CorruptionKind::Occlude, 1.0}, 7});
+  applyCommand(model, PaintStroke{2.5f, 1.5f, 2.5f, 1.5f, true});
+  EXPECT_NEAR(model.query.pixels[1 * 6 + 2], 0.299 * 0.2 + 0.587 * 0.4 + 0.114 * 0.6, 1e-6);
+  // Out-of-range colours are clamped: white paints 1 exactly, as before colour brushes.
+  applyCommand(model, SetBrush{0.5f, false, {7.0f, 1.0f, 1.0f}});
+  applyCommand(model, PaintStroke{0.5f, 0.5f, 0.5f, 0.5f, true});
+  EXPECT_EQ(model.query.pixels[0], 1.0f);
 }
 
 TEST(AppModelTest, Stage2StepChangesStateAndEnergyNeverRises) {

@@ -79,6 +79,37 @@ TEST(SessionTest, JsonRoundTripKeepsEverySetting) {
   EXPECT_TRUE(back == s) << sessionToJson(back);
 }
 
+TEST(SessionTest, GrayscaleAndImageSizeRoundTripAndAreOptional) {
+  Session s;
+  s.source = "/data/pictures";
+  s.grayscale = true;
+  s.width = 32;
+  s.height = 24;
+  const std::string text = sessionToJson(s);
+  EXPECT_NE(text.find("\"image_size\""), std::string::npos) << text;
+  const Session back = parseSession(text);
+  EXPECT_TRUE(back.grayscale);
+  EXPECT_EQ(back.width, 32);
+  EXPECT_EQ(back.height, 24);
+  // A session without them (older, or colour at the first image's size) reads as colour, 0 × 0,
+  // and is written without them.
+  const std::string plain = sessionToJson(Session{});
+  EXPECT_EQ(plain.find("grayscale"), std::string::npos);
+  EXPECT_EQ(plain.find("image_size"), std::string::npos);
+  const Session colour = parseSession(plain);
+  EXPECT_FALSE(colour.grayscale);
+  EXPECT_EQ(colour.width, 0);
+  // A bad size is refused with a message naming the field.
+  std::string bad = text;
+  bad.replace(bad.find("32"), 2, "0");
+  try {
+    parseSession(bad);
+    ADD_FAILURE() << "image_size [0, 24] accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("data.image_size.width"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SessionTest, SaveThenLoadReproducesSettingsAndRetrieval) {
   AppModel a;
   makeInterestingModel(a);

@@ -24,6 +24,7 @@ TEST(SettingsTest, RoundTrip) {
   s.theme = Theme::Light;
   s.uiScale = 1.5f;
   s.recentSources = {"fashion-mnist", "builtin"};
+  s.recentCounts = {500, 0};  // 0: M not known
   s.memoryCount = 500;
   s.beta = 0.25;
   s.init = "gaussian-scaled";
@@ -169,6 +170,30 @@ TEST(SettingsTest, RecentSourcesAreDeduplicatedAndCapped) {
   ASSERT_EQ(s.recentSources.size(), static_cast<size_t>(Settings::kMaxRecent));
   EXPECT_EQ(s.recentSources.front(), "src5");
   EXPECT_EQ(std::count(s.recentSources.begin(), s.recentSources.end(), "src5"), 1);
+  EXPECT_EQ(s.recentCounts.size(), s.recentSources.size());
+}
+
+TEST(SettingsTest, RecentSourcesRememberM) {
+  Settings s;
+  rememberSource(s, "/data/cifar/data_batch_1.bin", 300);
+  rememberSource(s, "builtin", 64);
+  rememberSource(s, "/data/cifar/data_batch_1.bin", 500);  // loaded again with another M
+  EXPECT_EQ(s.recentSources, (std::vector<std::string>{"/data/cifar/data_batch_1.bin", "builtin"}));
+  EXPECT_EQ(s.recentCounts, (std::vector<int>{500, 64}));
+  EXPECT_EQ(recentCount(s, "builtin", 7), 64);
+  EXPECT_EQ(recentCount(s, "elsewhere", 7), 7);
+  std::string message;
+  EXPECT_EQ(parseSettings(settingsToJson(s), message), s);
+  EXPECT_TRUE(message.empty()) << message;
+  // An older file has no recent_memories: every M is unknown and the caller's fallback is used.
+  const Settings old = parseSettings(R"({"recent_sources":["a","b"]})", message);
+  EXPECT_EQ(old.recentCounts, (std::vector<int>{0, 0}));
+  EXPECT_EQ(recentCount(old, "a", 100), 100);
+  // A bad list falls back with a message, never a crash.
+  const Settings bad =
+      parseSettings(R"({"recent_sources":["a"],"recent_memories":[1e300]})", message);
+  EXPECT_EQ(bad.recentCounts, std::vector<int>{0});
+  EXPECT_NE(message.find("recent_memories"), std::string::npos) << message;
 }
 
 }  // namespace

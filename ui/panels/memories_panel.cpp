@@ -15,13 +15,16 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
     std::snprintf(source, sizeof source, "%s", mem.source.c_str());
     count = mem.requestedCount;
     offset = mem.offset;
+    grayscale = mem.grayscale;
+    width = mem.width;
+    height = mem.height;
     seenVersion = mem.version;
   }
   heading("MEMORIES",
           "The stored patterns ξ_1 … ξ_M (columns of Ξ ∈ ℝ^{d×M}), pixels in [0, 1]. "
           "Click a thumbnail to make it the target of the query in Stage II.");
 
-  auto load = [&] { commands.push_back(LoadMemories{source, count, offset}); };
+  auto load = [&] { commands.push_back(loadCommand(source, count)); };
   ImGui::SetNextItemWidth(-em() * 3.6f);
   if (focusSource) {
     ImGui::SetKeyboardFocusHere();
@@ -40,11 +43,21 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
 
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##recent", "Recent sources…")) {
-    for (const std::string& r : model.settings.recentSources)
-      if (ImGui::Selectable(r.c_str())) {
+    for (const std::string& r : model.settings.recentSources) {
+      const int m = recentCount(model.settings, r, 0);
+      char label[1100];
+      if (m > 0)
+        std::snprintf(label, sizeof label, "%s  (M = %d)", r.c_str(), m);
+      else
+        std::snprintf(label, sizeof label, "%s", r.c_str());
+      ImGui::PushID(r.c_str());
+      if (ImGui::Selectable(label)) {
         std::snprintf(source, sizeof source, "%s", r.c_str());
+        if (m > 0) count = m;  // as many memories as the last load of this source
         load();
       }
+      ImGui::PopID();
+    }
     ImGui::Separator();
     if (ImGui::Selectable("builtin")) {
       std::snprintf(source, sizeof source, "builtin");
@@ -75,6 +88,25 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
   offset = std::max(offset, 0);
   tooltip("Index of the first item of the source to use: memories are items offset … offset+M−1.");
 
+  if (ImGui::Checkbox("grayscale", &grayscale)) load();
+  tooltip(
+      "Convert colour images (folders, CIFAR, (M, h, w, 3) .npy) to one channel, the luma "
+      "0.299 R + 0.587 G + 0.114 B (d = w·h). Off: colour is kept, d = w·h·3 (RGB per pixel).");
+  ImGui::SameLine();
+  int wh[2] = {width, height};
+  ImGui::SetNextItemWidth(-em() * 3.2f);
+  ImGui::InputInt2("size##wh", wh);
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    // Both or neither: 0 in either field means "the first image's size".
+    const bool given = wh[0] > 0 && wh[1] > 0;
+    width = given ? std::min(wh[0], 4096) : 0;
+    height = given ? std::min(wh[1], 4096) : 0;
+    load();
+  }
+  tooltip(
+      "Width × height every image of a folder is resized to (bilinear). 0 × 0 = the size of the "
+      "first image; images of other sizes are resized to it and the panel says how many.");
+
   if (!mem.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
     ImGui::TextWrapped("%s", mem.error.c_str());
@@ -85,8 +117,22 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
     return;
   }
   const MemorySet& set = *mem.set;
+  if (!set.warnings.empty()) {
+    // Skipped files, fewer memories than asked for, resized images: the load went on, so these
+    // are warnings, listed in full (a long list scrolls).
+    ImGui::PushStyleColor(ImGuiCol_Text, colorWarn());
+    ImGui::TextWrapped("%zu load warning%s:", set.warnings.size(),
+                       set.warnings.size() == 1 ? "" : "s");
+    ImGui::PopStyleColor();
+    const float lineHeight = ImGui::GetTextLineHeightWithSpacing();
+    const float listHeight =
+        std::min(static_cast<float>(set.warnings.size()) * 2.2f, 6.5f) * lineHeight;
+    ImGui::BeginChild("warnings", ImVec2(0, listHeight), true);
+    for (const std::string& w : set.warnings) ImGui::TextWrapped("%s", w.c_str());
+    ImGui::EndChild();
+  }
   ImGui::TextWrapped("%d memories · %d×%d%s · d = %d", set.count(), set.shape.width,
-                     set.shape.height, set.shape.channels == 3 ? " RGB" : "", set.dimension());
+                     set.shape.height, set.shape.channels == 3 ? " RGB" : " grey", set.dimension());
   tooltip(
       "Count M, image size (width × height, channels) and the dimension d = w·h·c of each "
       "memory vector.");
@@ -128,7 +174,7 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
         if (ImGui::IsItemHovered()) {
           ImGui::BeginTooltip();
           ImGui::Text("memory #%d", i);
-          if (!set.labels.empty()) ImGui::Text("label %d", set.labels[i]);
+          if (i < static_cast<int>(set.labels.size())) ImGui::Text("label %d", set.labels[i]);
           if (!set.names.empty()) ImGui::TextUnformatted(set.names[i].c_str());
           ImGui::Text("Δ_μ = %.2f", mem.raw.margins.size() > i ? mem.raw.margins[i] : 0.0);
           ImGui::TextDisabled("click: make it the target");

@@ -109,7 +109,7 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
       const float r = q.brushRadius * (max.x - min.x) / set.shape.width;
       ImGui::GetWindowDrawList()->AddCircle(mouse, r, colorAccent(), 24, 1.5f);
       ImGui::SetTooltip("Paint with the mouse (%s, radius %.1f px); Ctrl+Z undoes a stroke.",
-                        q.erase ? "erase → 0" : "draw → 1", q.brushRadius);
+                        q.erase ? "erase → 0" : "draw the brush colour", q.brushRadius);
     }
   }
 
@@ -148,13 +148,23 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
   float radius = q.brushRadius;
   ImGui::SetNextItemWidth(-em() * 4.2f);
   if (ImGui::SliderFloat("brush", &radius, 0.5f, 6.0f, "%.1f px"))
-    commands.push_back(SetBrush{radius, q.erase});
+    commands.push_back(SetBrush{radius, q.erase, q.brushColor});
   tooltip("Brush radius in image pixels.");
-  if (ImGui::RadioButton("draw", !q.erase)) commands.push_back(SetBrush{q.brushRadius, false});
-  tooltip("Paint sets pixels to 1 (white).");
+  if (ImGui::RadioButton("draw", !q.erase))
+    commands.push_back(SetBrush{q.brushRadius, false, q.brushColor});
+  tooltip("Paint sets pixels to the brush colour (white = 1 by default).");
   ImGui::SameLine();
-  if (ImGui::RadioButton("erase", q.erase)) commands.push_back(SetBrush{q.brushRadius, true});
+  if (ImGui::RadioButton("erase", q.erase))
+    commands.push_back(SetBrush{q.brushRadius, true, q.brushColor});
   tooltip("Paint sets pixels to 0 (black).");
+  ImGui::SameLine();
+  std::array<float, 3> color = q.brushColor;
+  if (ImGui::ColorEdit3("##brushcolor", color.data(),
+                        ImGuiColorEditFlags_NoInputs | ImGuiColorEditFlags_Float))
+    commands.push_back(SetBrush{q.brushRadius, false, color});
+  tooltip(set.shape.channels == 3
+              ? "Brush colour (RGB): painting writes it into every channel of a pixel."
+              : "Brush colour: grey images take its luma 0.299 R + 0.587 G + 0.114 B.");
   ImGui::BeginDisabled(q.undo.empty());
   if (ImGui::Button("Undo")) commands.push_back(UndoPaint{});
   tooltip("Undo the last brush stroke (Ctrl+Z).");
@@ -350,9 +360,27 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
       if (imageButton(ui, key, model.memories.version, set.patterns.col(order[r]).data(), set.shape,
                       thumb, false, order[r] == model.query.target))
         commands.push_back(SelectTarget{order[r]});
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("rank %d: memory #%d, p = %.4f%s", r + 1, order[r], col.weights[order[r]],
-                          order[r] == model.query.target ? " (the target)" : "");
+      if (order[r] < static_cast<int>(set.labels.size())) {
+        // The memory's label in the thumbnail's corner (CIFAR, IDX with a label file): on the
+        // image rather than under it, so the column keeps its height.
+        const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+        char label[16];
+        std::snprintf(label, sizeof label, "%d", set.labels[order[r]]);
+        const ImVec2 size = ImGui::CalcTextSize(label);
+        const ImVec2 at(min.x + 1, max.y - size.y);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(at, ImVec2(at.x + size.x + 2, max.y - 1), IM_COL32(0, 0, 0, 170));
+        dl->AddText(ImVec2(at.x + 1, at.y), IM_COL32(255, 255, 255, 235), label);
+      }
+      if (ImGui::IsItemHovered()) {
+        const int m = order[r];
+        std::string extra;
+        if (m < static_cast<int>(set.labels.size()))
+          extra += ", label " + std::to_string(set.labels[m]);
+        if (m < static_cast<int>(set.names.size())) extra += ", " + set.names[m];
+        ImGui::SetTooltip("rank %d: memory #%d%s, p = %.4f%s", r + 1, m, extra.c_str(),
+                          col.weights[m], m == model.query.target ? " (the target)" : "");
+      }
     }
     ImGui::PopStyleVar();
   }

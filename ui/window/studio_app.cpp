@@ -168,7 +168,8 @@ struct Studio {
       if (ImGui::BeginMenu("Recent", !model.settings.recentSources.empty())) {
         for (const std::string& r : model.settings.recentSources)
           if (ImGui::MenuItem(r.c_str()))
-            commands.push_back(LoadMemories{r, memoriesPanel.count, memoriesPanel.offset});
+            commands.push_back(
+                memoriesPanel.loadCommand(r, recentCount(model.settings, r, memoriesPanel.count)));
         ImGui::EndMenu();
       }
       ImGui::Separator();
@@ -549,7 +550,7 @@ struct Studio {
     }
     shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
     for (const std::string& path : events.droppedPaths)
-      commands.push_back(LoadMemories{path, memoriesPanel.count, memoriesPanel.offset});
+      commands.push_back(memoriesPanel.loadCommand(path, memoriesPanel.count));
     events.clear();
   }
 };
@@ -670,9 +671,13 @@ class StudioRun {
                  LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
     if (!model.memories.set) {
       std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
+      // A --data that fails is never replaced silently: headless runs (scripts, figures) exit 1;
+      // interactive ones show the built-in set with the error in the memories panel and status bar.
+      if (opt_.data && headless()) return 1;
       const std::string error = model.memories.error;
       applyCommand(model, LoadMemories{"builtin", 64, 0});
       model.memories.error = error + " Loaded the built-in set instead.";
+      if (opt_.data) model.statusMessage = "--data failed: " + model.memories.error;
     }
     startSweepOption();
     return 0;

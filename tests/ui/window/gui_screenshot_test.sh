@@ -28,6 +28,19 @@ if ! command -v xvfb-run >/dev/null; then
   echo "FAIL: xvfb-run not found (apt-get install xvfb)"
   exit 1
 fi
+# A --data that cannot be loaded is never replaced silently: headless, exit 1 naming the path.
+set +e
+timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --data "$tmp/no-such-folder" --frames 5 \
+  --screenshot "$tmp/fallback.png" >"$tmp/baddata.out" 2>&1
+rc=$?
+set -e
+if [ "$rc" -ne 1 ] || ! grep -q "no-such-folder: no such file or folder" "$tmp/baddata.out" ||
+  [ -e "$tmp/fallback.png" ]; then
+  echo "FAIL: --data on a missing path, headless, expected exit 1 and its message (rc=$rc):"
+  cat "$tmp/baddata.out"
+  exit 1
+fi
+
 timeout 180 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --autoplay --frames 300 --size 1600x1000 \
   --screenshot "$tmp/shot.png" --layout-json "$tmp/layout.json" --frame-stats "$tmp/frames.json"
 
