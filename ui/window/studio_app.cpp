@@ -1059,7 +1059,8 @@ class StudioRun {
         try {
           const std::string report = s.recorder.stop();
           std::fprintf(stderr, "uhop-studio: %s\n", report.c_str());
-          model.statusMessage = report;
+          // Headless, the status bar stays clean for the script's later screenshots.
+          if (!headless()) model.statusMessage = report;
         } catch (const std::exception& e) {
           std::fprintf(stderr, "uhop-studio: recording: %s\n", e.what());
           model.statusMessage = std::string("Recording not written: ") + e.what();
