@@ -364,6 +364,8 @@ struct Studio {
           "R        reset Stage I\n"
           "Ctrl+Z   undo the last brush stroke\n"
           "F12      save the window as PNG\n"
+          "PgDn / → next slide of a lesson (Space at a pause)\n"
+          "PgUp / ← previous slide (replayed from the lesson's start)\n"
           "Ctrl+Q   quit\n"
           "(keys are ignored while typing in a text field)");
       if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
