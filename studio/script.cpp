@@ -325,7 +325,8 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
   }
   if (verb == "record") {
     const std::string usage =
-        "record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR], or record stop";
+        "record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR] [region=window|stage2], "
+        "or record stop";
     if (w.size() < 2) bad("usage: " + usage);
     ScriptRecord r;
     if (w[1] == "stop") {
@@ -341,7 +342,12 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       r.gifPath = file;
     else
       bad("record start expects FILE.gif or a folder ending in '/', got '" + file + "'");
-    auto kv = keyValues(w, 3, {"width", "delay", "frames"});
+    auto kv = keyValues(w, 3, {"width", "delay", "frames", "region"});
+    if (kv.count("region")) {
+      if (kv["region"] != "window" && kv["region"] != "stage2")
+        bad("region expects window or stage2, got '" + kv["region"] + "'");
+      r.stage2Only = kv["region"] == "stage2";
+    }
     if (kv.count("width")) r.width = static_cast<int>(parseInteger("width", kv["width"], 16, 8192));
     if (kv.count("delay"))
       r.delayCentiseconds = static_cast<int>(parseInteger("delay", kv["delay"], 1, 6000));

@@ -9,7 +9,8 @@
 //   step baseline|uhop|both [N]    run baseline|uhop|both
 //   metastable run [steps=T]       experiment run KIND [grid=..] [models=..] [seeds=..] ...
 //   caption TEXT                   pause                          screenshot FILE [scale=1|2]
-//   record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR]      record stop
+//   record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR] [region=window|stage2]
+//   record stop
 // A caption's {path.in.the.state.json} placeholders (e.g. {uhop.error}, {stage1.loss},
 // {metastable.models.uhop.metastable}) are filled from stateJson() when the caption line runs:
 // numbers to 3 significant digits; an unknown path, or one without a value yet, stops the script
@@ -101,6 +102,7 @@ struct ScriptRecord {
   std::string framesDir;  // numbered PNG frames (FILE ending in '/', or frames=DIR); empty: none
   int width = 0;          // 0 = the window's pixel width; else downscaled to this width
   int delayCentiseconds = 20;
+  bool stage2Only = false;  // region=stage2: only the Stage II panel, else the whole window
 };
 
 using ScriptAction =

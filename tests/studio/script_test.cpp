@@ -462,10 +462,14 @@ TEST(ScriptTest, RecordLinesParse) {
   const auto lines = parseScript(
       "record start out/a.gif width=320 delay=15\n"
       "record start frames/\n"
-      "record start b.gif frames=pngs\n"
+      "record start b.gif frames=pngs region=stage2\n"
       "record stop\n",
       "demo.uhop");
   ASSERT_EQ(lines.size(), 4u);
+  EXPECT_FALSE(std::get<ScriptRecord>(lines[0].action).stage2Only);
+  EXPECT_TRUE(std::get<ScriptRecord>(lines[2].action).stage2Only);
+  EXPECT_EQ(parseError("record start a.gif region=plot\n").rfind("demo.uhop:1: region expects", 0),
+            0u);
   const auto& a = std::get<ScriptRecord>(lines[0].action);
   EXPECT_TRUE(a.start);
   EXPECT_EQ(a.gifPath, "out/a.gif");

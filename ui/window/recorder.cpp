@@ -72,6 +72,20 @@ RgbFrame downscale(const RgbImage& image, int width) {
   return out;
 }
 
+RgbImage crop(const RgbImage& image, int x0, int y0, int x1, int y1) {
+  x0 = std::clamp(x0, 0, image.width - 1);
+  y0 = std::clamp(y0, 0, image.height - 1);
+  x1 = std::clamp(x1, x0 + 1, image.width);
+  y1 = std::clamp(y1, y0 + 1, image.height);
+  RgbImage out{x1 - x0, y1 - y0, {}};
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
+  for (int y = 0; y < out.height; ++y)
+    std::copy_n(image.pixels.begin() + ((static_cast<size_t>(y0 + y) * image.width) + x0) * 3,
+                static_cast<size_t>(out.width) * 3,
+                out.pixels.begin() + static_cast<size_t>(y) * out.width * 3);
+  return out;
+}
+
 void Recorder::start(const RecordingOptions& options) {
   if (options.gifPath.empty() && options.framesDir.empty())
     throw ConfigError("record: give a FILE.gif or a frames folder");

@@ -21,7 +21,11 @@ struct RecordingOptions {
   std::string framesDir;  // empty: no PNG frames; else DIR/frame-NNN.png
   int width = 0;          // 0 = the window's width; else downscaled (never upscaled) to it
   int delayCentiseconds = 20;
+  bool stage2Only = false;  // crop each frame to the Stage II panel
 };
+
+// The part of `image` inside [x0, x1) × [y0, y1), clamped to the image (at least 1 × 1).
+RgbImage crop(const RgbImage& image, int x0, int y0, int x1, int y1);
 
 // The visible state a recording follows: memories, Stage I's step, both columns, the query and
 // the caption. Equal signatures mean nothing worth a new frame happened.
@@ -39,6 +43,7 @@ class Recorder {
   void start(const RecordingOptions& options);
   bool active() const { return active_; }
   size_t frameCount() const { return frames_.size(); }
+  const RecordingOptions& options() const { return options_; }
   // Keeps a frame (read by `grab`) when `signature` differs from the last kept frame's.
   void offer(uint64_t signature, const std::function<RgbImage()>& grab);
   // Writes what was recorded and ends the recording; returns a one-line report (files, frames,

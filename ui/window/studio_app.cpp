@@ -1033,7 +1033,17 @@ class StudioRun {
     AppModel& model = s.model;
     if (s.recorder.active()) {
       try {
-        s.recorder.offer(drawn, [&] { return readFramebuffer(fw, fh); });
+        s.recorder.offer(drawn, [&] {
+          RgbImage image = readFramebuffer(fw, fh);
+          const auto panel = s.ui.layout.find("panel.stage2");
+          if (!s.recorder.options().stage2Only || panel == s.ui.layout.end()) return image;
+          // Layout rectangles are in window coordinates; the framebuffer may be denser.
+          const ImVec2 k = ImGui::GetIO().DisplayFramebufferScale;
+          const auto& r = panel->second;
+          return crop(image, static_cast<int>(r.x * k.x), static_cast<int>(r.y * k.y),
+                      static_cast<int>(std::ceil((r.x + r.w) * k.x)),
+                      static_cast<int>(std::ceil((r.y + r.h) * k.y)));
+        });
       } catch (const std::exception& e) {
         model.statusMessage = std::string("Recording failed: ") + e.what();
       }
@@ -1049,6 +1059,7 @@ class StudioRun {
         o.framesDir = scriptRecord->framesDir;
         o.width = scriptRecord->width;
         o.delayCentiseconds = scriptRecord->delayCentiseconds;
+        o.stage2Only = scriptRecord->stage2Only;
         start = o;
       } else {
         stop = true;

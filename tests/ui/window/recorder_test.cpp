@@ -40,6 +40,20 @@ TEST(RecorderTest, DownscaleAveragesTheCoveredPixels) {
   EXPECT_EQ(downscale(grey(2, 1, {1, 2}), 10).width, 2);
 }
 
+TEST(RecorderTest, CropKeepsTheRectangleClampedToTheImage) {
+  const RgbImage image = grey(3, 2, {1, 2, 3, 4, 5, 6});
+  const RgbImage right = crop(image, 1, 0, 3, 2);
+  ASSERT_EQ(right.width, 2);
+  ASSERT_EQ(right.height, 2);
+  EXPECT_EQ(right.pixels[0], 2);
+  EXPECT_EQ(right.pixels[3], 3);
+  EXPECT_EQ(right.pixels[6], 5);
+  const RgbImage clamped = crop(image, 2, 1, 99, 99);
+  ASSERT_EQ(clamped.width, 1);
+  ASSERT_EQ(clamped.height, 1);
+  EXPECT_EQ(clamped.pixels[0], 6);
+}
+
 TEST(RecorderTest, SignatureFollowsTheModelAndTheCaption) {
   AppModel model;
   const uint64_t a = recordSignature(model, "x");
@@ -132,8 +146,12 @@ TEST_F(RecordingStudioTest, RecordsAUHopRetrievalAsAGif) {
                 "step uhop 1\n"
                 "step uhop 1\n"
                 "step uhop 1\n"
+                "record stop\n"
+                "record start stage2.gif region=stage2\n"
+                "step baseline 1\n"
+                "step baseline 1\n"
                 "record stop\n",
-                "--state-json state.json"),
+                "--state-json state.json --layout-json layout.json"),
             0)
       << err_;
   const GifInfo info = decodeGif((dir_ / "out" / "retrieval.gif").string());
@@ -143,6 +161,20 @@ TEST_F(RecordingStudioTest, RecordsAUHopRetrievalAsAGif) {
   EXPECT_EQ(info.height, 200);  // 1280×800 scaled to 320 wide
   EXPECT_TRUE(fs::exists(dir_ / "png" / "frame-002.png"));
   EXPECT_NE(err_.find("retrieval.gif ("), std::string::npos) << err_;  // the size on stderr
+  // region=stage2: the Stage II panel's rectangle, at the window's pixel size.
+  const GifInfo panel = decodeGif((dir_ / "stage2.gif").string());
+  EXPECT_GT(panel.frames, 1);
+  std::ifstream layout(dir_ / "layout.json");
+  std::stringstream text;
+  text << layout.rdbuf();
+  const std::string j = text.str();
+  const size_t at = j.find("\"panel.stage2\"");
+  ASSERT_NE(at, std::string::npos);
+  // "panel.stage2": [x, y, w, h]
+  int x = 0, y = 0, w = 0, h = 0;
+  ASSERT_EQ(std::sscanf(j.c_str() + j.find('[', at), "[ %d , %d , %d , %d ]", &x, &y, &w, &h), 4);
+  EXPECT_NEAR(panel.width, w, 1);
+  EXPECT_NEAR(panel.height, h, 1);
 }
 
 TEST_F(RecordingStudioTest, ScreenshotEachWritesOneSlidePerPause) {
