@@ -166,6 +166,7 @@ struct Studio {
   bool pathDialogIsLesson = true;  // Open lesson… or Export animation…
   char pathDialogText[1024] = {};
   int recordWidth = 640;
+  bool recordStage2 = false;
 
   float effectiveScale() const {
     return model.settings.uiScale > 0 ? model.settings.uiScale : contentScale;
@@ -330,6 +331,7 @@ struct Studio {
       ImGui::SetNextItemWidth(em() * 8);
       ImGui::InputInt("width (px, 0 = window)", &recordWidth, 80);
       recordWidth = std::clamp(recordWidth, 0, 8192);
+      ImGui::Checkbox("only the Stage II panel", &recordStage2);
     }
     if (ImGui::Button(pathDialogIsLesson ? "Open" : "Start recording") || enter) {
       const std::string path = pathDialogText;
@@ -342,6 +344,7 @@ struct Studio {
         else
           o.gifPath = path;
         o.width = recordWidth;
+        o.stage2Only = recordStage2;
         recordStartRequest = o;
       }
       ImGui::CloseCurrentPopup();
