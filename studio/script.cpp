@@ -4,12 +4,15 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/experiments.h"
+#include "studio/state_json.h"
 
 namespace uhop::ui {
 
@@ -119,6 +122,22 @@ std::optional<Side> parseSides(const std::string& word) {
   if (word == "both") return std::nullopt;
   if (word == "baseline" || word == "uhop") return parseSide(word);
   bad("expected baseline, uhop or both, got '" + word + "'");
+}
+
+// A caption's placeholders are {name.name...}: each brace closed, names non-empty. Which names
+// exist is only known against the state when the line runs.
+void checkPlaceholders(const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '}') bad("'}' without '{' in the caption");
+    if (text[i] != '{') continue;
+    const size_t close = text.find('}', i + 1);
+    if (close == std::string::npos) bad("unclosed '{' in the caption");
+    const std::string name = text.substr(i + 1, close - i - 1);
+    if (name.empty() || name.find('{') != std::string::npos || name.front() == '.' ||
+        name.back() == '.' || name.find("..") != std::string::npos)
+      bad("bad placeholder '{" + name + "}' (expected {path.in.the.state.json})");
+    i = close;
+  }
 }
 
 ScriptAction parseAction(const std::vector<std::string>& w, const std::string& rest) {
@@ -300,7 +319,44 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       e.start.threads = static_cast<int>(parseInteger("threads", kv["threads"], 0, 1024));
     return e;
   }
-  if (verb == "caption") return ScriptCaption{rest};
+  if (verb == "caption") {
+    checkPlaceholders(rest);
+    return ScriptCaption{rest};
+  }
+  if (verb == "record") {
+    const std::string usage =
+        "record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR] [region=window|stage2], "
+        "or record stop";
+    if (w.size() < 2) bad("usage: " + usage);
+    ScriptRecord r;
+    if (w[1] == "stop") {
+      expectWords(w, 2, 2, usage);
+      r.start = false;
+      return r;
+    }
+    if (w[1] != "start" || w.size() < 3) bad("usage: " + usage);
+    const std::string& file = w[2];
+    if (file.back() == '/')
+      r.framesDir = file;
+    else if (file.size() > 4 && file.compare(file.size() - 4, 4, ".gif") == 0)
+      r.gifPath = file;
+    else
+      bad("record start expects FILE.gif or a folder ending in '/', got '" + file + "'");
+    auto kv = keyValues(w, 3, {"width", "delay", "frames", "region"});
+    if (kv.count("region")) {
+      if (kv["region"] != "window" && kv["region"] != "stage2")
+        bad("region expects window or stage2, got '" + kv["region"] + "'");
+      r.stage2Only = kv["region"] == "stage2";
+    }
+    if (kv.count("width")) r.width = static_cast<int>(parseInteger("width", kv["width"], 16, 8192));
+    if (kv.count("delay"))
+      r.delayCentiseconds = static_cast<int>(parseInteger("delay", kv["delay"], 1, 6000));
+    if (kv.count("frames")) {
+      if (!r.framesDir.empty()) bad("frames= given with a folder as FILE");
+      r.framesDir = kv["frames"];
+    }
+    return r;
+  }
   if (verb == "pause") {
     expectWords(w, 1, 1, "pause");
     return ScriptPause{};
@@ -315,7 +371,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
   }
   bad("unknown command '" + verb +
       "' (known: load, stage1, wait, target, corrupt, paint, model, step, run, metastable, "
-      "experiment, caption, pause, screenshot)");
+      "experiment, caption, pause, screenshot, record)");
 }
 
 std::string trim(const std::string& s) {
@@ -368,6 +424,59 @@ std::vector<ScriptLine> loadScriptFile(const std::string& path) {
   return parseScript(text.str(), path);
 }
 
+std::string fillPlaceholders(const std::string& text, const nlohmann::json& state) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t open = text.find('{', i);
+    if (open == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    out += text.substr(i, open - i);
+    const size_t close = text.find('}', open + 1);
+    if (close == std::string::npos) throw ScriptError("unclosed '{' in the caption");
+    const std::string name = text.substr(open + 1, close - open - 1);
+    const nlohmann::json* node = &state;
+    std::stringstream parts(name);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+      if (node->is_object() && node->contains(part)) {
+        node = &(*node)[part];
+      } else if (node->is_array() && !part.empty() &&
+                 part.find_first_not_of("0123456789") == std::string::npos &&
+                 std::stoul(part) < node->size()) {
+        node = &(*node)[std::stoul(part)];
+      } else {
+        throw ScriptError("unknown placeholder {" + name + "} (no '" + part +
+                          "' in the state JSON; see README.md, Scripts)");
+      }
+    }
+    if (node->is_null()) throw ScriptError("placeholder {" + name + "} has no value yet");
+    if (node->is_string()) {
+      out += node->get<std::string>();
+    } else if (node->is_boolean()) {
+      out += node->get<bool>() ? "true" : "false";
+    } else if (node->is_number_integer() || node->is_number_unsigned()) {
+      out += node->dump();
+    } else if (node->is_number()) {
+      // 3 significant digits; large values without an exponent (1234.5 → 1235 reads better
+      // on a slide than 1.23e+03).
+      const double v = node->get<double>();
+      char buf[64];
+      if (std::abs(v) >= 1000 && std::abs(v) < 1e9)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+      else
+        std::snprintf(buf, sizeof buf, "%.3g", v);
+      out += buf;
+    } else {
+      throw ScriptError("placeholder {" + name + "} is not a single value");
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
 // ---- running -----------------------------------------------------------------------------------
 
 ScriptRunner::ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool interactive)
@@ -376,7 +485,26 @@ ScriptRunner::ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool
 std::optional<ScriptScreenshot> ScriptRunner::takeScreenshot() {
   std::optional<ScriptScreenshot> s = std::move(screenshot_);
   screenshot_.reset();
+  if (fastForwarding()) return std::nullopt;  // a replay draws no slides it passes
   return s;
+}
+
+std::optional<ScriptRecord> ScriptRunner::takeRecord() {
+  std::optional<ScriptRecord> r = std::move(record_);
+  record_.reset();
+  if (fastForwarding()) return std::nullopt;
+  return r;
+}
+
+int ScriptRunner::slideCount() const {
+  int pauses = 0;
+  bool after = false;  // lines after the last pause
+  for (const ScriptLine& line : lines_) {
+    const bool pause = std::holds_alternative<ScriptPause>(line.action);
+    pauses += pause ? 1 : 0;
+    after = !pause;
+  }
+  return pauses + (after ? 1 : 0);
 }
 
 int ScriptRunner::currentLine() const {
@@ -434,12 +562,13 @@ void ScriptRunner::advance(const AppModel& model, Commands& commands) {
       return;
     }
     if (!done) return;
+    if (std::holds_alternative<ScriptPause>(lines_[next_].action)) ++pausesPassed_;
     ++next_;
     framesWaited_ = 0;
     pauseTaken_ = false;
     // A new caption is drawn from the next frame on (ImGui shows a window that sizes itself to
     // its text one frame after it appears), so a screenshot line after it waits a frame.
-    if (commands.size() != before || screenshot_ || endFrame_) {
+    if (commands.size() != before || screenshot_ || record_ || endFrame_) {
       endFrame_ = false;
       return;
     }
@@ -571,20 +700,36 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
             return true;
           },
           [&](const ScriptCaption& c) {
-            endFrame_ = caption_ != c.text;
-            caption_ = c.text;
+            const std::string text = c.text.find('{') == std::string::npos
+                                         ? c.text
+                                         : fillPlaceholders(c.text, stateJson(model));
+            endFrame_ = caption_ != text;
+            caption_ = text;
             return true;
           },
           [&](const ScriptPause&) {
-            if (!interactive_) return true;
+            const bool skipped = pausesPassed_ < skipPauses_;
             if (!pauseTaken_) {
               pauseTaken_ = true;
-              paused_ = true;
+              if (!slideDir_.empty() && !skipped) {
+                char file[32];
+                std::snprintf(file, sizeof file, "slide-%03d.png", pausesPassed_ + 1);
+                screenshot_ =
+                    ScriptScreenshot{(std::filesystem::path(slideDir_) / file).string(), 1};
+                // Headless, the pause holds one frame, so the slide is drawn (and numbered) as
+                // the slide it ends.
+                if (!interactive_) return false;
+              }
+              if (interactive_ && !skipped) paused_ = true;
             }
             return !paused_;
           },
           [&](const ScriptScreenshot& c) {
             screenshot_ = c;
+            return true;
+          },
+          [&](const ScriptRecord& c) {
+            record_ = c;
             return true;
           },
       },

@@ -9,6 +9,12 @@
 //   step baseline|uhop|both [N]    run baseline|uhop|both
 //   metastable run [steps=T]       experiment run KIND [grid=..] [models=..] [seeds=..] ...
 //   caption TEXT                   pause                          screenshot FILE [scale=1|2]
+//   record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR] [region=window|stage2]
+//   record stop
+// A caption's {path.in.the.state.json} placeholders (e.g. {uhop.error}, {stage1.loss},
+// {metastable.models.uhop.metastable}) are filled from stateJson() when the caption line runs:
+// numbers to 3 significant digits; an unknown path, or one without a value yet, stops the script
+// at that line. A lesson is a script with pauses: each pause ends a slide.
 // Parsing checks each line's syntax and values; what depends on the model (a target beyond the
 // loaded M, a pixel outside the image, a source that does not load) is checked when the line runs.
 // No ImGui here: the window calls ScriptRunner::advance once per frame, and tests do the same
@@ -16,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
@@ -79,7 +86,7 @@ struct ScriptExperiment {
       modelNames;  // keys as `uhop sweep --models` (mhm, uhop, ...); empty = all
 };
 struct ScriptCaption {
-  std::string text;  // empty hides the caption
+  std::string text;  // empty hides the caption; may hold {placeholders}
 };
 struct ScriptPause {};
 struct ScriptScreenshot {
@@ -87,10 +94,21 @@ struct ScriptScreenshot {
   int scale = 1;  // 1 = the window's pixels, 2 = re-rendered at twice the resolution
 };
 
+// `record start` / `record stop`: the window captures a frame each time the model changes while
+// recording, and writes them at the stop (ui/window/recorder.h).
+struct ScriptRecord {
+  bool start = true;
+  std::string gifPath;    // empty: PNG frames only
+  std::string framesDir;  // numbered PNG frames (FILE ending in '/', or frames=DIR); empty: none
+  int width = 0;          // 0 = the window's pixel width; else downscaled to this width
+  int delayCentiseconds = 20;
+  bool stage2Only = false;  // region=stage2: only the Stage II panel, else the whole window
+};
+
 using ScriptAction =
     std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
                  ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
-                 ScriptCaption, ScriptPause, ScriptScreenshot>;
+                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord>;
 
 struct ScriptLine {
   int number = 0;    // 1-based line in the file
@@ -109,6 +127,11 @@ class ScriptError : public ConfigError {
 std::vector<ScriptLine> parseScript(const std::string& text, const std::string& name);
 // Reads and parses a file; DataError when it cannot be read.
 std::vector<ScriptLine> loadScriptFile(const std::string& path);
+
+// The caption with each {a.b.c} replaced by state["a"]["b"]["c"]: numbers with 3 significant
+// digits, strings as they are, booleans as true/false. Throws ScriptError naming the placeholder
+// when the path is not in `state` or is null there (no value yet).
+std::string fillPlaceholders(const std::string& text, const nlohmann::json& state);
 
 // Runs parsed lines against an AppModel, a few per frame. A line's Commands are applied before
 // the next line runs (advance returns after a line that pushed Commands), so `target 3` after
@@ -130,9 +153,23 @@ class ScriptRunner {
   const std::string& caption() const { return caption_; }
   // A screenshot line asks the window to save the frame it is drawing now; taken once.
   std::optional<ScriptScreenshot> takeScreenshot();
+  // A `record` line asks the window to start or stop recording; taken once.
+  std::optional<ScriptRecord> takeRecord();
   // The line being run (or that failed); 0 before the first and after the last.
   int currentLine() const;
   size_t lineCount() const { return lines_.size(); }
+
+  // Slides: slide k (1-based) is what runs after the (k−1)-th pause, up to and including the k-th.
+  // slideCount() counts the pauses, plus one when lines follow the last pause.
+  int slide() const { return pausesPassed_ + 1; }
+  int slideCount() const;
+  // Replay: the first `pauses` pauses pass without stopping, and the screenshots and recordings
+  // asked for before the last of them are dropped, so a replay to slide k reproduces the state
+  // slide k starts from. fastForwarding() is true until then.
+  void skipPauses(int pauses) { skipPauses_ = pauses; }
+  bool fastForwarding() const { return pausesPassed_ < skipPauses_ && !finished(); }
+  // --screenshot-each DIR: every pause also saves DIR/slide-NNN.png (N = the slide it ends).
+  void setSlideScreenshots(std::string directory) { slideDir_ = std::move(directory); }
 
  private:
   // Runs one line; returns false when it has to wait (next_ unchanged).
@@ -147,6 +184,10 @@ class ScriptRunner {
   std::string error_;
   bool paused_ = false;
   bool pauseTaken_ = false;  // the current `pause` line already paused once
+  int pausesPassed_ = 0;
+  int skipPauses_ = 0;
+  std::string slideDir_;
+  std::optional<ScriptRecord> record_;
   std::string caption_;
   bool endFrame_ = false;  // the line just run needs a frame drawn before the next one
   std::optional<ScriptScreenshot> screenshot_;

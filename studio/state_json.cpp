@@ -14,7 +14,14 @@ std::string outcomeName(const RetrievalColumn& column) {
 
 namespace {
 
-nlohmann::json columnJson(const RetrievalColumn& col, bool kernelColumn) {
+// An image's brightness: the sum of its pixel values (0..1 each), the ‖ξ‖₁ that makes ⟨ξ, x⟩
+// favour bright memories (docs/method.md).
+double brightness(const MemoryState& mem, int index) {
+  if (!mem.set || index < 0 || index >= mem.count()) return 0;
+  return mem.set->patterns.col(index).sum();
+}
+
+nlohmann::json columnJson(const RetrievalColumn& col, bool kernelColumn, const MemoryState& mem) {
   nlohmann::json j;
   j["similarity"] = similarityName(col.config.similarity);
   j["separation"] = col.config.separation.name();
@@ -28,6 +35,8 @@ nlohmann::json columnJson(const RetrievalColumn& col, bool kernelColumn) {
   j["max_weight"] = assessed ? nlohmann::json(col.outcome.maxWeight) : nlohmann::json(nullptr);
   j["support"] = assessed ? nlohmann::json(col.outcome.support) : nlohmann::json(nullptr);
   j["retrieved"] = assessed ? nlohmann::json(col.outcome.retrieved) : nlohmann::json(nullptr);
+  j["retrieved_brightness"] =
+      assessed ? nlohmann::json(brightness(mem, col.outcome.retrieved)) : nlohmann::json(nullptr);
   j["converged"] = col.converged;
   j["energy"] = col.energy.empty() ? nlohmann::json(nullptr) : nlohmann::json(col.energy.back());
   j["model_error"] = col.modelError;
@@ -53,12 +62,33 @@ nlohmann::json stateJson(const AppModel& model) {
                    {"source", mem.source},
                    {"offset", mem.offset},
                    {"error", mem.error}};
+  if (mem.set && mem.count() > 0) {
+    const Eigen::VectorXd sums = mem.set->patterns.colwise().sum().transpose().cast<double>();
+    Eigen::Index brightest = 0;
+    sums.maxCoeff(&brightest);
+    j["memories"]["mean_brightness"] = sums.mean();
+    j["memories"]["brightest"] = static_cast<int>(brightest);
+    j["memories"]["max_brightness"] = sums(brightest);
+  }
 
   const Stage1Snapshot* snap = model.stage1.snapshot.get();
   nlohmann::json s1;
   s1["step"] = snap ? snap->stepsDone : 0;
   s1["loss"] = snap && !snap->history.empty() ? nlohmann::json(snap->history.back().loss)
                                               : nlohmann::json(nullptr);
+  // Pairwise distances of the feature-mapped memories on the sphere (core/stage1.h,
+  // Stage1Record): now and at W's initialisation, so a caption can say how far Stage I spread them.
+  auto record = [&](const Stage1Record* r) {
+    if (!r) return nlohmann::json(nullptr);
+    return nlohmann::json{
+        {"loss", r->loss}, {"min_distance", r->minDistance}, {"mean_distance", r->meanDistance}};
+  };
+  const bool hasHistory = snap && !snap->history.empty();
+  s1["min_distance"] =
+      hasHistory ? nlohmann::json(snap->history.back().minDistance) : nlohmann::json(nullptr);
+  s1["mean_distance"] =
+      hasHistory ? nlohmann::json(snap->history.back().meanDistance) : nlohmann::json(nullptr);
+  s1["initial"] = record(hasHistory ? &snap->history.front() : nullptr);
   s1["running"] = model.stage1Worker->playing();
   s1["batch"] = model.stage1.config.batchSize;  // 0 = full batch
   s1["target_steps"] = model.stage1.config.steps;
@@ -68,11 +98,12 @@ nlohmann::json stateJson(const AppModel& model) {
   j["stage1"] = s1;
 
   j["target"] = model.query.target;
+  j["target_brightness"] = brightness(mem, model.query.target);
   j["corruption"] = model.query.corruption.name();
   j["query_seed"] = model.query.seed;
   j["beta_linked"] = model.betaLinked;
-  j["baseline"] = columnJson(model.column(Side::Baseline), false);
-  j["uhop"] = columnJson(model.column(Side::UHop), true);
+  j["baseline"] = columnJson(model.column(Side::Baseline), false, mem);
+  j["uhop"] = columnJson(model.column(Side::UHop), true, mem);
 
   const MetastableState& m = model.metastable;
   nlohmann::json meta;

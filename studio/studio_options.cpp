@@ -81,6 +81,8 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
       o.script = value();
     } else if (arg == "--state-json") {
       o.stateJson = value();
+    } else if (arg == "--screenshot-each") {
+      o.screenshotEach = value();
     } else {
       throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
     }
@@ -88,6 +90,8 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
   // Without a script or a frame count there is no "end" at which to write the state.
   if (!o.stateJson.empty() && o.script.empty() && o.frames == 0)
     throw std::invalid_argument("--state-json needs --script FILE or --frames N");
+  if (!o.screenshotEach.empty() && o.script.empty())
+    throw std::invalid_argument("--screenshot-each needs --script FILE");
   return o;
 }
 
@@ -114,6 +118,8 @@ std::string studioUsage() {
          "                      with --state-json, --screenshot or --frames it runs headless\n"
          "                      to its end and exits (2 at a bad line)\n"
          "  --state-json OUT    write the studio's state as JSON after the last frame\n"
+         "  --screenshot-each DIR  with --script: run headless and save DIR/slide-NNN.png at\n"
+         "                      every pause (slides for a talk)\n"
          "Without a display run it as: xvfb-run -a uhop-studio ...  (or use the CLI: uhop "
          "--help)\n";
 }

@@ -4,10 +4,12 @@
 //               [--theme dark|light] [--scale S] [--size WxH]
 //               [--screenshot-2x FILE] [--tab comparison|experiments]
 //               [--run-sweep capacity|noise|stage1|beta] [--script FILE] [--state-json OUT]
+//               [--screenshot-each DIR]
 // --frames N renders N frames and exits 0 (headless mode: the user's settings are neither read
 // nor written, so figure scripts and tests are reproducible). --script FILE runs a studio script
 // (studio/script.h); with --state-json, --screenshot or --frames it runs headless to the end of
 // the script (and at least N frames), writes what was asked for and exits: 0, or 2 at a bad line.
+// --screenshot-each DIR (with --script) also runs headless and saves one PNG per pause.
 #pragma once
 
 #include <optional>
@@ -30,12 +32,14 @@ struct StudioOptions {
   std::optional<float> scale;
   int width = 0, height = 0;  // 0 = default size
   std::string tab;            // lower right tab to open: "" | "comparison" | "experiments"
-  std::string runSweep;  // start this sweep (default grid) at launch: "" | capacity | noise | ...
+  std::string runSweep;   // start this sweep (default grid) at launch: "" | capacity | noise | ...
   std::string script;     // a studio script to run (studio/script.h)
   std::string stateJson;  // write the state JSON (studio/state_json.h) after the last frame
+  std::string screenshotEach;  // DIR: slide-NNN.png at every pause of the script
   bool help = false;
   bool headless() const {
-    return frames > 0 || (!script.empty() && (!stateJson.empty() || !screenshot.empty()));
+    return frames > 0 || (!script.empty() &&
+                          (!stateJson.empty() || !screenshot.empty() || !screenshotEach.empty()));
   }
 };
 

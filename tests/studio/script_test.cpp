@@ -415,5 +415,176 @@ TEST(ScriptTest, TheExampleScriptRuns) {
   EXPECT_EQ(j["metastable"]["done"], true);
 }
 
+TEST(ScriptTest, CaptionPlaceholdersComeFromTheStateJson) {
+  const nlohmann::json state = {
+      {"uhop", {{"error", 12.3456}, {"outcome", "correct"}, {"steps", 3}}},
+      {"stage1", {{"loss", 0.000123456}, {"running", false}}},
+      {"baseline", {{"error", nullptr}}}};
+  // 3 significant digits: 12.3456 → 12.3, 0.000123456 → 0.000123; integers and strings as they
+  // are.
+  EXPECT_EQ(fillPlaceholders("e={uhop.error} o={uhop.outcome} t={uhop.steps} l={stage1.loss} "
+                             "r={stage1.running}",
+                             state),
+            "e=12.3 o=correct t=3 l=0.000123 r=false");
+  EXPECT_EQ(fillPlaceholders("no placeholders", state), "no placeholders");
+  EXPECT_THROW(fillPlaceholders("{uhop.nope}", state), ScriptError);
+  EXPECT_THROW(fillPlaceholders("{baseline.error}", state), ScriptError);  // null: no value yet
+  // Syntax is checked when the script is parsed, with the line number.
+  EXPECT_EQ(parseError("load builtin\ncaption {uhop.error\n"),
+            "demo.uhop:2: unclosed '{' in the caption");
+  EXPECT_EQ(parseError("caption a {} b\n").rfind("demo.uhop:1: bad placeholder '{}'", 0), 0u);
+}
+
+TEST(ScriptTest, CaptionPlaceholdersResolveWhenTheLineRuns) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=8\n"
+                                  "wait stage1\n"
+                                  "target 2\n"
+                                  "corrupt mask:0.5 seed=1\n"
+                                  "step uhop 2\n"
+                                  "caption U-Hop after {uhop.steps} steps: error {uhop.error}\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  char expected[128];
+  std::snprintf(expected, sizeof expected, "U-Hop after 2 steps: error %.3g",
+                model.column(Side::UHop).outcome.error);
+  EXPECT_EQ(runner.caption(), expected);
+
+  // An unknown placeholder stops the script at its line.
+  AppModel other;
+  ScriptRunner bad(parseScript("load builtin memories=8\ncaption {uhop.eror}\n", "s"), "s", false);
+  EXPECT_FALSE(runToEnd(bad, other));
+  EXPECT_EQ(bad.error().rfind("s:2: unknown placeholder {uhop.eror}", 0), 0u) << bad.error();
+}
+
+TEST(ScriptTest, RecordLinesParse) {
+  const auto lines = parseScript(
+      "record start out/a.gif width=320 delay=15\n"
+      "record start frames/\n"
+      "record start b.gif frames=pngs region=stage2\n"
+      "record stop\n",
+      "demo.uhop");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_FALSE(std::get<ScriptRecord>(lines[0].action).stage2Only);
+  EXPECT_TRUE(std::get<ScriptRecord>(lines[2].action).stage2Only);
+  EXPECT_EQ(parseError("record start a.gif region=plot\n").rfind("demo.uhop:1: region expects", 0),
+            0u);
+  const auto& a = std::get<ScriptRecord>(lines[0].action);
+  EXPECT_TRUE(a.start);
+  EXPECT_EQ(a.gifPath, "out/a.gif");
+  EXPECT_EQ(a.width, 320);
+  EXPECT_EQ(a.delayCentiseconds, 15);
+  EXPECT_TRUE(a.framesDir.empty());
+  const auto& b = std::get<ScriptRecord>(lines[1].action);
+  EXPECT_TRUE(b.gifPath.empty());
+  EXPECT_EQ(b.framesDir, "frames/");
+  EXPECT_EQ(std::get<ScriptRecord>(lines[2].action).framesDir, "pngs");
+  EXPECT_FALSE(std::get<ScriptRecord>(lines[3].action).start);
+  EXPECT_EQ(parseError("record start a.png\n").rfind("demo.uhop:1: record start expects", 0), 0u);
+  EXPECT_EQ(parseError("record start a.gif width=3\n").rfind("demo.uhop:1: width expects", 0), 0u);
+  EXPECT_EQ(parseError("record pause\n").rfind("demo.uhop:1: usage: record", 0), 0u);
+}
+
+TEST(ScriptTest, SlidesCountPausesAndAReplaySkipsThem) {
+  const std::string text =
+      "load builtin memories=8\n"
+      "caption one\n"
+      "pause\n"
+      "target 3\n"
+      "caption two\n"
+      "screenshot dropped.png\n"
+      "pause\n"
+      "caption three\n";
+  AppModel model;
+  ScriptRunner runner(parseScript(text, "s"), "s", true);
+  EXPECT_EQ(runner.slideCount(), 3);  // two pauses and lines after the last
+  EXPECT_EQ(runner.slide(), 1);
+  Commands commands;
+  auto frames = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      runner.advance(model, commands);
+      applyCommands(model, commands);
+      updateModel(model);
+    }
+  };
+  frames(10);
+  EXPECT_TRUE(runner.paused());
+  EXPECT_EQ(runner.slide(), 1);
+  EXPECT_EQ(runner.caption(), "one");
+  runner.resume();
+  frames(10);
+  EXPECT_TRUE(runner.paused());
+  EXPECT_EQ(runner.slide(), 2);
+  EXPECT_EQ(model.query.target, 3);
+
+  // A replay to slide 3: both pauses pass, the screenshot before the last one is dropped, and it
+  // stops being a fast-forward once the 2nd pause is behind it.
+  AppModel fresh;
+  ScriptRunner replay(parseScript(text, "s"), "s", true);
+  replay.skipPauses(2);
+  Commands c2;
+  int n = 0;
+  while (replay.fastForwarding() && n++ < 100) {
+    replay.advance(fresh, c2);
+    EXPECT_FALSE(replay.takeScreenshot().has_value());
+    applyCommands(fresh, c2);
+    updateModel(fresh);
+  }
+  EXPECT_FALSE(replay.fastForwarding());
+  EXPECT_EQ(replay.slide(), 3);
+  EXPECT_EQ(fresh.query.target, 3);
+  replay.advance(fresh, c2);
+  EXPECT_EQ(replay.caption(), "three");
+  EXPECT_TRUE(replay.finished());
+}
+
+TEST(ScriptTest, SlideScreenshotsAtEveryPause) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=8\npause\ncaption b\npause\n", "s"), "s",
+                      false);
+  runner.setSlideScreenshots("slides");
+  Commands commands;
+  std::vector<std::string> shots;
+  for (int i = 0; i < 20 && !runner.finished(); ++i) {
+    runner.advance(model, commands);
+    if (auto s = runner.takeScreenshot()) shots.push_back(s->path);
+    applyCommands(model, commands);
+    updateModel(model);
+  }
+  ASSERT_TRUE(runner.finished());
+  ASSERT_EQ(shots.size(), 2u);
+  EXPECT_EQ(shots[0], (std::filesystem::path("slides") / "slide-001.png").string());
+  EXPECT_EQ(shots[1], (std::filesystem::path("slides") / "slide-002.png").string());
+}
+
+// Every lesson in assets/lessons/ runs headless to its end, and each has the slides it shows.
+TEST(ScriptTest, EveryShippedLessonRunsToItsEnd) {
+  const std::filesystem::path dir =
+      std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "assets" /
+      "lessons";
+  std::vector<std::string> paths;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".uhop") paths.push_back(e.path().string());
+  EXPECT_GE(paths.size(), 5u);
+  for (const std::string& path : paths) {
+    SCOPED_TRACE(path);
+    AppModel model;
+    ScriptRunner runner(loadScriptFile(path), path, false);
+    EXPECT_GE(runner.slideCount(), 3);
+    Commands commands;
+    const auto deadline = std::chrono::steady_clock::now() + 300s;
+    while (!runner.finished() && std::chrono::steady_clock::now() < deadline) {
+      runner.advance(model, commands);
+      runner.takeRecord();
+      applyCommands(model, commands);
+      updateModel(model);
+      std::this_thread::sleep_for(1ms);
+    }
+    EXPECT_TRUE(runner.finished() && !runner.failed()) << runner.error();
+    EXPECT_FALSE(runner.caption().empty());
+  }
+}
+
 }  // namespace
 }  // namespace uhop::ui

@@ -17,9 +17,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/datasets.h"
 #include "plot/plot_export.h"
 #include "studio/app_model.h"
 #include "studio/script.h"
@@ -27,6 +29,7 @@
 #include "ui/panels/comparison_panel.h"
 #include "ui/panels/experiments_panel.h"
 #include "ui/panels/feature_space_panel.h"
+#include "ui/panels/lesson_bar.h"
 #include "ui/panels/memories_panel.h"
 #include "ui/panels/metastable_panel.h"
 #include "ui/panels/stage1_panel.h"
@@ -35,7 +38,9 @@
 #include "ui/theme.h"
 #include "ui/widgets.h"
 #include "ui/window/background.h"
+#include "ui/window/lessons.h"
 #include "ui/window/offscreen.h"
+#include "ui/window/recorder.h"
 #include "ui/window/screenshot.h"
 #include "ui/window/shortcuts.h"
 #include "ui/window/window_events.h"
@@ -152,7 +157,19 @@ struct Studio {
   bool showAbout = false;
   std::string fontMessage;
   float contentScale = 1;
-  std::unique_ptr<ScriptRunner> script;  // --script FILE, null without one
+  std::unique_ptr<ScriptRunner> script;  // --script FILE or a lesson, null without one
+  std::string scriptPath;
+  std::string lessonTitle;                          // the script's first comment line
+  LessonAction lessonRequest = LessonAction::None;  // the lesson bar's or a key's, this frame
+  std::string openScriptRequest;                    // File ▸ Open lesson, Help ▸ Lessons
+  Recorder recorder;                                // record start/stop, File ▸ Export animation
+  std::optional<RecordingOptions> recordStartRequest;  // from the Export animation dialog
+  bool recordStopRequest = false;
+  bool openPathDialog = false;
+  bool pathDialogIsLesson = true;  // Open lesson… or Export animation…
+  char pathDialogText[1024] = {};
+  int recordWidth = 640;
+  bool recordStage2 = false;
 
   float effectiveScale() const {
     return model.settings.uiScale > 0 ? model.settings.uiScale : contentScale;
@@ -191,6 +208,8 @@ struct Studio {
       }
       drawWMenuItems();
       ImGui::Separator();
+      drawLessonMenuItems();
+      ImGui::Separator();
       if (ImGui::MenuItem("Save window as PNG", "F12")) commands.push_back(RequestScreenshot{});
       if (ImGui::MenuItem("Save window as PNG at 2× (slides)", "Shift+F12"))
         commands.push_back(RequestScreenshot{true});
@@ -223,6 +242,7 @@ struct Studio {
     }
     if (ImGui::BeginMenu("Help")) {
       if (ImGui::MenuItem("Keyboard shortcuts")) showKeys = true;
+      drawLessonsList();
       if (ImGui::MenuItem("About U-Hop Studio")) showAbout = true;
       ImGui::EndMenu();
     }
@@ -324,9 +344,86 @@ struct Studio {
     ImGui::EndPopup();
   }
 
+  // File ▸ Open lesson… and File ▸ Export animation… (start / stop recording the window).
+  void drawLessonMenuItems() {
+    if (ImGui::MenuItem("Open lesson…")) {
+      openPathDialog = true;
+      pathDialogIsLesson = true;
+      const std::string start = (fs::path(assetsDirectory()) / "lessons" / "").string();
+      std::snprintf(pathDialogText, sizeof pathDialogText, "%s", start.c_str());
+    }
+    tooltip(
+        "A lesson is a script with captions and pauses; each pause ends a slide. Page Down / → "
+        "runs the next slide, Page Up / ← replays up to the previous one.");
+    if (!recorder.active()) {
+      if (ImGui::MenuItem("Export animation…")) {
+        openPathDialog = true;
+        pathDialogIsLesson = false;
+        std::snprintf(pathDialogText, sizeof pathDialogText, "%s",
+                      (fs::path(model.settings.screenshotDir) / "uhop-animation.gif").c_str());
+      }
+      tooltip(
+          "Record the window as an animated GIF: a frame each time the model changes (a "
+          "retrieval step, a Stage I step, a new query). A path ending in / writes PNG frames.");
+    } else {
+      char label[64];
+      std::snprintf(label, sizeof label, "Stop recording (%zu frames)", recorder.frameCount());
+      if (ImGui::MenuItem(label)) recordStopRequest = true;
+    }
+  }
+
+  // Help ▸ Lessons: the lessons shipped in assets/lessons/, by title; a click opens one.
+  void drawLessonsList() {
+    if (!ImGui::BeginMenu("Lessons")) return;
+    const std::vector<std::pair<std::string, std::string>> lessons = shippedLessons();
+    if (lessons.empty()) ImGui::TextDisabled("no lessons in %s/lessons", assetsDirectory().c_str());
+    for (const auto& [path, title] : lessons)
+      if (ImGui::MenuItem(title.c_str())) openScriptRequest = path;
+    ImGui::EndMenu();
+  }
+
+  void drawPathDialog() {
+    if (openPathDialog) ImGui::OpenPopup("Path");
+    openPathDialog = false;
+    if (!ImGui::BeginPopupModal("Path", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(pathDialogIsLesson ? "Open the lesson (a script):"
+                                              : "Record an animation to (FILE.gif or DIR/):");
+    ImGui::SetNextItemWidth(em() * 36);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    const bool enter = ImGui::InputText("##path", pathDialogText, sizeof pathDialogText,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
+    if (!pathDialogIsLesson) {
+      ImGui::SetNextItemWidth(em() * 8);
+      ImGui::InputInt("width (px, 0 = window)", &recordWidth, 80);
+      recordWidth = std::clamp(recordWidth, 0, 8192);
+      ImGui::Checkbox("only the Stage II panel", &recordStage2);
+    }
+    if (ImGui::Button(pathDialogIsLesson ? "Open" : "Start recording") || enter) {
+      const std::string path = pathDialogText;
+      if (pathDialogIsLesson) {
+        openScriptRequest = path;
+      } else {
+        RecordingOptions o;
+        if (!path.empty() && path.back() == '/')
+          o.framesDir = path;
+        else
+          o.gifPath = path;
+        o.width = recordWidth;
+        o.stage2Only = recordStage2;
+        recordStartRequest = o;
+      }
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
+      ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
   void drawPopups() {
     drawSessionDialog();
     drawWDialog();
+    drawPathDialog();
     if (showKeys) ImGui::OpenPopup("Keyboard shortcuts");
     showKeys = false;
     if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -337,6 +434,8 @@ struct Studio {
           "Ctrl+Z   undo the last brush stroke\n"
           "F4       feature space window (memories as points, similarity maps, Δ)\n"
           "F12      save the window as PNG\n"
+          "PgDn / → next slide of a lesson (Space at a pause)\n"
+          "PgUp / ← previous slide (replayed from the lesson's start)\n"
           "Ctrl+Q   quit\n"
           "(keys are ignored while typing in a text field)");
       if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
@@ -488,8 +587,22 @@ struct Studio {
 
   // A script's `caption TEXT` (lecture use): large text over the bottom of the window, with
   // Continue while the script is at a `pause`.
+  bool isLesson() const { return script && script->slideCount() > 1; }
+
+  LessonBarInfo lessonBarInfo(bool headless) const {
+    LessonBarInfo info;
+    info.title = lessonTitle;
+    info.slide = std::min(script->slide(), script->slideCount());
+    info.slides = script->slideCount();
+    info.waiting = script->paused();
+    info.buttons = !headless;
+    return info;
+  }
+
+  bool headlessRun = false;
+
   void drawCaption() {
-    if (!script || (script->caption().empty() && !script->paused())) return;
+    if (!script || (script->caption().empty() && !script->paused() && !isLesson())) return;
     const ImGuiIO& io = ImGui::GetIO();
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string& caption = script->caption();
@@ -506,7 +619,10 @@ struct Studio {
       text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap / fontScale);
       text = ImVec2(std::ceil(text.x * fontScale), std::ceil(text.y * fontScale));
     }
-    if (script->paused())
+    const bool lesson = isLesson();
+    if (lesson)
+      button = lessonBarSize(lessonBarInfo(headlessRun));
+    else if (script->paused())
       button = ImVec2(ImGui::CalcTextSize(continueLabel).x + 2 * style.FramePadding.x,
                       ImGui::GetFrameHeight());
     const float gap = text.y > 0 && button.y > 0 ? style.ItemSpacing.y : 0;
@@ -530,7 +646,12 @@ struct Studio {
       ImGui::SetWindowFontScale(1.0f);
       ImGui::PopTextWrapPos();
     }
-    if (script->paused() && ImGui::Button(continueLabel)) script->resume();
+    if (lesson) {
+      const LessonAction action = drawLessonBar(lessonBarInfo(headlessRun));
+      if (action != LessonAction::None) lessonRequest = action;
+    } else if (script->paused() && ImGui::Button(continueLabel)) {
+      script->resume();
+    }
     ImGui::End();
     ImGui::PopStyleVar();
   }
@@ -546,6 +667,20 @@ struct Studio {
       if (space != events.keys.end()) {
         events.keys.erase(space);
         script->resume();
+      }
+    }
+    // A lesson's slides: Page Down / → next, Page Up / ← previous (what presentation clickers
+    // send).
+    if (isLesson() && !ImGui::GetIO().WantTextInput) {
+      for (auto it = events.keys.begin(); it != events.keys.end();) {
+        const bool next = it->key == GLFW_KEY_PAGE_DOWN || it->key == GLFW_KEY_RIGHT;
+        const bool prev = it->key == GLFW_KEY_PAGE_UP || it->key == GLFW_KEY_LEFT;
+        if ((next || prev) && it->mods == 0) {
+          if (!it->repeat) lessonRequest = next ? LessonAction::Next : LessonAction::Prev;
+          it = events.keys.erase(it);
+        } else {
+          ++it;
+        }
       }
     }
     shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
@@ -663,8 +798,12 @@ class StudioRun {
     studio_ = std::make_unique<Studio>();
     AppModel& model = studio_->model;
     studio_->events.attach(window_);  // before ImGui's backend, which chains its key callback
-    if (!opt_.script.empty())
-      studio_->script = std::make_unique<ScriptRunner>(std::move(lines), opt_.script, !headless());
+    studio_->headlessRun = headless();
+    if (!opt_.script.empty()) startScript(opt_.script, std::move(lines), 0);
+    if (!opt_.screenshotEach.empty()) {
+      std::error_code ec;
+      fs::create_directories(opt_.screenshotEach, ec);
+    }
     applyStartSettings();
     setUpImGui();
     applyCommand(model,
@@ -694,9 +833,15 @@ class StudioRun {
     studio_->ui.layout.clear();
     studio_->takeWindowEvents();
     if (opt_.autoplay) autoplay_.update(model, studio_->commands, frame_);
+    handleLessonRequests();
     std::optional<ScriptScreenshot> scriptShot = advanceScript();
+    std::optional<ScriptRecord> scriptRecord =
+        studio_->script ? studio_->script->takeRecord() : std::nullopt;
     studio_->drawFrame();
     ImGui::Render();
+    // What this frame shows, before the Commands it pushed change the model.
+    const uint64_t drawn =
+        recordSignature(model, studio_->script ? studio_->script->caption() : std::string());
     applyCommands(model, studio_->commands);
     updateModel(model);
 
@@ -712,6 +857,7 @@ class StudioRun {
     const bool last = isLastFrame();
     if (last) writeLastFrame(fw, fh);
     if (scriptShot) writeScriptScreenshot(*scriptShot, fw, fh);
+    recordFrame(scriptRecord, drawn, fw, fh);
     savePlotPng();
     saveRequestedScreenshots(fw, fh);
     glfwSwapBuffers(window_);
@@ -879,6 +1025,141 @@ class StudioRun {
       studio_->model.statusMessage = "Script stopped: " + script->error();
     }
     return script->takeScreenshot();
+  }
+
+  // A script (--script, or a lesson opened from the menus) on a fresh runner; the first
+  // `skipPauses` pauses pass at once (a replay to slide skipPauses + 1).
+  void startScript(const std::string& path, std::vector<ScriptLine> lines, int skipPauses) {
+    studio_->script = std::make_unique<ScriptRunner>(std::move(lines), path, !headless());
+    studio_->script->skipPauses(skipPauses);
+    if (!opt_.screenshotEach.empty()) studio_->script->setSlideScreenshots(opt_.screenshotEach);
+    studio_->scriptPath = path;
+    studio_->lessonTitle = scriptTitle(path);
+  }
+
+  // The model back to its start state (as after set-up), so a replayed lesson gives the same
+  // numbers every time. AppModel owns threads and cannot be assigned, so it is rebuilt in place;
+  // the textures keyed by its version counters go with it.
+  void resetModel() {
+    studio_->ui.textures.clear();
+    studio_->commands.clear();
+    std::destroy_at(&studio_->model);
+    std::construct_at(&studio_->model);
+    AppModel& model = studio_->model;
+    applySettings(model, settings_);
+    applyCommand(model,
+                 LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
+    if (!model.memories.set) applyCommand(model, LoadMemories{"builtin", 64, 0});
+  }
+
+  // Opens a lesson at slide `slide`: resets the model and runs the script from the top, without
+  // drawing, through its first slide − 1 pauses (Prev, Restart, File ▸ Open lesson).
+  void replayLesson(const std::string& path, int slide) {
+    AppModel& model = studio_->model;
+    std::vector<ScriptLine> lines;
+    try {
+      lines = loadScriptFile(path);
+    } catch (const std::exception& e) {
+      model.statusMessage = std::string("Lesson not opened: ") + e.what();
+      return;
+    }
+    resetModel();
+    startScript(path, std::move(lines), std::max(0, slide - 1));
+    ScriptRunner& script = *studio_->script;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (script.fastForwarding() && std::chrono::steady_clock::now() < deadline) {
+      script.advance(model, studio_->commands);
+      script.takeScreenshot();
+      script.takeRecord();
+      applyCommands(model, studio_->commands);
+      updateModel(model);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (script.failed())
+      model.statusMessage = "Script stopped: " + script.error();
+    else if (script.fastForwarding())
+      model.statusMessage =
+          "Lesson replay took too long; stopped at slide " + std::to_string(script.slide());
+  }
+
+  void handleLessonRequests() {
+    if (!studio_->openScriptRequest.empty()) {
+      const std::string path = std::move(studio_->openScriptRequest);
+      studio_->openScriptRequest.clear();
+      replayLesson(path, 1);
+    }
+    const LessonAction action = studio_->lessonRequest;
+    studio_->lessonRequest = LessonAction::None;
+    ScriptRunner* script = studio_->script.get();
+    if (!script || action == LessonAction::None) return;
+    if (action == LessonAction::Next) script->resume();
+    if (action == LessonAction::Prev)
+      replayLesson(studio_->scriptPath,
+                   std::max(1, std::min(script->slide(), script->slideCount()) - 1));
+    if (action == LessonAction::Restart) replayLesson(studio_->scriptPath, 1);
+  }
+
+  // Recording: this frame is kept when the model changed since the last kept one; then a script's
+  // `record start|stop` or the menu's request is applied (a stop after this frame's offer, so the
+  // state the last step drew is in the animation).
+  void recordFrame(const std::optional<ScriptRecord>& scriptRecord, uint64_t drawn, int fw,
+                   int fh) {
+    Studio& s = *studio_;
+    AppModel& model = s.model;
+    if (s.recorder.active()) {
+      try {
+        s.recorder.offer(drawn, [&] {
+          RgbImage image = readFramebuffer(fw, fh);
+          const auto panel = s.ui.layout.find("panel.stage2");
+          if (!s.recorder.options().stage2Only || panel == s.ui.layout.end()) return image;
+          // Layout rectangles are in window coordinates; the framebuffer may be denser.
+          const ImVec2 k = ImGui::GetIO().DisplayFramebufferScale;
+          const auto& r = panel->second;
+          return crop(image, static_cast<int>(r.x * k.x), static_cast<int>(r.y * k.y),
+                      static_cast<int>(std::ceil((r.x + r.w) * k.x)),
+                      static_cast<int>(std::ceil((r.y + r.h) * k.y)));
+        });
+      } catch (const std::exception& e) {
+        model.statusMessage = std::string("Recording failed: ") + e.what();
+      }
+    }
+    std::optional<RecordingOptions> start = std::move(s.recordStartRequest);
+    s.recordStartRequest.reset();
+    bool stop = s.recordStopRequest;
+    s.recordStopRequest = false;
+    if (scriptRecord) {
+      if (scriptRecord->start) {
+        RecordingOptions o;
+        o.gifPath = scriptRecord->gifPath;
+        o.framesDir = scriptRecord->framesDir;
+        o.width = scriptRecord->width;
+        o.delayCentiseconds = scriptRecord->delayCentiseconds;
+        o.stage2Only = scriptRecord->stage2Only;
+        start = o;
+      } else {
+        stop = true;
+      }
+    }
+    if (stop) {
+      if (!s.recorder.active()) {
+        model.statusMessage = "record stop: nothing is being recorded";
+      } else {
+        try {
+          const std::string report = s.recorder.stop();
+          std::fprintf(stderr, "uhop-studio: %s\n", report.c_str());
+          // Headless, the status bar stays clean for the script's later screenshots.
+          if (!headless()) model.statusMessage = report;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "uhop-studio: recording: %s\n", e.what());
+          model.statusMessage = std::string("Recording not written: ") + e.what();
+          if (headless()) exitCode_ = 1;
+        }
+      }
+    }
+    if (start) {
+      s.recorder.start(*start);
+      if (!headless()) model.statusMessage = "Recording… (File ▸ Stop recording)";
+    }
   }
 
   bool scriptFailedHeadless() const {

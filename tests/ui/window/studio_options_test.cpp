@@ -66,6 +66,14 @@ TEST(StudioOptionsTest, ScriptRunsHeadlessOnlyWithAnOutput) {
   EXPECT_NE(studioUsage().find("--state-json"), std::string::npos);
 }
 
+TEST(StudioOptionsTest, ScreenshotEachRunsAScriptHeadless) {
+  const StudioOptions o = parse({"--script", "lesson.uhop", "--screenshot-each", "slides"});
+  EXPECT_EQ(o.screenshotEach, "slides");
+  EXPECT_TRUE(o.headless());
+  EXPECT_THROW(parse({"--screenshot-each", "slides"}), std::invalid_argument);
+  EXPECT_NE(studioUsage().find("--screenshot-each"), std::string::npos);
+}
+
 TEST(StudioOptionsTest, DefaultsAreInteractive) {
   const StudioOptions o = parse({});
   EXPECT_FALSE(o.headless());
