@@ -7,6 +7,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -62,6 +63,7 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
   };
   nlohmann::json j;
   j["frames"] = frameMs.size();
+  j["peak_rss_mb"] = peakResidentMb();
   j["frame_ms_is"] =
       "CPU time of the UI thread per frame (events, panels, model updates, draw submission)";
   j["frame_ms"] = frameMs;
@@ -86,6 +88,12 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
 }
 
 constexpr std::chrono::microseconds kFramePeriod{16667};
+
+double peakResidentMb() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
 
 double threadCpuMs() {
   timespec t{};
@@ -441,6 +449,36 @@ struct Autoplay {
   }
 };
 
+// The first load runs on the load worker like any other, so what depends on its outcome waits
+// for it here, once per frame: a source that cannot be loaded falls back to the built-in set, and
+// --run-sweep starts once memories are there.
+struct StartupLoad {
+  std::string runSweep;
+  bool fellBack = false;
+  bool done = false;
+  void update(AppModel& model, Studio& studio) {
+    if (done || model.loading()) return;
+    if (!model.memories.set && !fellBack) {
+      std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
+      const std::string error = model.memories.error;
+      applyCommand(model, LoadMemories{"builtin", 64, 0});
+      model.memories.error = error + " Loading the built-in set instead.";
+      fellBack = true;
+      return;
+    }
+    done = true;
+    if (runSweep.empty() || !model.memories.set) return;
+    ExperimentsPanel& panel = studio.experimentsPanel;
+    panel.kind = static_cast<int>(parseSweepKind(runSweep));
+    StartExperiment start = panel.startCommand();
+    start.grid.clear();  // the default grid fitted to the loaded M
+    start.models.clear();
+    applyCommand(model, start);
+    if (!model.experiments.error.empty())
+      std::fprintf(stderr, "uhop-studio: --run-sweep: %s\n", model.experiments.error.c_str());
+  }
+};
+
 void writeLayoutJson(const std::string& path, const UiContext& ui, GLFWwindow* window,
                      float scale) {
   int w, h, fw, fh;
@@ -575,24 +613,8 @@ int runStudio(const StudioOptions& opt) {
 
   applyCommand(model,
                LoadMemories{settings.dataSource, settings.memoryCount, settings.memoryOffset});
-  if (!model.memories.set) {
-    std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
-    const std::string error = model.memories.error;
-    applyCommand(model, LoadMemories{"builtin", 64, 0});
-    model.memories.error = error + " Loaded the built-in set instead.";
-  }
-
   if (opt.tab == "experiments" || !opt.runSweep.empty()) studio->selectExperimentsTab = true;
-  if (!opt.runSweep.empty()) {
-    ExperimentsPanel& panel = studio->experimentsPanel;
-    panel.kind = static_cast<int>(parseSweepKind(opt.runSweep));
-    StartExperiment start = panel.startCommand();
-    start.grid.clear();  // the default grid fitted to the loaded M
-    start.models.clear();
-    applyCommand(model, start);
-    if (!model.experiments.error.empty())
-      std::fprintf(stderr, "uhop-studio: --run-sweep: %s\n", model.experiments.error.c_str());
-  }
+  StartupLoad startup{opt.runSweep};
 
   Autoplay autoplay;
   std::vector<double> frameMs, wallMs;
@@ -624,6 +646,7 @@ int runStudio(const StudioOptions& opt) {
     ImGui::Render();
     applyCommands(model, studio->commands);
     updateModel(model);
+    startup.update(model, *studio);
 
     int fw, fh;
     glfwGetFramebufferSize(window, &fw, &fh);
@@ -719,6 +742,12 @@ int runStudio(const StudioOptions& opt) {
   if (!opt.frameStats.empty()) {
     std::ofstream out(opt.frameStats);
     out << frameStatsJson(frameMs, wallMs, stage1Playing);
+    std::fprintf(stderr,
+                 "uhop-studio: %zu frames, UI-thread CPU p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                 "wall p99 %.1f ms; peak RSS %.0f MB\n",
+                 frameMs.size(), percentile(frameMs, 50), percentile(frameMs, 99),
+                 frameMs.empty() ? 0.0 : *std::max_element(frameMs.begin(), frameMs.end()),
+                 percentile(wallMs, 99), peakResidentMb());
     if (!out) {
       std::fprintf(stderr, "uhop-studio: could not write %s\n", opt.frameStats.c_str());
       exitCode = 1;
