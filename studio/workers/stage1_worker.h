@@ -36,7 +36,7 @@ struct Stage1Snapshot {
 // The studio's Stage I batch setting (Stage1Config::batchSize as the model holds it) and what the
 // worker gets (core: 0 = full batch, else B memories per step). A full-batch step costs
 // O(D·d·M + D·M²) and holds an M × M matrix of pair weights (core/separation_loss.h): about
-// 0.1 s at M = 1,000 on one core, 14 GB and minutes at M = 60,000. So:
+// 35 ms at M = 1,000 and 1.9 s at M = 10,000 (README, Performance), 14 GB at M = 60,000. So:
 //   auto (kStage1BatchAuto)  full batch up to kAutoFullBatchLimit memories, above that
 //                            minibatches of kAutoBatch (a step then costs the same whatever M is);
 //   0 (full batch)           as asked, but never more than kMaxStage1Batch memories per step;
