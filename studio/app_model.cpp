@@ -331,7 +331,8 @@ static void takeLoad(AppModel& model) {
       mem.loadId = 0;
       return;
     }
-    if (snap->set != mem.set) installMemories(model, LoadMemories{r.source, r.count, r.offset}, snap->set);
+    if (snap->set != mem.set)
+      installMemories(model, LoadMemories{r.source, r.count, r.offset}, snap->set);
     if (snap->statsReady) {
       mem.raw = snap->stats;
       mem.statsReady = true;

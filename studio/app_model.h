@@ -19,11 +19,11 @@
 #include "core/memory_set.h"
 #include "core/metrics.h"
 #include "core/stage1.h"
-#include "studio/workers/experiment_worker.h"
-#include "studio/workers/metastable_worker.h"
 #include "studio/session.h"
 #include "studio/settings.h"
+#include "studio/workers/experiment_worker.h"
 #include "studio/workers/load_worker.h"
+#include "studio/workers/metastable_worker.h"
 #include "studio/workers/stage1_worker.h"
 
 namespace uhop::ui {
@@ -271,12 +271,12 @@ struct RequestScreenshot {
 struct Quit {};
 
 using Command =
-    std::variant<LoadMemories, CancelLoad, SelectTarget, SetCorruption, PaintStroke, SetBrush, UndoPaint,
-                 ClearPaint, SetStage1Config, Stage1Play, Stage1Pause, Stage1TogglePlay, Stage1Step,
-                 Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval, RunRetrieval,
-                 ResetRetrieval, SetKernelScale, SetReferenceCompatible, RunMetastable,
-                 SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession, LoadSession,
-                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit>;
+    std::variant<LoadMemories, CancelLoad, SelectTarget, SetCorruption, PaintStroke, SetBrush,
+                 UndoPaint, ClearPaint, SetStage1Config, Stage1Play, Stage1Pause, Stage1TogglePlay,
+                 Stage1Step, Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval,
+                 RunRetrieval, ResetRetrieval, SetKernelScale, SetReferenceCompatible,
+                 RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
+                 LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit>;
 
 using Commands = std::vector<Command>;
 

@@ -21,8 +21,8 @@ static void drawLoadProgress(const AppModel& model, Commands& commands) {
   else
     std::snprintf(label, sizeof label, "reading %s…", model.memories.loading.source.c_str());
   // Reading has no progress of its own (the loaders read in one go): an empty bar.
-  ImGui::ProgressBar(stats ? static_cast<float>(worker.progress()) : 0.0f,
-                     ImVec2(-em() * 5.0f, 0), label);
+  ImGui::ProgressBar(stats ? static_cast<float>(worker.progress()) : 0.0f, ImVec2(-em() * 5.0f, 0),
+                     label);
   ImGui::SameLine();
   if (ImGui::Button("Cancel##load", ImVec2(-1, 0))) commands.push_back(CancelLoad{});
   tooltip(
