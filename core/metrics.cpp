@@ -37,8 +37,9 @@ int k90(const float* p, int M) {
   return M;
 }
 
-QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, const Matrix& memories,
-                         int column, int targetIndex, const Separation& separation) {
+QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights,
+                         const Matrix& memories, int column, int targetIndex,
+                         const Separation& separation) {
   QueryOutcome out;
   const int M = static_cast<int>(finalWeights.rows());
   const float* p = finalWeights.col(column).data();
@@ -62,8 +63,10 @@ OutcomeSummary summarize(const std::vector<QueryOutcome>& outcomes) {
     s.correctFraction += o.correct;
     s.metastableFraction += o.metastable;
     s.wrongSingleFraction += !o.correct && !o.metastable;
-    if (o.support <= 0) s.diffuseCount += 1;  // its own bar: not a single-memory retrieval
-    else s.supportHistogram[std::min(o.support, 10) - 1] += 1;
+    if (o.support <= 0)
+      s.diffuseCount += 1;  // its own bar: not a single-memory retrieval
+    else
+      s.supportHistogram[std::min(o.support, 10) - 1] += 1;
   }
   const double n = static_cast<double>(outcomes.size());
   s.meanError /= n;
@@ -87,19 +90,54 @@ VectorD separationMargins(const MatrixD& gram) {
 }
 
 SeparationStats separationStats(const Matrix& memories, const Matrix* W) {
-  MatrixD features = W ? MatrixD((*W * memories).cast<double>()) : memories.cast<double>();
-  MatrixD gram = features.transpose() * features;
   SeparationStats s;
-  s.margins = separationMargins(gram);
-  s.minMargin = s.margins.minCoeff();
-  s.meanMargin = s.margins.mean();
-  const int M = static_cast<int>(gram.rows());
-  double minD2 = std::numeric_limits<double>::infinity();
-  for (int j = 1; j < M; ++j)
-    for (int i = 0; i < j; ++i) minD2 = std::min(minD2, gram(i, i) + gram(j, j) - 2 * gram(i, j));
-  s.minPairDistance = M > 1 ? std::sqrt(std::max(minD2, 0.0)) : 0.0;
-  s.maxNorm = std::sqrt(gram.diagonal().maxCoeff());
+  separationStats(memories, W, StatsOptions{}, s);
   return s;
+}
+
+bool separationStats(const Matrix& memories, const Matrix* W, const StatsOptions& options,
+                     SeparationStats& s) {
+  const MatrixD features =
+      W ? MatrixD((*W * memories).cast<double>()) : MatrixD(memories.cast<double>());
+  const int M = static_cast<int>(features.cols());
+  const VectorD norms2 = features.colwise().squaredNorm().transpose();  // K(ξ_μ, ξ_μ)
+  // best(μ) = max_{ν≠μ} K(ξ_μ, ξ_ν), built from the upper triangle: each score G(μ, ν), μ < ν,
+  // counts for both columns.
+  VectorD best = VectorD::Constant(M, -std::numeric_limits<double>::infinity());
+  double minD2 = std::numeric_limits<double>::infinity();
+  // The widest block whose scores (≤ M rows) fit in blockBytes; at least one column.
+  const std::size_t perColumn = sizeof(double) * static_cast<std::size_t>(std::max(M, 1));
+  const int width =
+      static_cast<int>(std::clamp<std::size_t>(options.blockBytes / perColumn, 1, std::max(M, 1)));
+  const double pairs = 0.5 * static_cast<double>(M) * (M + 1.0);
+  MatrixD scores;
+  for (int j0 = 0; j0 < M; j0 += width) {
+    if (options.cancel && options.cancel->load()) return false;
+    const int j1 = std::min(M, j0 + width);
+    // Rows 0..j1 against columns j0..j1: every pair μ < ν with ν in the block, once.
+    scores.noalias() = features.leftCols(j1).transpose() * features.middleCols(j0, j1 - j0);
+    for (int c = 0; c < j1 - j0; ++c) {
+      const int nu = j0 + c;
+      const double* g = scores.col(c).data();
+      double bestNu = best(nu);
+      for (int mu = 0; mu < nu; ++mu) {
+        bestNu = std::max(bestNu, g[mu]);
+        best(mu) = std::max(best(mu), g[mu]);
+        minD2 = std::min(minD2, norms2(mu) + norms2(nu) - 2 * g[mu]);
+      }
+      best(nu) = bestNu;
+    }
+    if (options.progress)
+      options.progress->store(0.5 * static_cast<double>(j1) * (j1 + 1.0) / pairs);
+  }
+  // Δ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_μ, ξ_ν) (docs/method.md §4.2); a lone memory has no rival.
+  s.margins = M > 1 ? VectorD(norms2 - best)
+                    : VectorD::Constant(M, std::numeric_limits<double>::infinity());
+  s.minMargin = M > 0 ? s.margins.minCoeff() : 0.0;
+  s.meanMargin = M > 0 ? s.margins.mean() : 0.0;
+  s.minPairDistance = M > 1 ? std::sqrt(std::max(minD2, 0.0)) : 0.0;
+  s.maxNorm = M > 0 ? std::sqrt(norms2.maxCoeff()) : 0.0;
+  return true;
 }
 
 }  // namespace uhop

@@ -14,6 +14,8 @@
 // and the separation of memory μ: Δ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_μ, ξ_ν).
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <vector>
 
 #include "core/separation.h"
@@ -42,13 +44,15 @@ int k90(const float* p, int M);
 
 // Outcome of query n: column n of finalStates/finalWeights against memory targetIndex. The
 // separation that produced the weights decides how the support is counted (supportEpsilon).
-QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights, const Matrix& memories,
-                         int column, int targetIndex, const Separation& separation);
+QueryOutcome assessQuery(const Matrix& finalStates, const Matrix& finalWeights,
+                         const Matrix& memories, int column, int targetIndex,
+                         const Separation& separation);
 
 struct OutcomeSummary {
   double meanError = 0;
   double correctFraction = 0;
-  double wrongSingleFraction = 0;  // not metastable, but the wrong memory (or the right one with p < 0.9 … never)
+  double wrongSingleFraction =
+      0;  // not metastable, but the wrong memory (or the right one with p < 0.9 … never)
   double metastableFraction = 0;
   // [k-1] = queries with support k for k = 1..9, [9] = support ≥ 10. Diffuse queries (support 0)
   // are in none of the bins: Σ supportHistogram + diffuseCount = number of queries.
@@ -62,13 +66,25 @@ OutcomeSummary summarize(const std::vector<QueryOutcome>& outcomes);
 VectorD separationMargins(const MatrixD& gram);
 
 struct SeparationStats {
-  VectorD margins;            // Δ_μ
+  VectorD margins;  // Δ_μ
   double minMargin = 0;
   double meanMargin = 0;
-  double minPairDistance = 0; // min_{μ≠ν} ‖Φ(ξ_μ) − Φ(ξ_ν)‖ (R = half of it)
-  double maxNorm = 0;         // max_μ ‖Φ(ξ_μ)‖
+  double minPairDistance = 0;  // min_{μ≠ν} ‖Φ(ξ_μ) − Φ(ξ_ν)‖ (R = half of it)
+  double maxNorm = 0;          // max_μ ‖Φ(ξ_μ)‖
+};
+// How separationStats walks the M × M scores: never all at once. Column block [j0, j1) takes the
+// scores of memories 0..j1 against it (the upper triangle, the Gram matrix being symmetric), at
+// most blockBytes of doubles, so memory stays bounded (60,000 memories: 14 GB as one matrix).
+// Between blocks it checks *cancel and stores the fraction of the pairs done in *progress.
+struct StatsOptions {
+  std::size_t blockBytes = std::size_t{64} << 20;
+  const std::atomic<bool>* cancel = nullptr;
+  std::atomic<double>* progress = nullptr;
 };
 // Raw space (Φ = identity) when W is null, otherwise feature space Φ(x) = Wx.
 SeparationStats separationStats(const Matrix& memories, const Matrix* W = nullptr);
+// The same with explicit blocking; returns false (out unspecified) when cancelled.
+bool separationStats(const Matrix& memories, const Matrix* W, const StatsOptions& options,
+                     SeparationStats& out);
 
 }  // namespace uhop

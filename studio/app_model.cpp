@@ -13,15 +13,18 @@
 namespace uhop::ui {
 
 AppModel::AppModel()
-    : stage1Worker(std::make_unique<Stage1Worker>()),
+    : loadWorker(std::make_unique<LoadWorker>()),
+      stage1Worker(std::make_unique<Stage1Worker>()),
       metastableWorker(std::make_unique<MetastableWorker>()),
       experimentWorker(std::make_unique<ExperimentWorker>()) {
   columns[0].config = ModelConfig{SimilarityKind::Dot, Separation::softmax(), beta, false};
   columns[1].config = ModelConfig{SimilarityKind::Kernel, Separation::softmax(), beta, false};
+  stage1.config.batchSize = kStage1BatchAuto;
 }
 
 AppModel::~AppModel() {
   // Workers join their threads in their destructors; stop work first so that is prompt.
+  loadWorker->cancel();
   stage1Worker->pause();
   metastableWorker->cancel();
   experimentWorker->cancel();
@@ -216,7 +219,11 @@ static void paint(AppModel& model, const PaintStroke& s) {
 
 static void resetStage1(AppModel& model) {
   if (!model.memories.patterns) return;
-  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, model.stage1.config,
+  // The worker gets the batch the setting resolves to for this M ("auto": minibatches above
+  // kAutoFullBatchLimit memories, so a step stays short whatever M is).
+  Stage1Config config = model.stage1.config;
+  config.batchSize = resolveStage1Batch(config.batchSize, model.memories.count());
+  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, config,
                                                       model.stage1.initialW);
   model.stage1.snapshot.reset();
   model.stage1.finishedHandled = false;
@@ -245,7 +252,7 @@ static void startMetastable(AppModel& model) {
   job.stage1 = model.stage1.config;
   job.initialW = model.stage1.initialW;
   job.kernelScale = model.fairness.kernelScale;
-  model.metastableWorker->start(std::move(job));
+  m.jobId = model.metastableWorker->start(std::move(job));
   m.pendingAfterStage1 = false;
 }
 
@@ -324,38 +331,81 @@ static void saveW(AppModel& model, const std::string& path) {
 
 // ---- memories ---------------------------------------------------------------------------------
 
+static LoadRequest loadRequest(const LoadMemories& cmd, const Settings& settings) {
+  LoadRequest request;
+  request.source = cmd.source;
+  request.count = cmd.count;
+  request.offset = cmd.offset;
+  request.memoryBudgetBytes = static_cast<std::size_t>(settings.memoryBudgetMb) << 20;
+  request.grayscale = cmd.grayscale;
+  request.width = cmd.width;
+  request.height = cmd.height;
+  return request;
+}
+
 static std::shared_ptr<const MemorySet> readMemories(const LoadMemories& cmd,
                                                      const Settings& settings) {
-  if (cmd.count == 0 || cmd.count < -1) throw ConfigError("M must be at least 2");
-  LoadOptions options;
-  options.offset = cmd.offset;
-  options.count = cmd.count;
-  options.memoryBudgetBytes = static_cast<std::size_t>(settings.memoryBudgetMb) << 20;
-  options.grayscale = cmd.grayscale;
-  options.width = cmd.width;
-  options.height = cmd.height;
-  auto loaded = std::make_shared<MemorySet>(loadDataSource(cmd.source, options));
-  loaded->validate();
-  if (loaded->count() < 2)
-    throw ConfigError("only " + std::to_string(loaded->count()) +
-                      " image(s) found; Hopfield retrieval needs at least 2 memories");
-  return loaded;
+  return readMemorySet(loadRequest(cmd, settings));
 }
 
 static void installMemories(AppModel& model, const LoadMemories& cmd,
                             std::shared_ptr<const MemorySet> set);
 
+// Reading and the statistics run on the load worker; updateModel (takeLoad) installs the set when
+// it arrives. Until then everything, the old memories included, stays as it is.
 static void loadMemories(AppModel& model, const LoadMemories& cmd) {
   MemoryState& mem = model.memories;
-  std::shared_ptr<const MemorySet> set;
-  try {
-    set = readMemories(cmd, model.settings);
-  } catch (const std::exception& e) {
-    mem.error = "Could not load \"" + cmd.source + "\": " + e.what() +
-                (mem.set ? " — the memories already loaded stay." : "");
-    return;
+  mem.loading = loadRequest(cmd, model.settings);
+  mem.loadId = model.loadWorker->start(mem.loading);
+  mem.error.clear();
+}
+
+static void cancelLoad(AppModel& model) {
+  if (!model.loading()) return;
+  model.loadWorker->cancel();
+  model.memories.loadId = 0;
+  model.statusMessage = "Loading \"" + model.memories.loading.source + "\" cancelled" +
+                        (model.memories.set && !model.memories.statsReady
+                             ? " (the separation statistics of the set shown were not computed)"
+                             : "");
+}
+
+// Takes in what the load worker published for the job awaited: an error (the old set stays), the
+// new set (installed at once), then its statistics.
+static void takeLoad(AppModel& model) {
+  MemoryState& mem = model.memories;
+  if (!model.loading()) return;
+  // Idle first, then the snapshot: a worker found idle has published all it ever will.
+  const bool idle = !model.loadWorker->busy();
+  auto snap = model.loadWorker->latest();
+  if (snap && snap->id == mem.loadId && snap != mem.taken) {
+    mem.taken = snap;
+    const LoadRequest& r = snap->request;
+    if (!snap->set) {
+      mem.error = "Could not load \"" + r.source + "\": " + snap->error +
+                  (mem.set ? " — the memories already loaded stay." : "");
+      mem.loadId = 0;
+      return;
+    }
+    if (snap->set != mem.set)
+      installMemories(model, LoadMemories{r.source, r.count, r.offset, r.grayscale, r.width, r.height}, snap->set);
+    if (snap->statsReady) {
+      mem.raw = snap->stats;
+      mem.statsReady = true;
+      mem.loadId = 0;
+    }
   }
-  installMemories(model, cmd, std::move(set));
+  if (idle && model.loading()) mem.loadId = 0;  // cancelled or failed without a word: stop waiting
+}
+
+bool waitForLoad(AppModel& model, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    updateModel(model);
+    if (!model.loading() && (!model.memories.set || model.stage1.snapshot)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 static void installMemories(AppModel& model, const LoadMemories& cmd,
@@ -365,7 +415,8 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
   model.metastableWorker->cancel();
   mem.set = set;
   mem.patterns = std::shared_ptr<const Matrix>(set, &set->patterns);
-  mem.raw = separationStats(set->patterns);
+  mem.raw = SeparationStats{};  // the load worker's statistics follow (takeLoad)
+  mem.statsReady = false;
   mem.source = cmd.source;
   mem.offset = cmd.offset;
   mem.requestedCount = cmd.count;
@@ -392,7 +443,10 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
   invalidateModels(model);
   model.stage1.initialW.reset();  // fitted to the old memories' d
   model.stage1.initialWSource.clear();
+  // A run over the old set is abandoned (cancelled above, within one step), and whatever it
+  // still publishes is not taken: only the job started for this set counts.
   model.metastable.result.reset();
+  model.metastable.jobId = 0;
   model.metastable.pendingAfterStage1 = true;
   resetStage1(model);
   rebuildQuery(model);
@@ -573,7 +627,12 @@ void applySession(AppModel& model, const Session& s) {
   model.query.seed = s.querySeed;
   model.query.target = s.target;
   model.metastable.steps = s.metastableSteps;
-  installMemories(model, load, std::move(set));  // resets Stage I, rebuilds the query
+  installMemories(model, load, set);  // resets Stage I, rebuilds the query
+  // The statistics follow on the load worker, as after any load.
+  LoadRequest stats = loadRequest(load, model.settings);
+  stats.preloaded = set;
+  model.memories.loading = stats;
+  model.memories.loadId = model.loadWorker->start(stats);
   QueryState& q = model.query;
   for (const auto& [i, v] : s.queryEdits) q.pixels[i] = v;
   if (!s.queryEdits.empty()) {
@@ -627,6 +686,7 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 void applyCommand(AppModel& model, const Command& command) {
   std::visit(Overloaded{
                  [&](const LoadMemories& c) { loadMemories(model, c); },
+                 [&](const CancelLoad&) { cancelLoad(model); },
                  [&](const SelectTarget& c) {
                    if (!model.memories.set || c.index < 0 || c.index >= model.memories.count())
                      return;
@@ -768,6 +828,7 @@ void applyCommands(AppModel& model, Commands& commands) {
 }
 
 void updateModel(AppModel& model) {
+  takeLoad(model);
   Stage1State& s1 = model.stage1;
   auto snap = model.stage1Worker->latest();
   if (snap && snap != s1.snapshot && snap->generation == s1.generation) {
@@ -807,8 +868,8 @@ void updateModel(AppModel& model) {
   // The worker keeps its last result across a cancel; one computed on an earlier memory set
   // must not come back after a new set cleared it.
   auto result = model.metastableWorker->latest();
-  if (result && result != model.metastable.result && !model.metastableWorker->running() &&
-      result->memoriesVersion == model.memories.version)
+  if (result && result != model.metastable.result && result->id == model.metastable.jobId &&
+      !model.metastableWorker->running() && result->memoriesVersion == model.memories.version)
     model.metastable.result = result;
   auto sweep = model.experimentWorker->latest();
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;

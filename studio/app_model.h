@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,10 +20,11 @@
 #include "core/metrics.h"
 #include "core/stage1.h"
 #include "studio/feature_view.h"
-#include "studio/workers/experiment_worker.h"
-#include "studio/workers/metastable_worker.h"
 #include "studio/session.h"
 #include "studio/settings.h"
+#include "studio/workers/experiment_worker.h"
+#include "studio/workers/load_worker.h"
+#include "studio/workers/metastable_worker.h"
 #include "studio/workers/stage1_worker.h"
 
 namespace uhop::ui {
@@ -40,6 +42,12 @@ struct MemoryState {
   int width = 0, height = 0;  // size asked for mixed-size folders; 0 = the first image's
   std::string error;     // last load error; the old memories stay
   uint64_t version = 0;  // bumps on every successful load
+  // Loading runs on the load worker (studio/workers/load_worker.h): the set above stays until the
+  // new one arrives. loadId is the job awaited (0 = none); `loading` what it asked for.
+  uint64_t loadId = 0;
+  LoadRequest loading;
+  std::shared_ptr<const LoadSnapshot> taken;  // the newest load snapshot taken in
+  bool statsReady = false;                    // `raw` belongs to `set`
   int count() const { return set ? set->count() : 0; }
 };
 
@@ -109,6 +117,7 @@ struct QueryState {
 struct MetastableState {
   int steps = 10;  // T
   std::shared_ptr<const MetastableResult> result;
+  uint64_t jobId = 0;  // the run whose result is taken (0 = none: older runs' results are not)
   bool pendingAfterStage1 = false;
   bool compareBeforeStage1 = true;  // also run U-Hop with W at its init ("before vs after")
 };
@@ -148,6 +157,7 @@ struct AppModel {
   bool quitRequested = false;
   bool themeOrScaleChanged = false;
 
+  std::unique_ptr<LoadWorker> loadWorker;
   std::unique_ptr<Stage1Worker> stage1Worker;
   std::unique_ptr<MetastableWorker> metastableWorker;
   std::unique_ptr<ExperimentWorker> experimentWorker;
@@ -155,6 +165,7 @@ struct AppModel {
   const RetrievalColumn& column(Side s) const { return columns[index(s)]; }
   RetrievalColumn& column(Side s) { return columns[index(s)]; }
   bool stage1Playing() const { return stage1Worker->playing(); }
+  bool loading() const { return memories.loadId != 0; }
   // The U-Hop feature map the current settings give for a Stage I snapshot's W (fair-comparison
   // scale applied; rows normalised first when Stage I says so). Null when there is no W yet.
   std::shared_ptr<const Matrix> scaledFeatureMap(const Stage1Snapshot* snapshot) const;
@@ -162,8 +173,9 @@ struct AppModel {
 
 // ---- commands ------------------------------------------------------------------------------
 
-// The load's warnings (files skipped, fewer than M, resized) are the loaded set's
-// MemorySet::warnings; a failure leaves the old memories and sets memories.error.
+// Starts loading on the load worker; the memories already loaded stay until the new set has
+// been read (updateModel installs it), and stay for good if the load fails. The load's
+// warnings (files skipped, fewer than M, resized) are the loaded set's MemorySet::warnings.
 struct LoadMemories {
   std::string source;
   int count = 64;
@@ -171,6 +183,8 @@ struct LoadMemories {
   bool grayscale = false;     // LoadOptions::grayscale: false keeps colour (d = w·h·3)
   int width = 0, height = 0;  // LoadOptions::width/height: mixed-size folders; 0 = first image
 };
+// Drops the load under way (reading or statistics); what is installed stays.
+struct CancelLoad {};
 struct SelectTarget {
   int index = 0;
 };
@@ -292,13 +306,13 @@ struct SetFeatureViewShown {
 struct ToggleFeatureView {};
 
 using Command =
-    std::variant<LoadMemories, SelectTarget, SetCorruption, PaintStroke, SetBrush, UndoPaint,
-                 ClearPaint, SetStage1Config, Stage1Play, Stage1Pause, Stage1TogglePlay, Stage1Step,
-                 Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval, RunRetrieval,
-                 ResetRetrieval, SetKernelScale, SetReferenceCompatible, RunMetastable,
-                 SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession, LoadSession,
-                 SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit, LoadW, SaveW,
-                 ResetSettings, SetFeatureViewShown, ToggleFeatureView>;
+    std::variant<LoadMemories, CancelLoad, SelectTarget, SetCorruption, PaintStroke, SetBrush,
+                 UndoPaint, ClearPaint, SetStage1Config, Stage1Play, Stage1Pause, Stage1TogglePlay,
+                 Stage1Step, Stage1Reset, SetColumnConfig, SetBeta, SetBetaLinked, StepRetrieval,
+                 RunRetrieval, ResetRetrieval, SetKernelScale, SetReferenceCompatible,
+                 RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
+                 LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
+                 LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView>;
 
 using Commands = std::vector<Command>;
 
@@ -308,6 +322,10 @@ void applyCommands(AppModel& model, Commands& commands);  // applies in order, t
 // Once per frame: takes in the workers' newest results (never waits) and reacts to them
 // (Stage I finished → metastable re-run).
 void updateModel(AppModel& model);
+
+// Tests and scripts only (the UI never waits): calls updateModel until the load under way, its
+// statistics and the Stage I initialisation of the new set are taken in. False on timeout.
+bool waitForLoad(AppModel& model, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // The sweep configuration StartExperiment asks for, checked against the loaded memories.
 // Throws ConfigError with a message for the user (shown inline in the Experiments tab).

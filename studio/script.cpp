@@ -151,9 +151,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       load.memories = static_cast<int>(parseInteger("memories", kv["memories"], 2, 60000));
     if (kv.count("offset"))
       load.offset = static_cast<int>(parseInteger("offset", kv["offset"], 0, 10000000));
-    // Images load as one grey channel in this build (LoadMemories has no colour switch).
-    if (kv.count("grayscale") && !parseFlag("grayscale", kv["grayscale"]))
-      bad("grayscale=0 is not supported in this build (images load as grey)");
+    if (kv.count("grayscale")) load.grayscale = parseFlag("grayscale", kv["grayscale"]);
     return load;
   }
   if (verb == "stage1") {
@@ -542,6 +540,7 @@ bool ScriptRunner::jobIdle(const ScriptWait& wait, const AppModel& model) const 
 void ScriptRunner::advance(const AppModel& model, Commands& commands) {
   if (finished()) return;
   if (pendingLoadLine_ > 0) {
+    if (model.loading()) return;  // the load worker is still reading the source
     const int line = pendingLoadLine_;
     pendingLoadLine_ = 0;
     if (model.memories.version == pendingLoadVersion_) {
@@ -595,7 +594,7 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
       Overloaded{
           [&](const ScriptLoad& c) {
             const int count = c.memories ? *c.memories : c.source == "builtin" ? 64 : 500;
-            commands.push_back(LoadMemories{c.source, count, c.offset});
+            commands.push_back(LoadMemories{c.source, count, c.offset, c.grayscale});
             pendingLoadLine_ = line.number;
             pendingLoadVersion_ = model.memories.version;
             return true;

@@ -37,6 +37,7 @@ struct ScriptLoad {
   std::string source;
   std::optional<int> memories;  // default: 64 for builtin, else 500 (as --data)
   int offset = 0;
+  bool grayscale = false;  // colour sources keep their colour unless grayscale=1
 };
 struct ScriptStage1 {
   enum class Op { Play, Pause, Step, Reset } op = Op::Play;

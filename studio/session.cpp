@@ -191,7 +191,7 @@ Session parseSession(const std::string& text) {
   c.steps = getInt(st, "stage1", "steps", 0, 100000);
   s.stage1StepsDone = getInt(st, "stage1", "steps_done", 0, 100000);
   c.normalizeRows = getBool(st, "stage1", "normalize_rows");
-  c.batchSize = getInt(st, "stage1", "batch_size", 0, 10000000);
+  c.batchSize = getInt(st, "stage1", "batch_size", -1, 10000000);  // -1 = auto
 
   const json& models = field(j, "", "models");
   if (!models.is_array() || models.size() != 2)

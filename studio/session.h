@@ -9,7 +9,7 @@
 //    "data": {"source": "builtin", "count": 64, "offset": 0},
 //    "stage1": {"feature_dim": 0, "init": "identity", "seed": 0, "loss": "avg", "loss_t": 2,
 //               "optimizer": "default", "learning_rate": 0, "steps": 100, "steps_done": 100,
-//               "normalize_rows": true, "batch_size": 0},
+//               "normalize_rows": true, "batch_size": -1},  // -1 auto, 0 full, else B
 //    "models": [{"similarity": "dot", "separation": "softmax", "beta": 1,
 //                "beta_after_separation": false}, {... U-Hop ...}],
 //    "beta": 1, "beta_linked": true, "kernel_scale": "row-normalized",

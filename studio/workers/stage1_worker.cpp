@@ -18,6 +18,14 @@ void limitWorkerThreads() {
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kWorkerNice);
 }
 
+int resolveStage1Batch(int setting, int memories) {
+  int batch = setting;
+  if (setting < 0) batch = memories > kAutoFullBatchLimit ? kAutoBatch : 0;
+  if (batch == 0 && memories > kMaxStage1Batch) batch = kMaxStage1Batch;
+  batch = std::min(batch, kMaxStage1Batch);
+  return batch >= memories ? 0 : batch;
+}
+
 Stage1Worker::Stage1Worker() : thread_([this] { loop(); }) {}
 
 Stage1Worker::~Stage1Worker() {
@@ -113,6 +121,7 @@ static std::shared_ptr<const Stage1Snapshot> snapshotOf(const Stage1& stage, uin
   s->message = stage.divergenceMessage();
   s->rate = stage.learningRate();
   s->stall = stage.stallMessage();
+  s->batchSize = stage.config().batchSize;
   return s;
 }
 

@@ -1,8 +1,10 @@
-// Stage I on a worker thread (docs/architecture.md "Threads"): the worker owns the core::Stage1 optimiser
-// and, after every step, publishes an immutable Stage1Snapshot (loss history, a copy of W) under a
-// mutex. The UI thread only flips atomics and swaps in the newest snapshot; it never waits.
-// Pause acts at once: the flag is read before every step, so at most the step already under way
-// (one W update, ~30–60 ms at M = 500, d = D_Φ = 784) completes after it.
+// Stage I on a worker thread (docs/architecture.md "Threads"): the worker owns the core::Stage1
+// optimiser and, after every step, publishes an immutable Stage1Snapshot (loss history, a copy of
+// W) under a mutex. The UI thread only flips atomics and swaps in the newest snapshot; it never
+// waits. Pause acts at once: the flag is read before every step, so at most the step already under
+// way (one W update, ~30–60 ms at M = 500, d = D_Φ = 784) completes after it. W's initialisation
+// and the first loss evaluation also run on the worker (a reset returns at once); above
+// kAutoFullBatchLimit memories the "auto" batch keeps both short.
 #pragma once
 
 #include <atomic>
@@ -28,7 +30,22 @@ struct Stage1Snapshot {
   std::string message;  // divergence or configuration error, empty when fine
   double rate = 0;      // Stage1::learningRate(): backtracking's last accepted step, else the rate
   std::string stall;    // backtracking found no decreasing step (not an error), empty otherwise
+  int batchSize = 0;    // memories per step of this run (0 = full batch)
 };
+
+// The studio's Stage I batch setting (Stage1Config::batchSize as the model holds it) and what the
+// worker gets (core: 0 = full batch, else B memories per step). A full-batch step costs
+// O(D·d·M + D·M²) and holds an M × M matrix of pair weights (core/separation_loss.h): about
+// 35 ms at M = 1,000 and 1.9 s at M = 10,000 (README, Performance), 14 GB at M = 60,000. So:
+//   auto (kStage1BatchAuto)  full batch up to kAutoFullBatchLimit memories, above that
+//                            minibatches of kAutoBatch (a step then costs the same whatever M is);
+//   0 (full batch)           as asked, but never more than kMaxStage1Batch memories per step;
+//   B ≥ 2                    B memories per step (full batch when B ≥ M), at most kMaxStage1Batch.
+constexpr int kStage1BatchAuto = -1;
+constexpr int kAutoFullBatchLimit = 1000;
+constexpr int kAutoBatch = 1000;
+constexpr int kMaxStage1Batch = 8192;  // 8192² floats of pair weights: 268 MB
+int resolveStage1Batch(int setting, int memories);
 
 class Stage1Worker {
  public:

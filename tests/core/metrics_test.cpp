@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -279,6 +280,56 @@ TEST(Metrics, SeparationStatsMatchDirectComputationWithRandomW) {
   SeparationStats raw = separationStats(xi), viaI = separationStats(xi, &I);
   EXPECT_TRUE(raw.margins.isApprox(viaI.margins, 1e-12));
   EXPECT_DOUBLE_EQ(raw.minPairDistance, viaI.minPairDistance);
+}
+
+TEST(Metrics, BlockedSeparationStatsEqualTheDirectGramComputation) {
+  // 13 memories with two near-duplicates (so the minimum distance is a specific pair) against
+  // the direct M × M Gram matrix, for blocks of 1 column, a few columns, and wider than M.
+  const int d = 9, M = 13;
+  Matrix xi = testref::uniformMatrix(d, M, 71);
+  xi.col(11) = xi.col(4);
+  xi(0, 11) += 0.01f;
+  Matrix W = testref::normalMatrix(6, d, 72);
+  for (const Matrix* map : std::vector<const Matrix*>{nullptr, &W}) {
+    const MatrixD F = map ? MatrixD((*map * xi).cast<double>()) : MatrixD(xi.cast<double>());
+    const MatrixD gram = F.transpose() * F;
+    const VectorD direct = separationMargins(gram);
+    double minD2 = INFINITY;
+    for (int j = 0; j < M; ++j)
+      for (int i = 0; i < j; ++i) minD2 = std::min(minD2, (F.col(i) - F.col(j)).squaredNorm());
+    const double maxNorm = std::sqrt(gram.diagonal().maxCoeff());
+    const std::size_t column = sizeof(double) * M;
+    for (std::size_t bytes : {std::size_t{1}, column, 3 * column, 5 * column, 100 * column}) {
+      std::atomic<double> progress{0};
+      StatsOptions options;
+      options.blockBytes = bytes;
+      options.progress = &progress;
+      SeparationStats s;
+      ASSERT_TRUE(separationStats(xi, map, options, s));
+      ASSERT_EQ(s.margins.size(), M);
+      for (int m = 0; m < M; ++m)
+        EXPECT_NEAR(s.margins(m), direct(m), 1e-9 * (1 + std::abs(direct(m))))
+            << "memory " << m << ", block bytes " << bytes;
+      EXPECT_NEAR(s.minMargin, direct.minCoeff(), 1e-9);
+      EXPECT_NEAR(s.meanMargin, direct.mean(), 1e-9);
+      EXPECT_NEAR(s.minPairDistance, std::sqrt(minD2), 1e-6);
+      EXPECT_NEAR(s.maxNorm, maxNorm, 1e-9);
+      EXPECT_DOUBLE_EQ(progress.load(), 1.0);
+    }
+  }
+}
+
+TEST(Metrics, BlockedSeparationStatsStopWhenCancelled) {
+  Matrix xi = testref::uniformMatrix(4, 10, 73);
+  std::atomic<bool> cancel{true};
+  std::atomic<double> progress{0};
+  StatsOptions options;
+  options.blockBytes = 1;
+  options.cancel = &cancel;
+  options.progress = &progress;
+  SeparationStats s;
+  EXPECT_FALSE(separationStats(xi, nullptr, options, s));
+  EXPECT_EQ(progress.load(), 0.0);
 }
 
 }  // namespace

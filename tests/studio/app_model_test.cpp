@@ -25,6 +25,7 @@ void settle(AppModel& model) {
 
 void loadBuiltin(AppModel& model, int count = 16) {
   applyCommand(model, LoadMemories{"builtin", count, 0});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set) << model.memories.error;
   settle(model);
 }
@@ -56,6 +57,136 @@ TEST(AppModelTest, LoadMemoriesUpdatesTheModel) {
   // Both columns have a model once W exists (U-Hop's kernel needs it).
   EXPECT_TRUE(model.column(Side::Baseline).model);
   EXPECT_TRUE(model.column(Side::UHop).model) << model.column(Side::UHop).modelError;
+}
+
+TEST(AppModelTest, LoadIsAsynchronousAndTheOldSetStaysUntilTheNewOneArrives) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  const auto before = model.memories.set;
+  const uint64_t version = model.memories.version;
+  applyCommand(model, LoadMemories{"builtin", 8, 4});
+  // Nothing changes until updateModel takes the worker's snapshot in.
+  EXPECT_TRUE(model.loading());
+  EXPECT_EQ(model.memories.set, before);
+  EXPECT_EQ(model.memories.version, version);
+  EXPECT_EQ(model.memories.raw.margins.size(), 16);
+  ASSERT_TRUE(waitForLoad(model));
+  EXPECT_FALSE(model.loading());
+  EXPECT_EQ(model.memories.count(), 8);
+  EXPECT_EQ(model.memories.version, version + 1);
+  // Memory 0 of the new set is builtin item 4.
+  EXPECT_TRUE(model.memories.set->patterns.col(0).isApprox(before->patterns.col(4)));
+  // The statistics arrived with it: Δ_μ from the direct Gram matrix of the 8 memories.
+  ASSERT_TRUE(model.memories.statsReady);
+  const MatrixD F = model.memories.set->patterns.cast<double>();
+  const VectorD direct = separationMargins(F.transpose() * F);
+  ASSERT_EQ(model.memories.raw.margins.size(), 8);
+  for (int m = 0; m < 8; ++m) EXPECT_NEAR(model.memories.raw.margins(m), direct(m), 1e-9);
+}
+
+TEST(AppModelTest, CancelledLoadKeepsTheMemoriesShown) {
+  AppModel model;
+  loadBuiltin(model, 16);
+  const auto before = model.memories.set;
+  applyCommand(model, LoadMemories{"builtin", 8, 0});
+  applyCommand(model, CancelLoad{});
+  EXPECT_FALSE(model.loading());
+  ASSERT_TRUE(model.loadWorker->waitIdle(10s));
+  updateModel(model);
+  EXPECT_EQ(model.memories.set, before);
+  EXPECT_EQ(model.memories.count(), 16);
+}
+
+TEST(AppModelTest, ANewSetDropsTheOldSetsMetastableResult) {
+  // The U-Hop column needs W, so the new set's run waits for its Stage I; meanwhile the panel
+  // must not show the old set's result again (it is the worker's latest).
+  AppModel model;
+  loadBuiltin(model, 16);
+  applyCommand(model, RunMetastable{});
+  ASSERT_TRUE(model.metastableWorker->waitIdle(30s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  EXPECT_EQ(model.metastable.result->queries, 16);
+  applyCommand(model, LoadMemories{"builtin", 8, 0});
+  ASSERT_TRUE(waitForLoad(model));
+  ASSERT_EQ(model.memories.count(), 8);
+  EXPECT_TRUE(!model.metastable.result || model.metastable.result->queries == 8);
+  ASSERT_TRUE(model.metastableWorker->waitIdle(30s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  EXPECT_EQ(model.metastable.result->queries, 8);
+}
+
+TEST(AppModelTest, LoadingANewSetAbandonsARunningMetastableRun) {
+  // A long run (M = 1500 Fashion-MNIST, T = 1000: minutes) is abandoned when another set is
+  // installed; the new set's result arrives within seconds.
+  AppModel model;
+  applyCommand(model, LoadMemories{"fashion-mnist", 1500, 0});
+  ASSERT_TRUE(waitForLoad(model));
+  if (!model.memories.set) GTEST_SKIP() << "fashion-mnist not installed: " << model.memories.error;
+  applyCommand(model, SetMetastableSteps{1000});
+  applyCommand(model, RunMetastable{});
+  updateModel(model);
+  ASSERT_TRUE(model.metastableWorker->running());
+  std::this_thread::sleep_for(200ms);
+  applyCommand(model, SetMetastableSteps{2});
+  applyCommand(model, LoadMemories{"builtin", 8, 0});
+  ASSERT_TRUE(waitForLoad(model));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(model.metastableWorker->waitIdle(20s));
+  updateModel(model);
+  ASSERT_TRUE(model.metastable.result);
+  EXPECT_EQ(model.metastable.result->queries, 8);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+}
+
+TEST(AppModelTest, Stage1BatchAutoRuleAndUserOverride) {
+  // auto: the full batch up to kAutoFullBatchLimit memories, minibatches of kAutoBatch above.
+  EXPECT_EQ(resolveStage1Batch(kStage1BatchAuto, 500), 0);
+  EXPECT_EQ(resolveStage1Batch(kStage1BatchAuto, kAutoFullBatchLimit), 0);
+  EXPECT_EQ(resolveStage1Batch(kStage1BatchAuto, kAutoFullBatchLimit + 1), kAutoBatch);
+  EXPECT_EQ(resolveStage1Batch(kStage1BatchAuto, 60000), kAutoBatch);
+  // The user's choice wins, within the memory bound of B × B pair weights.
+  EXPECT_EQ(resolveStage1Batch(0, 5000), 0);
+  EXPECT_EQ(resolveStage1Batch(0, 60000), kMaxStage1Batch);
+  EXPECT_EQ(resolveStage1Batch(64, 60000), 64);
+  EXPECT_EQ(resolveStage1Batch(64, 500), 64);
+  EXPECT_EQ(resolveStage1Batch(500, 500), 0);
+  EXPECT_EQ(resolveStage1Batch(20000, 60000), kMaxStage1Batch);
+
+  // In the model: the studio starts at auto; builtin's 64 memories get the full batch, a user
+  // batch of 16 reaches the worker, and auto again restores the full batch.
+  AppModel model;
+  EXPECT_EQ(model.stage1.config.batchSize, kStage1BatchAuto);
+  loadBuiltin(model, 64);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->batchSize, 0);
+  Stage1Config c = model.stage1.config;
+  c.batchSize = 16;
+  applyCommand(model, SetStage1Config{c});
+  settle(model);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->batchSize, 16);
+  c.batchSize = kStage1BatchAuto;
+  applyCommand(model, SetStage1Config{c});
+  settle(model);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->batchSize, 0);
+}
+
+TEST(AppModelTest, Stage1PlaysMinibatchesAboveTheAutoThreshold) {
+  AppModel model;
+  applyCommand(model, LoadMemories{"fashion-mnist", kAutoFullBatchLimit + 200, 0});
+  ASSERT_TRUE(waitForLoad(model));
+  if (!model.memories.set) GTEST_SKIP() << "fashion-mnist not installed: " << model.memories.error;
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->batchSize, kAutoBatch);
+  Stage1Config c = model.stage1.config;
+  c.batchSize = 0;  // the user asks for the full batch: it wins
+  applyCommand(model, SetStage1Config{c});
+  settle(model);
+  ASSERT_TRUE(model.stage1.snapshot);
+  EXPECT_EQ(model.stage1.snapshot->batchSize, 0);
 }
 
 TEST(AppModelTest, RefusedColumnConfigKeepsThePreviousModel) {
@@ -90,12 +221,14 @@ TEST(AppModelTest, FailedLoadKeepsOldMemoriesAndSetsError) {
   const auto before = model.memories.set;
   const uint64_t version = model.memories.version;
   applyCommand(model, LoadMemories{"/nonexistent/no-such-file.idx", 16, 0});
+  ASSERT_TRUE(waitForLoad(model));
   EXPECT_EQ(model.memories.set, before);
   EXPECT_EQ(model.memories.version, version);
   EXPECT_NE(model.memories.error.find("/nonexistent/no-such-file.idx"), std::string::npos);
   EXPECT_NE(model.memories.error.find("stay"), std::string::npos);
   // A later good load clears the error.
   applyCommand(model, LoadMemories{"builtin", 8, 4});
+  ASSERT_TRUE(waitForLoad(model));
   EXPECT_TRUE(model.memories.error.empty());
   EXPECT_EQ(model.memories.count(), 8);
 }
@@ -103,6 +236,7 @@ TEST(AppModelTest, FailedLoadKeepsOldMemoriesAndSetsError) {
 TEST(AppModelTest, TooFewMemoriesIsAnError) {
   AppModel model;
   applyCommand(model, LoadMemories{"builtin", 1, 0});
+  ASSERT_TRUE(waitForLoad(model));
   EXPECT_FALSE(model.memories.set);
   EXPECT_FALSE(model.memories.error.empty());
 }

@@ -23,6 +23,7 @@ void settle(AppModel& model) {
 TEST(MetastableCompareTest, BeforeStage1EqualsTheDotBaselineWithIdentityInit) {
   AppModel model;
   applyCommand(model, LoadMemories{"builtin", 16, 0});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set) << model.memories.error;
   Stage1Config c = model.stage1.config;
   c.steps = 10;

@@ -68,6 +68,7 @@ TEST(ScriptTest, ParsesEveryCommandWithItsLineNumber) {
   EXPECT_EQ(lines[0].number, 2);
   const auto& load = std::get<ScriptLoad>(lines[0].action);
   EXPECT_EQ(load.source, "builtin");
+  EXPECT_TRUE(load.grayscale);
   EXPECT_EQ(*load.memories, 16);
   EXPECT_EQ(load.offset, 2);
   EXPECT_EQ(lines[1].number, 4);
@@ -143,9 +144,8 @@ TEST(ScriptTest, ParseErrorsNameTheLineAndTheReason) {
             "demo.uhop:1: scale expects an integer in 1..2, got '3'");
   EXPECT_EQ(parseError("step both 2 3\n"), "demo.uhop:1: usage: step baseline|uhop|both [N]");
   EXPECT_EQ(parseError("load \"no end\n"), "demo.uhop:1: unclosed quote");
-  // This build loads images as grey only: a colour request is refused, not ignored.
-  EXPECT_EQ(parseError("load builtin grayscale=0\n"),
-            "demo.uhop:1: grayscale=0 is not supported in this build (images load as grey)");
+  EXPECT_EQ(parseError("load builtin grayscale=2\n").rfind("demo.uhop:1: grayscale", 0), 0u);
+  EXPECT_FALSE(std::get<ScriptLoad>(parseScript("load x.bin grayscale=0\n", "d")[0].action).grayscale);
   EXPECT_THROW(loadScriptFile("/nonexistent/demo.uhop"), DataError);
 }
 

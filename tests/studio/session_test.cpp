@@ -37,6 +37,7 @@ void settle(AppModel& model) {
 // loss, U-Hop with sparsemax and its own β, a noise corruption, target 5, a painted stroke.
 void makeInterestingModel(AppModel& model) {
   applyCommand(model, LoadMemories{"builtin", 12, 3});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set) << model.memories.error;
   settle(model);
   Stage1Config c = model.stage1.config;
@@ -121,9 +122,16 @@ TEST(SessionTest, SaveThenLoadReproducesSettingsAndRetrieval) {
 
   AppModel b;
   applyCommand(b, LoadMemories{"builtin", 20, 0});
+  ASSERT_TRUE(waitForLoad(b));
+  ASSERT_EQ(b.memories.count(), 20);
   settle(b);
   applyCommand(b, LoadSession{path});
   ASSERT_NE(b.statusMessage.find("Loaded session"), std::string::npos) << b.statusMessage;
+  // The session's set is installed at once; its statistics follow on the load worker.
+  EXPECT_EQ(b.memories.count(), 12);
+  ASSERT_TRUE(waitForLoad(b));
+  EXPECT_TRUE(b.memories.statsReady);
+  EXPECT_EQ(b.memories.raw.margins.size(), 12);
   settle(b);
   ASSERT_TRUE(b.stage1.snapshot);
   EXPECT_EQ(b.stage1.snapshot->stepsDone, 4);

@@ -9,6 +9,27 @@
 
 namespace uhop::ui {
 
+// While the load worker reads a source or computes its statistics: what it does, how far, and
+// Cancel (the memories shown stay).
+static void drawLoadProgress(const AppModel& model, Commands& commands) {
+  if (!model.loading()) return;
+  const LoadWorker& worker = *model.loadWorker;
+  const bool stats = worker.phase() == LoadWorker::Phase::Statistics;
+  char label[160];
+  if (stats)
+    std::snprintf(label, sizeof label, "separation statistics %.0f %%", worker.progress() * 100);
+  else
+    std::snprintf(label, sizeof label, "reading %s…", model.memories.loading.source.c_str());
+  // Reading has no progress of its own (the loaders read in one go): an empty bar.
+  ImGui::ProgressBar(stats ? static_cast<float>(worker.progress()) : 0.0f, ImVec2(-em() * 5.0f, 0),
+                     label);
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel##load", ImVec2(-1, 0))) commands.push_back(CancelLoad{});
+  tooltip(
+      "Loading runs off the UI thread. Δ_μ needs every pair of memories: at M = 60,000 that is "
+      "1.8·10⁹ pairs, computed in blocks. Cancel keeps the memories shown.");
+}
+
 void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
   const MemoryState& mem = model.memories;
   if (seenVersion != mem.version && mem.set) {
@@ -112,8 +133,9 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
     ImGui::TextWrapped("%s", mem.error.c_str());
     ImGui::PopStyleColor();
   }
+  drawLoadProgress(model, commands);
   if (!mem.set) {
-    ImGui::TextDisabled("No memories loaded.");
+    if (!model.loading()) ImGui::TextDisabled("No memories loaded.");
     return;
   }
   const MemorySet& set = *mem.set;
@@ -137,13 +159,17 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
       "Count M, image size (width × height, channels) and the dimension d = w·h·c of each "
       "memory vector.");
   ImGui::TextDisabled("%s", set.source.c_str());
-  ImGui::TextWrapped("raw Δ min %.2f · mean %.2f", mem.raw.minMargin, mem.raw.meanMargin);
+  if (mem.statsReady)
+    ImGui::TextWrapped("raw Δ min %.2f · mean %.2f", mem.raw.minMargin, mem.raw.meanMargin);
+  else
+    ImGui::TextDisabled(model.loading() ? "raw Δ: computing…" : "raw Δ: not computed");
   tooltip(
       "Raw-space separation of each memory: Δ_μ = ⟨ξ_μ, ξ_μ⟩ − max_{ν≠μ} ⟨ξ_μ, ξ_ν⟩. "
       "Δ_μ ≤ 0 means some other memory scores at least as high as ξ_μ itself, so dot-product "
       "retrieval of ξ_μ cannot be exact. Stage I exists to make the feature-space Δ^Φ large.");
-  ImGui::TextWrapped("min ‖ξ_μ − ξ_ν‖ %.2f · max ‖ξ‖ %.2f", mem.raw.minPairDistance,
-                     mem.raw.maxNorm);
+  if (mem.statsReady)
+    ImGui::TextWrapped("min ‖ξ_μ − ξ_ν‖ %.2f · max ‖ξ‖ %.2f", mem.raw.minPairDistance,
+                       mem.raw.maxNorm);
   tooltip(
       "Smallest distance between two memories (R = half of it) and the largest norm m: "
       "the retrieval error bound 2m(M−1)·exp(−β(Δ − 2mR)) uses both (docs/method.md).");
@@ -176,7 +202,8 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
           ImGui::Text("memory #%d", i);
           if (i < static_cast<int>(set.labels.size())) ImGui::Text("label %d", set.labels[i]);
           if (!set.names.empty()) ImGui::TextUnformatted(set.names[i].c_str());
-          ImGui::Text("Δ_μ = %.2f", mem.raw.margins.size() > i ? mem.raw.margins[i] : 0.0);
+          if (mem.statsReady && mem.raw.margins.size() > i)
+            ImGui::Text("Δ_μ = %.2f", mem.raw.margins[i]);
           ImGui::TextDisabled("click: make it the target");
           ImGui::EndTooltip();
         }

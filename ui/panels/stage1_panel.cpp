@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ui/theme.h"
 
@@ -15,6 +16,42 @@ const FeatureInit kInitValues[] = {FeatureInit::Identity, FeatureInit::Gaussian,
 const char* const kOptimizers[] = {"backtracking", "adam", "gd", "reference"};
 const OptimizerKind kOptimizerValues[] = {OptimizerKind::Backtracking, OptimizerKind::Adam,
                                           OptimizerKind::GradientDescent, OptimizerKind::Reference};
+
+// The "batch" knob: auto (full batch up to kAutoFullBatchLimit memories, minibatches of
+// kAutoBatch above), full, or B memories per step. Returns whether it changed c.batchSize.
+template <class Next>
+bool drawBatch(Stage1Config& c, int M, float w, Next& next) {
+  const char* const modes[] = {"auto", "full", "B ="};
+  int mode = c.batchSize < 0 ? 0 : c.batchSize == 0 ? 1 : 2;
+  bool changed = false;
+  next(w * 0.9f, "batch");
+  ImGui::SetNextItemWidth(w * 0.9f);
+  if (ImGui::Combo("batch", &mode, modes, 3)) {
+    c.batchSize = mode == 0 ? kStage1BatchAuto : mode == 1 ? 0 : std::min(kAutoBatch, M);
+    changed = true;
+  }
+  char help[512];
+  std::snprintf(help, sizeof help,
+                "Memories per Stage I step. A full-batch step costs O(D_Φ·d·M + D_Φ·M²) and holds "
+                "an M × M matrix. auto: the full batch up to M = %d, above that %d memories drawn "
+                "at random per step (now: %s). full: all M (at most %d). B: B per step, at most "
+                "%d. Changing it restarts Stage I.",
+                kAutoFullBatchLimit, kAutoBatch,
+                resolveStage1Batch(c.batchSize, M) > 0 ? "minibatches" : "full batch",
+                kMaxStage1Batch, kMaxStage1Batch);
+  tooltip(help);
+  if (mode == 2) {
+    int b = c.batchSize;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(w * 0.8f);
+    if (ImGui::InputInt("##batchB", &b, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      c.batchSize = std::clamp(b, 2, kMaxStage1Batch);
+      changed = true;
+    }
+    tooltip(help);
+  }
+  return changed;
+}
 
 }  // namespace
 
@@ -52,6 +89,14 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
     ImGui::AlignTextToFramePadding();
     ImGui::Text("step %d / %d · L_Φ = %.4f · min dist %.3f", snap->stepsDone, s1.config.steps,
                 last.loss, last.minDistance);
+    if (snap->batchSize > 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("· minibatch %d of %d", snap->batchSize, model.memories.count());
+      tooltip(
+          "Each step uses this many memories drawn at random (seeded by the step), so a step "
+          "costs the same whatever M is; loss and distances are those of the batch. Change it "
+          "with 'batch'.");
+    }
     ImGui::SameLine();
     if (playing)
       textColored(colorGood(), "running");
@@ -188,6 +233,7 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   tooltip(
       "Algorithm 1 step 2: W_i ← W_i/‖W_i‖ for every row before retrieval. It fixes the "
       "kernel's scale K(x, x) = ‖Wx‖², so β means the same for U-Hop and the baseline.");
+  changed = drawBatch(c, model.memories.count(), w, next) || changed;
   ImGui::PopStyleVar();
   if (changed) commands.push_back(SetStage1Config{c});
 

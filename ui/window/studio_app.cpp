@@ -7,6 +7,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -71,6 +72,7 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
   };
   nlohmann::json j;
   j["frames"] = frameMs.size();
+  j["peak_rss_mb"] = peakResidentMb();
   j["frame_ms_is"] =
       "CPU time of the UI thread per frame (events, panels, model updates, draw submission)";
   j["frame_ms"] = frameMs;
@@ -95,6 +97,12 @@ std::string frameStatsJson(const std::vector<double>& frameMs, const std::vector
 }
 
 constexpr std::chrono::microseconds kFramePeriod{16667};
+
+double peakResidentMb() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
 
 double threadCpuMs() {
   timespec t{};
@@ -715,6 +723,46 @@ struct Autoplay {
   }
 };
 
+// The first load runs on the load worker like any other, so what depends on its outcome waits
+// for it here, once per frame: a source that cannot be loaded falls back to the built-in set, and
+// --run-sweep starts once memories are there.
+struct StartupLoad {
+  std::string runSweep;
+  bool dataGiven = false;  // --data on the command line
+  bool headless = false;
+  bool fellBack = false;
+  bool done = false;
+  bool failed = false;  // a headless run whose --data did not load: exit 1, no outputs
+  void update(AppModel& model, Studio& studio) {
+    if (done || model.loading()) return;
+    if (!model.memories.set && !fellBack) {
+      std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
+      // A --data that fails is never replaced silently: headless runs (scripts, figures) exit 1;
+      // interactive ones show the built-in set with the error in the memories panel and status bar.
+      if (dataGiven && headless) {
+        failed = done = true;
+        return;
+      }
+      const std::string error = model.memories.error;
+      applyCommand(model, LoadMemories{"builtin", 64, 0});
+      model.memories.error = error + " Loading the built-in set instead.";
+      if (dataGiven) model.statusMessage = "--data failed: " + model.memories.error;
+      fellBack = true;
+      return;
+    }
+    done = true;
+    if (runSweep.empty() || !model.memories.set) return;
+    ExperimentsPanel& panel = studio.experimentsPanel;
+    panel.kind = static_cast<int>(parseSweepKind(runSweep));
+    StartExperiment start = panel.startCommand();
+    start.grid.clear();  // the default grid fitted to the loaded M
+    start.models.clear();
+    applyCommand(model, start);
+    if (!model.experiments.error.empty())
+      std::fprintf(stderr, "uhop-studio: --run-sweep: %s\n", model.experiments.error.c_str());
+  }
+};
+
 void writeLayoutJson(const std::string& path, const UiContext& ui, GLFWwindow* window,
                      float scale) {
   int w, h, fw, fh;
@@ -808,17 +856,8 @@ class StudioRun {
     setUpImGui();
     applyCommand(model,
                  LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
-    if (!model.memories.set) {
-      std::fprintf(stderr, "uhop-studio: %s\n", model.memories.error.c_str());
-      // A --data that fails is never replaced silently: headless runs (scripts, figures) exit 1;
-      // interactive ones show the built-in set with the error in the memories panel and status bar.
-      if (opt_.data && headless()) return 1;
-      const std::string error = model.memories.error;
-      applyCommand(model, LoadMemories{"builtin", 64, 0});
-      model.memories.error = error + " Loaded the built-in set instead.";
-      if (opt_.data) model.statusMessage = "--data failed: " + model.memories.error;
-    }
-    startSweepOption();
+    startup_ = StartupLoad{opt_.runSweep, opt_.data.has_value(), headless()};
+    if (opt_.tab == "experiments" || !opt_.runSweep.empty()) studio_->selectExperimentsTab = true;
     return 0;
   }
 
@@ -844,6 +883,8 @@ class StudioRun {
         recordSignature(model, studio_->script ? studio_->script->caption() : std::string());
     applyCommands(model, studio_->commands);
     updateModel(model);
+    startup_.update(model, *studio_);
+    if (startup_.failed) return false;
 
     int fw, fh;
     glfwGetFramebufferSize(window_, &fw, &fh);
@@ -876,10 +917,17 @@ class StudioRun {
   // After the last frame: the outputs asked for; returns the exit code.
   int finish() {
     if (scriptFailedHeadless()) return 2;  // no outputs from a script that stopped early
+    if (startup_.failed) return 1;         // nor from a run whose --data did not load
     AppModel& model = studio_->model;
     if (!opt_.frameStats.empty()) {
       std::ofstream out(opt_.frameStats);
       out << frameStatsJson(frameMs_, wallMs_, stage1Playing_);
+      std::fprintf(stderr,
+                   "uhop-studio: %zu frames, UI-thread CPU p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                   "wall p99 %.1f ms; peak RSS %.0f MB\n",
+                   frameMs_.size(), percentile(frameMs_, 50), percentile(frameMs_, 99),
+                   frameMs_.empty() ? 0.0 : *std::max_element(frameMs_.begin(), frameMs_.end()),
+                   percentile(wallMs_, 99), peakResidentMb());
       if (!out) {
         std::fprintf(stderr, "uhop-studio: could not write %s\n", opt_.frameStats.c_str());
         exitCode_ = 1;
@@ -981,19 +1029,6 @@ class StudioRun {
   }
 
   // --tab experiments / --run-sweep KIND.
-  void startSweepOption() {
-    if (opt_.tab == "experiments" || !opt_.runSweep.empty()) studio_->selectExperimentsTab = true;
-    if (opt_.runSweep.empty()) return;
-    ExperimentsPanel& panel = studio_->experimentsPanel;
-    panel.kind = static_cast<int>(parseSweepKind(opt_.runSweep));
-    StartExperiment start = panel.startCommand();
-    start.grid.clear();  // the default grid fitted to the loaded M
-    start.models.clear();
-    AppModel& model = studio_->model;
-    applyCommand(model, start);
-    if (!model.experiments.error.empty())
-      std::fprintf(stderr, "uhop-studio: --run-sweep: %s\n", model.experiments.error.c_str());
-  }
 
   void beginFrame() {
     AppModel& model = studio_->model;
@@ -1049,7 +1084,11 @@ class StudioRun {
     applySettings(model, settings_);
     applyCommand(model,
                  LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
-    if (!model.memories.set) applyCommand(model, LoadMemories{"builtin", 64, 0});
+    waitForLoad(model);  // the replay that follows starts from these memories
+    if (!model.memories.set) {
+      applyCommand(model, LoadMemories{"builtin", 64, 0});
+      waitForLoad(model);
+    }
   }
 
   // Opens a lesson at slide `slide`: resets the model and runs the script from the top, without
@@ -1293,6 +1332,7 @@ class StudioRun {
   std::string configDir_, settingsPath_, iniPath_;  // iniPath_ outlives ImGui (IniFilename)
   float scale_ = 1;
   Autoplay autoplay_;
+  StartupLoad startup_;
   int frame_ = 0;
   std::vector<double> frameMs_, wallMs_;
   std::vector<bool> stage1Playing_;

@@ -26,6 +26,9 @@ double percentile(std::vector<double> values, double p);
 std::string frameStatsJson(const std::vector<double>& frameMs,
                            const std::vector<double>& wallMs = {},
                            const std::vector<bool>& stage1Playing = {});
+// Peak resident memory of the process so far (getrusage ru_maxrss), in MiB; also in the JSON
+// as "peak_rss_mb".
+double peakResidentMb();
 // CPU time consumed by the calling thread, in ms.
 double threadCpuMs();
 

@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 
 void loadBuiltin(AppModel& model, int count) {
   applyCommand(model, LoadMemories{"builtin", count, 0});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set) << model.memories.error;
 }
 
