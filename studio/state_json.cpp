@@ -90,7 +90,10 @@ nlohmann::json stateJson(const AppModel& model) {
       hasHistory ? nlohmann::json(snap->history.back().meanDistance) : nlohmann::json(nullptr);
   s1["initial"] = record(hasHistory ? &snap->history.front() : nullptr);
   s1["running"] = model.stage1Worker->playing();
-  s1["batch"] = model.stage1.config.batchSize;  // 0 = full batch
+  // The memories per step Stage I actually uses (0 = full batch): the "auto" setting resolved for
+  // this M; batch_setting is the setting itself (−1 = auto).
+  s1["batch"] = resolveStage1Batch(model.stage1.config.batchSize, model.memories.count());
+  s1["batch_setting"] = model.stage1.config.batchSize;
   s1["target_steps"] = model.stage1.config.steps;
   s1["optimizer"] = optimizerName(model.stage1.config.optimizer);
   s1["diverged"] = snap && snap->diverged;

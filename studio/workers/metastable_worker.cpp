@@ -37,6 +37,11 @@ void MetastableWorker::cancel() {
   std::lock_guard lock(mutex_);
   pending_.reset();
   cancel_ = true;
+  // A job queued by start() but not picked up yet never runs: nothing is running any more.
+  if (!computing_) {
+    running_ = false;
+    idle_.notify_all();
+  }
 }
 
 std::shared_ptr<const MetastableResult> MetastableWorker::latest() const {
@@ -144,10 +149,12 @@ void MetastableWorker::loop() {
     const uint64_t id = nextId_;
     cancel_ = false;
     running_ = true;
+    computing_ = true;
     progress_ = 0;
     lock.unlock();
     auto result = compute(job, id);
     lock.lock();
+    computing_ = false;
     if (result && !pending_) latest_ = std::move(result);
     if (!pending_) running_ = false;
     idle_.notify_all();

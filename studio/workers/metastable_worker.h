@@ -91,6 +91,7 @@ class MetastableWorker {
   mutable std::condition_variable idle_;
   bool quit_ = false;
   std::optional<MetastableJob> pending_;
+  bool computing_ = false;  // compute() under way (guarded by mutex_)
   uint64_t nextId_ = 0;
   std::shared_ptr<const MetastableResult> latest_;
   std::atomic<bool> cancel_{false};

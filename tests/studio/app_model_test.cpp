@@ -327,6 +327,7 @@ TEST(AppModelTest, ColourMemoriesGiveAColourQueryAndPaintInColour) {
   const std::string dir = colourFolder();
   AppModel model;
   applyCommand(model, LoadMemories{dir, 3, 0});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set) << model.memories.error;
   settle(model);
   const MemorySet& set = *model.memories.set;
@@ -366,6 +367,7 @@ TEST(AppModelTest, ColourMemoriesGiveAColourQueryAndPaintInColour) {
 
   // Grey: the same folder as one channel, and the brush paints its luma.
   applyCommand(model, LoadMemories{dir, 3, 0, true});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set);
   settle(model);
   EXPECT_EQ(model.memories.set->shape, (ImageShape{6, 4, 1}));
@@ -525,6 +527,7 @@ TEST(AppModelTest, UHopTakesTheTrainedWWhenStage1Finishes) {
 Matrix coreTrainedW(const AppModel& model, int steps) {
   Stage1Config c = model.stage1.config;
   c.steps = 1000000;  // as the worker: it stops at its target itself
+  c.batchSize = resolveStage1Batch(c.batchSize, model.memories.count());  // "auto", as the model
   Stage1 stage(model.memories.patterns, c);
   for (int i = 0; i < steps; ++i) EXPECT_TRUE(stage.step());
   return scaleFeatureMap(stage.finalFeatureMap(), KernelScale::RowNormalized);
@@ -612,6 +615,7 @@ TEST(AppModelTest, MetastableResultCarriesItsParametersAndGoesWithItsMemories) {
   EXPECT_EQ(caption.find("noise"), std::string::npos) << caption;
   // A new memory set clears it, and the worker's old result does not come back.
   applyCommand(model, LoadMemories{"builtin", 10, 0});
+  ASSERT_TRUE(waitForLoad(model));
   EXPECT_FALSE(model.metastable.result);
   model.metastableWorker->cancel();  // the run the new set queued
   ASSERT_TRUE(model.metastableWorker->waitIdle(60s));

@@ -109,6 +109,7 @@ bool waitForView(AppModel& model, int wStep) {
 TEST(FeatureViewStudioTest, ComputedWhileShownAndAgainWhenWChanges) {
   AppModel model;
   applyCommand(model, LoadMemories{"builtin", 16, 0});
+  ASSERT_TRUE(waitForLoad(model));
   ASSERT_TRUE(model.memories.set);
   ASSERT_TRUE(model.stage1Worker->waitIdle(30s));
   for (int i = 0; i < 20; ++i) updateModel(model), std::this_thread::sleep_for(2ms);

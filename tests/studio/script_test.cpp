@@ -505,6 +505,7 @@ TEST(ScriptTest, SlidesCountPausesAndAReplaySkipsThem) {
     for (int i = 0; i < n; ++i) {
       runner.advance(model, commands);
       applyCommands(model, commands);
+      waitForLoad(model);  // a `load` line's set arrives from the load worker
       updateModel(model);
     }
   };
@@ -529,6 +530,7 @@ TEST(ScriptTest, SlidesCountPausesAndAReplaySkipsThem) {
     replay.advance(fresh, c2);
     EXPECT_FALSE(replay.takeScreenshot().has_value());
     applyCommands(fresh, c2);
+    waitForLoad(fresh);  // a `load` line's set arrives from the load worker
     updateModel(fresh);
   }
   EXPECT_FALSE(replay.fastForwarding());
@@ -550,6 +552,7 @@ TEST(ScriptTest, SlideScreenshotsAtEveryPause) {
     runner.advance(model, commands);
     if (auto s = runner.takeScreenshot()) shots.push_back(s->path);
     applyCommands(model, commands);
+    waitForLoad(model);  // a `load` line's set arrives from the load worker
     updateModel(model);
   }
   ASSERT_TRUE(runner.finished());
@@ -578,6 +581,7 @@ TEST(ScriptTest, EveryShippedLessonRunsToItsEnd) {
       runner.advance(model, commands);
       runner.takeRecord();
       applyCommands(model, commands);
+      waitForLoad(model);  // a `load` line's set arrives from the load worker
       updateModel(model);
       std::this_thread::sleep_for(1ms);
     }

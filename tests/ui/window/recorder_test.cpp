@@ -60,6 +60,7 @@ TEST(RecorderTest, SignatureFollowsTheModelAndTheCaption) {
   EXPECT_EQ(a, recordSignature(model, "x"));
   EXPECT_NE(a, recordSignature(model, "y"));
   applyCommand(model, LoadMemories{"builtin", 8, 0});
+  ASSERT_TRUE(waitForLoad(model));
   EXPECT_NE(a, recordSignature(model, "x"));
   const uint64_t loaded = recordSignature(model, "x");
   applyCommand(model, StepRetrieval{Side::Baseline});
