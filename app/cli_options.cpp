@@ -5,6 +5,7 @@
 
 #include "app/cli_activity.h"
 #include "core/corruption.h"
+#include "core/evaluation.h"
 #include "core/feature_map.h"
 #include "core/separation_loss.h"
 
@@ -185,9 +186,30 @@ nlohmann::json summaryJson(const OutcomeSummary& s) {
   j["wrong_single_fraction"] = s.wrongSingleFraction;
   j["metastable_fraction"] = s.metastableFraction;
   j["support_histogram"] = s.supportHistogram;  // k = 1..9, ≥ 10; diffuse queries in none
-  j["diffuse_fraction"] = s.diffuseFraction;     // support 0: every weight ≤ ε
+  j["diffuse_fraction"] = s.diffuseFraction;    // support 0: every weight ≤ ε
   j["diffuse_count"] = s.diffuseCount;
   return j;
+}
+
+void checkLoadW(const ModelConfig& model, const std::string& loadW) {
+  if (!loadW.empty() && model.similarity != SimilarityKind::Kernel)
+    throw UsageError("--load-w only applies to --similarity kernel (got --similarity " +
+                     similarityName(model.similarity) + ")");
+}
+
+KernelW kernelW(const ModelConfig& model, const std::string& loadW,
+                std::shared_ptr<const Matrix> patterns, const Stage1Config& stage1) {
+  KernelW k;
+  if (model.similarity != SimilarityKind::Kernel) return k;
+  if (!loadW.empty()) {
+    k.W = loadFeatureMap(loadW);
+    k.source = loadW;
+  } else {
+    setActivity("running Stage I on " + std::to_string(patterns->cols()) + " memories");
+    k.W = asUsage([&] { return trainFeatureMap(patterns, stage1); });
+    k.source = "stage1";
+  }
+  return k;
 }
 
 }  // namespace uhop::cli

@@ -69,6 +69,19 @@ struct Stage1Options {
 void addStage1Options(CLI::App& cmd, Stage1Options& o, const std::string& prefix, bool withSeed);
 Stage1Config stage1Config(const Stage1Options& o, bool normalizeByDefault);
 
+// --load-w only exists for the kernel similarity: silently dropping the file would make a
+// dot-product run look like a U-Hop one. Throws UsageError (before any data is read).
+void checkLoadW(const ModelConfig& model, const std::string& loadW);
+
+// The kernel's W of one run: read from --load-w, or learned by Stage I on the memories. Empty
+// (source "") for the other similarities; source is the file or "stage1".
+struct KernelW {
+  Matrix W;
+  std::string source;
+};
+KernelW kernelW(const ModelConfig& model, const std::string& loadW,
+                std::shared_ptr<const Matrix> patterns, const Stage1Config& stage1);
+
 struct ModelOptions {
   std::string similarity = "dot";
   std::string separation = "softmax";

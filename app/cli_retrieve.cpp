@@ -38,27 +38,12 @@ int runRetrieve(const RetrieveArgs& args) {
   if (!args.kernelScale.empty())
     scale = asUsage([&] { return parseKernelScale(args.kernelScale); });
   if (scale && *scale == KernelScale::Raw) stage1.normalizeRows = false;
-  // W only exists for the kernel similarity; silently dropping the file would make a dot-product
-  // run look like a U-Hop one.
-  if (!args.loadW.empty() && model.similarity != SimilarityKind::Kernel)
-    throw UsageError("--load-w only applies to --similarity kernel (got --similarity " +
-                     similarityName(model.similarity) + ")");
+  checkLoadW(model, args.loadW);
 
   auto memories = loadMemories(args.data);
   auto patterns = std::shared_ptr<const Matrix>(memories, &memories->patterns);
-  Matrix W;
-  std::string wSource;
-  if (model.similarity == SimilarityKind::Kernel) {
-    if (!args.loadW.empty()) {
-      W = loadFeatureMap(args.loadW);
-      wSource = args.loadW;
-    } else {
-      setActivity("running Stage I on " + std::to_string(memories->count()) + " memories");
-      W = asUsage([&] { return trainFeatureMap(patterns, stage1); });
-      wSource = "stage1";
-    }
-    if (scale) W = scaleFeatureMap(W, *scale);
-  }
+  auto [W, wSource] = kernelW(model, args.loadW, patterns, stage1);
+  if (scale && W.size()) W = scaleFeatureMap(W, *scale);
   setActivity("retrieving " + std::to_string(memories->count()) + " queries for " +
               std::to_string(steps) + " step(s)");
   EvaluationResult result = asUsage([&] {

@@ -49,24 +49,11 @@ int runTheory(const TheoryArgs& args) {
                      ": the theory covers softmax, sparsemax and entmax:A");
   if (model.betaAfterSeparation)
     throw UsageError("--beta-after-separation: the bounds assume beta inside the separation");
-  if (!args.loadW.empty() && model.similarity != SimilarityKind::Kernel)
-    throw UsageError("--load-w only applies to --similarity kernel (got --similarity " +
-                     similarityName(model.similarity) + ")");
+  checkLoadW(model, args.loadW);
 
   auto memories = loadMemories(args.data);
   auto patterns = std::shared_ptr<const Matrix>(memories, &memories->patterns);
-  Matrix W;
-  std::string wSource;
-  if (model.similarity == SimilarityKind::Kernel) {
-    if (!args.loadW.empty()) {
-      W = loadFeatureMap(args.loadW);
-      wSource = args.loadW;
-    } else {
-      setActivity("running Stage I on " + std::to_string(memories->count()) + " memories");
-      W = asUsage([&] { return trainFeatureMap(patterns, stage1Config(args.stage1, true)); });
-      wSource = "stage1";
-    }
-  }
+  const auto [W, wSource] = kernelW(model, args.loadW, patterns, stage1Config(args.stage1, true));
   TheoryConfig config;
   config.model = model;
   config.queryFraction = args.queryFraction;

@@ -1,7 +1,5 @@
 #include "studio/app_model.h"
 
-#include "plot/sweep_plot.h"
-
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -9,6 +7,8 @@
 #include "core/datasets.h"
 #include "core/omp_threads.h"
 #include "core/random.h"
+#include "plot/sweep_plot.h"
+#include "studio/overloaded.h"
 
 namespace uhop::ui {
 
@@ -223,8 +223,8 @@ static void resetStage1(AppModel& model) {
   // kAutoFullBatchLimit memories, so a step stays short whatever M is).
   Stage1Config config = model.stage1.config;
   config.batchSize = resolveStage1Batch(config.batchSize, model.memories.count());
-  model.stage1.generation = model.stage1Worker->reset(model.memories.patterns, config,
-                                                      model.stage1.initialW);
+  model.stage1.generation =
+      model.stage1Worker->reset(model.memories.patterns, config, model.stage1.initialW);
   model.stage1.snapshot.reset();
   model.stage1.finishedHandled = false;
 }
@@ -388,7 +388,9 @@ static void takeLoad(AppModel& model) {
       return;
     }
     if (snap->set != mem.set)
-      installMemories(model, LoadMemories{r.source, r.count, r.offset, r.grayscale, r.width, r.height}, snap->set);
+      installMemories(model,
+                      LoadMemories{r.source, r.count, r.offset, r.grayscale, r.width, r.height},
+                      snap->set);
     if (snap->statsReady) {
       mem.raw = snap->stats;
       mem.statsReady = true;
@@ -672,154 +674,142 @@ static void loadSession(AppModel& model, const std::string& path) {
 
 // ---- dispatch ---------------------------------------------------------------------------------
 
-namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
-}  // namespace
-
 void applyCommand(AppModel& model, const Command& command) {
-  std::visit(Overloaded{
-                 [&](const LoadMemories& c) { loadMemories(model, c); },
-                 [&](const CancelLoad&) { cancelLoad(model); },
-                 [&](const SelectTarget& c) {
-                   if (!model.memories.set || c.index < 0 || c.index >= model.memories.count())
-                     return;
-                   model.query.target = c.index;
-                   rebuildQuery(model);
-                 },
-                 [&](const SetCorruption& c) {
-                   model.query.corruption = c.corruption;
-                   model.query.seed = c.seed;
-                   rebuildQuery(model);
-                 },
-                 [&](const PaintStroke& c) { paint(model, c); },
-                 [&](const SetBrush& c) {
-                   model.query.brushRadius = std::clamp(c.radius, 0.5f, 16.0f);
-                   model.query.erase = c.erase;
-                   for (size_t k = 0; k < 3; ++k)
-                     model.query.brushColor[k] =
-                         std::isfinite(c.color[k]) ? std::clamp(c.color[k], 0.0f, 1.0f) : 1.0f;
-                 },
-                 [&](const UndoPaint&) {
-                   if (model.query.undo.empty()) return;
-                   model.query.pixels = model.query.undo.back();
-                   model.query.undo.pop_back();
-                   ++model.query.version;
-                   resetColumns(model);
-                 },
-                 [&](const ClearPaint&) { rebuildQuery(model); },
-                 [&](const SetStage1Config& c) { setStage1Config(model, c.config); },
-                 [&](const Stage1Play&) {
-                   if (model.stage1.snapshot &&
-                       model.stage1.snapshot->stepsDone >= model.stage1.config.steps)
-                     model.statusMessage = "Stage I has done its " +
-                                           std::to_string(model.stage1.config.steps) +
-                                           " steps: raise 'steps' or press Reset.";
-                   model.stage1Worker->play();
-                 },
-                 [&](const Stage1Pause&) { model.stage1Worker->pause(); },
-                 [&](const Stage1TogglePlay&) {
-                   if (model.stage1Worker->playing())
-                     model.stage1Worker->pause();
-                   else
-                     applyCommand(model, Stage1Play{});
-                 },
-                 [&](const Stage1Step&) { model.stage1Worker->requestStep(); },
-                 [&](const Stage1Reset&) { resetStage1(model); },
-                 [&](const SetColumnConfig& c) {
-                   RetrievalColumn& col = model.column(c.side);
-                   ModelConfig next = c.config;
-                   next.betaAfterSeparation = model.fairness.referenceCompatible;
-                   if (model.betaLinked) next.beta = model.beta;
-                   // A combination core refuses (e.g. poly with l1/l2) keeps the previous model
-                   // and says why in the status bar.
-                   try {
-                     validateModelConfig(next);
-                   } catch (const ConfigError& e) {
-                     model.statusMessage = e.what();
-                     return;
-                   }
-                   col.config = next;
-                   resetColumn(model, col);
-                 },
-                 [&](const SetBeta& c) {
-                   if (!(c.beta > 0) || !std::isfinite(c.beta)) return;
-                   if (model.betaLinked) {
-                     model.beta = c.beta;
-                     for (auto& col : model.columns) col.config.beta = c.beta;
-                     resetColumns(model);
-                   } else {
-                     model.column(c.side).config.beta = c.beta;
-                     if (c.side == Side::Baseline) model.beta = c.beta;
-                     resetColumn(model, model.column(c.side));
-                   }
-                 },
-                 [&](const SetBetaLinked& c) {
-                   model.betaLinked = c.linked;
-                   if (c.linked) {
-                     for (auto& col : model.columns) col.config.beta = model.beta;
-                     resetColumns(model);
-                   }
-                 },
-                 [&](const StepRetrieval& c) {
-                   for (int s = 0; s < 2; ++s)
-                     if (actsOn(c.side, s)) stepColumn(model, model.columns[s]);
-                 },
-                 [&](const RunRetrieval& c) {
-                   for (int s = 0; s < 2; ++s) {
-                     if (!actsOn(c.side, s)) continue;
-                     RetrievalColumn& col = model.columns[s];
-                     if (usesOlderW(model, col)) resetColumn(model, col);
-                     for (int i = 0; i < c.maxSteps && !col.converged; ++i)
-                       if (stepColumn(model, col) == 0 && !col.model) break;
-                   }
-                 },
-                 [&](const ResetRetrieval& c) { resetColumns(model, c.side); },
-                 [&](const SetKernelScale& c) {
-                   model.fairness.kernelScale = c.scale;
-                   invalidateModels(model);
-                   resetColumns(model);
-                 },
-                 [&](const SetReferenceCompatible& c) { setReferenceCompatible(model, c.on); },
-                 [&](const RunMetastable&) { startMetastable(model); },
-                 [&](const SetMetastableSteps& c) {
-                   model.metastable.steps = std::clamp(c.steps, 1, 1000);
-                 },
-                 [&](const StartExperiment& c) { startExperiment(model, c); },
-                 [&](const CancelExperiment&) { model.experimentWorker->cancel(); },
-                 [&](const SetMetastableCompare& c) {
-                   if (model.metastable.compareBeforeStage1 == c.beforeAfter) return;
-                   model.metastable.compareBeforeStage1 = c.beforeAfter;
-                   if (model.metastable.result) startMetastable(model);
-                 },
-                 [&](const SaveSession& c) { saveSession(model, c.path); },
-                 [&](const LoadSession& c) { loadSession(model, c.path); },
-                 [&](const SetTheme& c) {
-                   model.settings.theme = c.theme;
-                   model.themeOrScaleChanged = true;
-                 },
-                 [&](const SetUiScale& c) {
-                   model.settings.uiScale = c.scale <= 0 ? 0 : std::clamp(c.scale, 0.5f, 4.0f);
-                   model.themeOrScaleChanged = true;
-                 },
-                 [&](const RequestScreenshot& c) {
-                   ++(c.doubleResolution ? model.screenshots2xRequested
-                                         : model.screenshotsRequested);
-                 },
-                 [&](const Quit&) { model.quitRequested = true; },
-                 [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
-                 [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
-                 [&](const LoadW& c) { loadW(model, c.path); },
-                 [&](const SaveW& c) { saveW(model, c.path); },
-                 [&](const ResetSettings&) { resetSettings(model); },
-             },
-             command);
+  std::visit(
+      Overloaded{
+          [&](const LoadMemories& c) { loadMemories(model, c); },
+          [&](const CancelLoad&) { cancelLoad(model); },
+          [&](const SelectTarget& c) {
+            if (!model.memories.set || c.index < 0 || c.index >= model.memories.count()) return;
+            model.query.target = c.index;
+            rebuildQuery(model);
+          },
+          [&](const SetCorruption& c) {
+            model.query.corruption = c.corruption;
+            model.query.seed = c.seed;
+            rebuildQuery(model);
+          },
+          [&](const PaintStroke& c) { paint(model, c); },
+          [&](const SetBrush& c) {
+            model.query.brushRadius = std::clamp(c.radius, 0.5f, 16.0f);
+            model.query.erase = c.erase;
+            for (size_t k = 0; k < 3; ++k)
+              model.query.brushColor[k] =
+                  std::isfinite(c.color[k]) ? std::clamp(c.color[k], 0.0f, 1.0f) : 1.0f;
+          },
+          [&](const UndoPaint&) {
+            if (model.query.undo.empty()) return;
+            model.query.pixels = model.query.undo.back();
+            model.query.undo.pop_back();
+            ++model.query.version;
+            resetColumns(model);
+          },
+          [&](const ClearPaint&) { rebuildQuery(model); },
+          [&](const SetStage1Config& c) { setStage1Config(model, c.config); },
+          [&](const Stage1Play&) {
+            if (model.stage1.snapshot &&
+                model.stage1.snapshot->stepsDone >= model.stage1.config.steps)
+              model.statusMessage = "Stage I has done its " +
+                                    std::to_string(model.stage1.config.steps) +
+                                    " steps: raise 'steps' or press Reset.";
+            model.stage1Worker->play();
+          },
+          [&](const Stage1Pause&) { model.stage1Worker->pause(); },
+          [&](const Stage1TogglePlay&) {
+            if (model.stage1Worker->playing())
+              model.stage1Worker->pause();
+            else
+              applyCommand(model, Stage1Play{});
+          },
+          [&](const Stage1Step&) { model.stage1Worker->requestStep(); },
+          [&](const Stage1Reset&) { resetStage1(model); },
+          [&](const SetColumnConfig& c) {
+            RetrievalColumn& col = model.column(c.side);
+            ModelConfig next = c.config;
+            next.betaAfterSeparation = model.fairness.referenceCompatible;
+            if (model.betaLinked) next.beta = model.beta;
+            // A combination core refuses (e.g. poly with l1/l2) keeps the previous model
+            // and says why in the status bar.
+            try {
+              validateModelConfig(next);
+            } catch (const ConfigError& e) {
+              model.statusMessage = e.what();
+              return;
+            }
+            col.config = next;
+            resetColumn(model, col);
+          },
+          [&](const SetBeta& c) {
+            if (!(c.beta > 0) || !std::isfinite(c.beta)) return;
+            if (model.betaLinked) {
+              model.beta = c.beta;
+              for (auto& col : model.columns) col.config.beta = c.beta;
+              resetColumns(model);
+            } else {
+              model.column(c.side).config.beta = c.beta;
+              if (c.side == Side::Baseline) model.beta = c.beta;
+              resetColumn(model, model.column(c.side));
+            }
+          },
+          [&](const SetBetaLinked& c) {
+            model.betaLinked = c.linked;
+            if (c.linked) {
+              for (auto& col : model.columns) col.config.beta = model.beta;
+              resetColumns(model);
+            }
+          },
+          [&](const StepRetrieval& c) {
+            for (int s = 0; s < 2; ++s)
+              if (actsOn(c.side, s)) stepColumn(model, model.columns[s]);
+          },
+          [&](const RunRetrieval& c) {
+            for (int s = 0; s < 2; ++s) {
+              if (!actsOn(c.side, s)) continue;
+              RetrievalColumn& col = model.columns[s];
+              if (usesOlderW(model, col)) resetColumn(model, col);
+              for (int i = 0; i < c.maxSteps && !col.converged; ++i)
+                if (stepColumn(model, col) == 0 && !col.model) break;
+            }
+          },
+          [&](const ResetRetrieval& c) { resetColumns(model, c.side); },
+          [&](const SetKernelScale& c) {
+            model.fairness.kernelScale = c.scale;
+            invalidateModels(model);
+            resetColumns(model);
+          },
+          [&](const SetReferenceCompatible& c) { setReferenceCompatible(model, c.on); },
+          [&](const RunMetastable&) { startMetastable(model); },
+          [&](const SetMetastableSteps& c) {
+            model.metastable.steps = std::clamp(c.steps, 1, 1000);
+          },
+          [&](const StartExperiment& c) { startExperiment(model, c); },
+          [&](const CancelExperiment&) { model.experimentWorker->cancel(); },
+          [&](const SetMetastableCompare& c) {
+            if (model.metastable.compareBeforeStage1 == c.beforeAfter) return;
+            model.metastable.compareBeforeStage1 = c.beforeAfter;
+            if (model.metastable.result) startMetastable(model);
+          },
+          [&](const SaveSession& c) { saveSession(model, c.path); },
+          [&](const LoadSession& c) { loadSession(model, c.path); },
+          [&](const SetTheme& c) {
+            model.settings.theme = c.theme;
+            model.themeOrScaleChanged = true;
+          },
+          [&](const SetUiScale& c) {
+            model.settings.uiScale = c.scale <= 0 ? 0 : std::clamp(c.scale, 0.5f, 4.0f);
+            model.themeOrScaleChanged = true;
+          },
+          [&](const RequestScreenshot& c) {
+            ++(c.doubleResolution ? model.screenshots2xRequested : model.screenshotsRequested);
+          },
+          [&](const Quit&) { model.quitRequested = true; },
+          [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
+          [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
+          [&](const LoadW& c) { loadW(model, c.path); },
+          [&](const SaveW& c) { saveW(model, c.path); },
+          [&](const ResetSettings&) { resetSettings(model); },
+      },
+      command);
 }
 
 void applyCommands(AppModel& model, Commands& commands) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/experiments.h"
+#include "studio/overloaded.h"
 #include "studio/state_json.h"
 
 namespace uhop::ui {
@@ -575,13 +576,6 @@ void ScriptRunner::advance(const AppModel& model, Commands& commands) {
 }
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 void needMemories(const AppModel& model) {
   if (!model.memories.set) throw ScriptError("no memories loaded");

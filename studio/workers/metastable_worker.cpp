@@ -113,10 +113,10 @@ std::shared_ptr<MetastableResult> MetastableWorker::compute(const MetastableJob&
     if (!evaluate(job.uhop, W, share, 2 * share, result->uhop)) return nullptr;
     if (job.beforeStage1) {
       // A W loaded from a file (File ▸ Load W) is what Stage I started from.
-      const Matrix W0 = job.initialW ? kernelFeatureMap(*job.initialW, job.stage1.normalizeRows,
-                                                        job.kernelScale)
-                                     : initialKernelFeatureMap(job.stage1, job.memories->dimension(),
-                                                               job.kernelScale);
+      const Matrix W0 =
+          job.initialW
+              ? kernelFeatureMap(*job.initialW, job.stage1.normalizeRows, job.kernelScale)
+              : initialKernelFeatureMap(job.stage1, job.memories->dimension(), job.kernelScale);
       const ModelConfig* configs[] = {&job.baseline, &job.uhop};
       OutcomeSummary* after[] = {&result->baseline, &result->uhop};
       OutcomeSummary* before[] = {&result->baselineBefore, &result->uhopBefore};
