@@ -113,7 +113,7 @@ def table(ours, numpy_res, meta):
             share = rate / gemm[M] if M in gemm else float("nan")
             lines.append(f"| {label} | {M} | {fmt(t)} | {fmt(n)} | {fmt(t / n if n else None)} | {fmt(rate, 1)} | "
                          f"{fmt(100 * share, 0)}% |")
-    # Targets of issue 5.
+    # The performance targets (README "Performance"): Stage I step vs numpy, and vs the GEMM rate.
     tl = ["| target | M | measured | goal | met |", "|---|---:|---:|---:|:---:|"]
     for M in SIZES:
         k = f"stage1_step/M:{M}"
