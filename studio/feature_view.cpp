@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
+#include "core/feature_map.h"
 #include "core/metrics.h"
 #include "studio/app_model.h"
 
@@ -79,20 +81,31 @@ std::shared_ptr<const FeatureViewResult> computeFeatureView(const FeatureViewJob
     if (cancel) return nullptr;
 
     const int n = static_cast<int>(r->shown.size());
-    const MatrixD rawGram = (X.transpose() * X).cast<double>();
-    r->rawMargins.assign(n, 0);
-    const VectorD rawMargins = separationMargins(rawGram);
-    std::copy(rawMargins.data(), rawMargins.data() + n, r->rawMargins.begin());
-    if (cancel) return nullptr;
-
-    if (set.count() <= kSimilarityMapMaxMemories) {
-      r->mapOrder = labelOrder(set.labels, set.count());
-      r->rawMap =
-          heatImage(similarityMap(set.patterns, nullptr, r->mapOrder, kSimilarityMapMaxMemories),
-                    r->rawMapMin, r->rawMapMax);
+    if (previous) {
+      // Everything raw depends on the memory set only: carried along like the raw layout.
+      r->rawMargins = previous->rawMargins;
+      r->mapOrder = previous->mapOrder;
+      r->rawMap = previous->rawMap;
+      r->rawMapMin = previous->rawMapMin;
+      r->rawMapMax = previous->rawMapMax;
+    } else {
+      const VectorD rawMargins = separationMargins((X.transpose() * X).cast<double>());
+      r->rawMargins.assign(rawMargins.data(), rawMargins.data() + n);
+      if (cancel) return nullptr;
+      if (set.count() <= kSimilarityMapMaxMemories) {
+        r->mapOrder = labelOrder(set.labels, set.count());
+        r->rawMap =
+            heatImage(similarityMap(set.patterns, nullptr, r->mapOrder, kSimilarityMapMaxMemories),
+                      r->rawMapMin, r->rawMapMax);
+      }
     }
-    if (job.W) {
-      const Matrix& W = *job.W;
+    if (cancel) return nullptr;
+    // The kernel's W as the U-Hop column uses it, made here rather than on the UI thread.
+    std::optional<Matrix> kernel;
+    if (job.stage1W && job.stage1W->size() > 0)
+      kernel = kernelFeatureMap(*job.stage1W, job.normalizeRows, job.kernelScale);
+    if (kernel) {
+      const Matrix& W = *kernel;
       r->feature = featureLayout(
           X, W, previous && previous->feature.cols() == n ? &previous->feature : nullptr);
       if (cancel) return nullptr;
@@ -133,7 +146,9 @@ void updateFeatureView(AppModel& model) {
   FeatureViewJob job;
   job.memories = model.memories.set;
   job.memoriesVersion = model.memories.version;
-  job.W = model.scaledFeatureMap(snap);
+  job.stage1W = snap ? snap->W : nullptr;
+  job.normalizeRows = model.stage1.config.normalizeRows;
+  job.kernelScale = model.fairness.kernelScale;
   job.wStep = wStep;
   job.wGeneration = wGeneration;
   job.previous = view.result;

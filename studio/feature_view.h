@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/feature_map.h"
 #include "core/feature_view.h"
 #include "core/memory_set.h"
 #include "studio/workers/job_thread.h"
@@ -26,7 +27,11 @@ inline constexpr int kSimilarityMapMaxMemories = 1000;
 struct FeatureViewJob {
   std::shared_ptr<const MemorySet> memories;
   uint64_t memoriesVersion = 0;
-  std::shared_ptr<const Matrix> W;  // the kernel's W (as the U-Hop column uses it); null = none yet
+  // Stage I's W (null = none yet); the worker turns it into the kernel's W as the U-Hop column
+  // uses it (kernelFeatureMap with these settings).
+  std::shared_ptr<const Matrix> stage1W;
+  bool normalizeRows = true;
+  KernelScale kernelScale = KernelScale::RowNormalized;
   int wStep = -1;
   uint64_t wGeneration = 0;
   std::shared_ptr<const struct FeatureViewResult> previous;  // aligns the new layout to it

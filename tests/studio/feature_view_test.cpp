@@ -29,7 +29,9 @@ TEST(FeatureViewStudioTest, NumbersEqualCoreComputedDirectly) {
   FeatureViewJob job;
   job.memories = set;
   job.memoriesVersion = 7;
-  job.W = std::make_shared<const Matrix>(Matrix::Identity(d, d) * 2.0f);
+  job.stage1W = std::make_shared<const Matrix>(Matrix::Identity(d, d) * 2.0f);
+  job.normalizeRows = false;  // W used as it is: Φ = 2x
+  job.kernelScale = KernelScale::Raw;
   job.wStep = 3;
   std::atomic<bool> cancel{false};
   auto r = computeFeatureView(job, cancel);
@@ -67,7 +69,7 @@ TEST(FeatureViewStudioTest, TheSameWAgainGivesTheSameAlignedLayout) {
   const int d = static_cast<int>(set->patterns.rows());
   FeatureViewJob job;
   job.memories = set;
-  job.W = std::make_shared<const Matrix>(Matrix::Identity(d, d));
+  job.stage1W = std::make_shared<const Matrix>(Matrix::Identity(d, d));
   std::atomic<bool> cancel{false};
   auto first = computeFeatureView(job, cancel);
   job.previous = first;
@@ -75,10 +77,13 @@ TEST(FeatureViewStudioTest, TheSameWAgainGivesTheSameAlignedLayout) {
   // aligned picture must not move.
   Matrix P = Matrix::Zero(d, d);
   for (int i = 0; i < d; ++i) P((i + 5) % d, i) = 1;
-  job.W = std::make_shared<const Matrix>(P);
+  job.stage1W = std::make_shared<const Matrix>(P);
   auto second = computeFeatureView(job, cancel);
   EXPECT_TRUE(second->feature.isApprox(first->feature, 1e-4));
   EXPECT_EQ(second->shown, first->shown);
+  EXPECT_EQ(second->rawMargins, first->rawMargins);  // raw parts carried, not recomputed
+  EXPECT_EQ(second->rawMap, first->rawMap);
+  EXPECT_FALSE(second->rawMargins.empty());
 }
 
 TEST(FeatureViewStudioTest, HeatColourRunsFromDarkToLight) {
