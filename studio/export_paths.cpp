@@ -177,8 +177,11 @@ std::string figureParameters(const AppModel& model) {
   return text;
 }
 
-std::string exportFigure(const PlotSpec& spec, const std::string& format, const std::string& folder,
-                         std::time_t when) {
+std::string exportFigure(const PlotSpec& shown, const std::string& format,
+                         const std::string& folder, std::time_t when) {
+  // The figure has its own fixed size: its tick density follows that size, not the panel's.
+  PlotSpec spec = shown;
+  spec.xAxis.maxTicks = spec.yAxis.maxTicks = 0;
   std::string content;
   if (format == "svg")
     content = plotToSvg(spec, kPrintWidth, kPrintHeight, kPrintFontSize, PlotStyle::Print);
