@@ -224,5 +224,12 @@ TEST(FigureParameters, NameDataModelsCorruptionTAndSeeds) {
     EXPECT_NE(p.find(part), std::string::npos) << part << " missing in: " << p;
 }
 
+TEST(ExportFolderSetting, TheDialogsCommandIsKeptWithTheSettings) {
+  AppModel model;
+  applyCommand(model, SetExportFolder{"/data/figures"});
+  EXPECT_EQ(currentSettings(model).exportFolder, "/data/figures");
+  EXPECT_EQ(resolveExportFolder(model.settings, "", envOf({{"HOME", "/home/u"}})), "/data/figures");
+}
+
 }  // namespace
 }  // namespace uhop::ui
