@@ -12,12 +12,14 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include "plot/palette.h"
 #include "plot/plot_axes.h"
 #include "plot/raster.h"
+#include "plot/svg_raster.h"
 
 namespace uhop::ui {
 
@@ -246,6 +248,57 @@ void appendLegend(std::string& out, const PlotSpec& spec, const Frame& f, const 
   out += "</g>\n";
 }
 
+// Print style: entries in one column right of the frame, top-aligned with it (outside the data).
+void appendLegendColumn(std::string& out, const PlotSpec& spec, double x0, double y0, double fs) {
+  const SvgLegend g(spec, fs);
+  out += "<g id=\"legend\">\n";
+  for (size_t i = 0; i < spec.series.size(); ++i) {
+    appendLegendEntry(out, spec.series[i], seriesColorOr(spec.series[i].color, int(i)), x0,
+                      y0 + g.pad + g.row * double(i) + fs * 0.5, g, fs);
+  }
+  out += "</g>\n";
+}
+
+// Greedy wrap to lines of at most `maxWidth`, breaking after a " · " separator where possible
+// (so "corruption mask:0.5" stays on one line), else between words; a single longer word gets a
+// line of its own. Joining the lines with spaces gives the text back (newlines become spaces).
+template <typename Measure>
+std::vector<std::string> wrapText(const std::string& textIn, double maxWidth, Measure measure) {
+  std::string t = textIn;
+  std::replace(t.begin(), t.end(), '\n', ' ');
+  // Pieces: runs of words ending with a "·" word (or at the end of the text).
+  std::vector<std::vector<std::string>> pieces(1);
+  std::istringstream words(t);
+  for (std::string word; words >> word;) {
+    pieces.back().push_back(word);
+    if (word == "·") pieces.emplace_back();
+  }
+  std::vector<std::string> lines;
+  std::string line;
+  auto add = [&](const std::string& unit) {
+    if (line.empty()) {
+      line = unit;
+    } else if (measure(line + " " + unit) <= maxWidth) {
+      line += " " + unit;
+    } else {
+      lines.push_back(line);
+      line = unit;
+    }
+  };
+  for (const auto& piece : pieces) {
+    if (piece.empty()) continue;
+    std::string joined;
+    for (const std::string& w : piece) joined += (joined.empty() ? "" : " ") + w;
+    if (measure(joined) <= maxWidth) {
+      add(joined);
+    } else {
+      for (const std::string& w : piece) add(w);
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 
@@ -407,7 +460,7 @@ std::string escapeXml(const std::string& s) {
   return out;
 }
 
-std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
+std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs, PlotStyle style) {
   const double W = std::max(width, 64), H = std::max(height, 48);
   fs = std::clamp(fs, 4.0, std::min(W, H) / 8);
   const bool logX = spec.xAxis.scale == AxisScale::Log10;
@@ -419,15 +472,24 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
   // y tick label, which needs the y ticks, which need the plot height.
   Frame f{};
   f.logX = logX, f.logY = logY;
-  f.top = (spec.title.empty() ? fs * 1.0 : fs * 2.4) + (spec.parameters.empty() ? 0 : fs * 1.3);
+  // The parameters may be long (data, M, both models, corruption, T, seeds): wrapped to the page.
+  const double captionFs = fs * 0.9;
+  const std::vector<std::string> caption = wrapText(
+      spec.parameters, W - 2 * fs, [&](const std::string& t) { return textWidth(t, captionFs); });
+  f.top = (spec.title.empty() ? fs * 1.0 : fs * 2.4) + double(caption.size()) * fs * 1.2 +
+          (caption.empty() ? 0 : fs * 0.1);
   f.bottom = H - (fs * 0.45 + fs * 1.3 + (spec.xAxis.label.empty() ? 0 : fs * 1.5) + fs * 0.4);
   // Legend: a box inside the frame if it leaves the plot readable, else a strip at the bottom
   // (decided before the ticks, which depend on the frame height the strip takes away from).
-  double stripH = 0;
+  // Print style keeps the data clear: a column right of the frame, or the strip when too wide.
+  double stripH = 0, columnW = 0;
   const double stripLeft = fs * 0.6, stripWidth = W - 2 * stripLeft;
   if (range.hasData && wantsLegend(spec)) {
     const SvgLegend g(spec, fs);
-    if (!legendFitsInside(g.boxW, g.boxH, W - fs * 5, f.bottom - f.top, fs * 0.6)) {
+    const bool print = style == PlotStyle::Print;
+    if (print && g.boxW <= W * 0.32 && g.boxH <= f.bottom - f.top) {
+      columnW = g.boxW + fs * 0.6;
+    } else if (print || !legendFitsInside(g.boxW, g.boxH, W - fs * 5, f.bottom - f.top, fs * 0.6)) {
       int rows = 1;
       for (const auto& e : flowLegend(g.widths, stripWidth, fs * 1.2))
         rows = std::max(rows, e.first + 1);
@@ -440,7 +502,7 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
   double widestY = 0;
   for (const std::string& l : yt.labels) widestY = std::max(widestY, measure(l));
   f.left = fs * 0.6 + (spec.yAxis.label.empty() ? 0 : fs * 1.6) + widestY + fs * 0.75;
-  f.right = W - fs * 1.6;
+  f.right = W - fs * 1.6 - columnW;
   const AxisTicks xt = chooseTicks(range.xMin, range.xMax, spec.xAxis.scale, f.right - f.left, fs,
                                    true, measure, spec.xAxis.maxTicks, spec.xAxis.integerTicks);
   f.xa = axisCoord(range.xMin, logX), f.xb = axisCoord(range.xMax, logX);
@@ -455,7 +517,11 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + num(W) +
          "\" height=\"" + num(H) + "\" viewBox=\"0 0 " + num(W) + " " + num(H) +
          "\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"" + num(fs) + "\">\n";
-  out += "<title>" + escapeXml(spec.title) + "</title>\n";
+  // The title a viewer or file manager shows names what the numbers were computed with.
+  out += "<title>" +
+         escapeXml(spec.title + (spec.title.empty() || spec.parameters.empty() ? "" : " — ") +
+                   spec.parameters) +
+         "</title>\n";
   if (!spec.tooltip.empty() || !spec.parameters.empty())
     out += "<desc>" +
            escapeXml(spec.tooltip + (spec.tooltip.empty() || spec.parameters.empty() ? "" : " ") +
@@ -594,20 +660,32 @@ std::string plotToSvg(const PlotSpec& spec, int width, int height, double fs) {
                     num(y) + ")\" fill=\"" + kInk + "\"");
   }
   if (range.hasData && wantsLegend(spec)) {
-    appendLegend(out, spec, f, range, fs, stripH > 0 ? H - stripH : -1, stripLeft, stripWidth);
+    if (columnW > 0)
+      appendLegendColumn(out, spec, f.right + fs * 0.8, f.top, fs);
+    else
+      appendLegend(out, spec, f, range, fs, stripH > 0 ? H - stripH : -1, stripLeft, stripWidth);
   }
   if (!spec.title.empty()) {
     out += text(W / 2, fs * 1.6, spec.title,
                 "id=\"title\" text-anchor=\"middle\" font-size=\"" + num(fs * 1.15) +
                     "\" font-weight=\"bold\" fill=\"" + kInk + "\"");
   }
-  if (!spec.parameters.empty()) {
-    out += text(W / 2, (spec.title.empty() ? fs * 1.3 : fs * 3.0), spec.parameters,
-                "id=\"parameters\" text-anchor=\"middle\" font-size=\"" + num(fs * 0.9) +
-                    "\" fill=\"" + kInk + "\"");
+  if (!caption.empty()) {
+    out += "<g id=\"parameters\" text-anchor=\"middle\" font-size=\"" + num(captionFs) +
+           "\" fill=\"" + kInk + "\">\n";
+    for (size_t k = 0; k < caption.size(); ++k)
+      out += text(W / 2, (spec.title.empty() ? fs * 1.3 : fs * 3.0) + double(k) * fs * 1.2,
+                  caption[k], "");
+    out += "</g>\n";
   }
   out += "</svg>\n";
   return out;
+}
+
+std::string plotToPng(const PlotSpec& spec, int width, int height, double fontSize, double scale,
+                      PlotStyle style) {
+  const RasterImage image = rasterizeSvg(plotToSvg(spec, width, height, fontSize, style), scale);
+  return encodePng(image.width, image.height, image.rgba);
 }
 
 std::string plotToCsv(const PlotSpec& spec) {

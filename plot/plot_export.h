@@ -1,8 +1,8 @@
-// The file outputs of a PlotSpec (docs/architecture.md "Plots": "One plot description, three outputs"): a standalone
-// SVG 1.1 figure and a long-format CSV of the numbers, plus the small file utilities the plot
-// widget's "Export SVG" / "Export CSV" menu uses. Pure C++ (no ImGui, no window), so tests and the
-// CLI can export figures too. Axis ranges and ticks come from plot/plot_axes.h, the same code the
-// on-screen widget uses.
+// The file outputs of a PlotSpec (docs/architecture.md "Plots": "One plot description, three
+// outputs"): a standalone SVG 1.1 figure and a long-format CSV of the numbers, plus the small file
+// utilities the plot widget's "Export SVG" / "Export CSV" menu uses. Pure C++ (no ImGui, no
+// window), so tests and the CLI can export figures too. Axis ranges and ticks come from
+// plot/plot_axes.h, the same code the on-screen widget uses.
 #pragma once
 
 #include <string>
@@ -18,12 +18,32 @@ namespace uhop::ui {
 // <path class="series-data"> (line, markers or bars) plus an optional <path class="error-bars">,
 // dashed reference lines, a legend, and log-y when spec.yAxis.scale is Log10 (non-positive values
 // are left out there). All text is real <text>, XML-escaped; UTF-8 (e.g. "Φ") is kept as is.
-std::string plotToSvg(const PlotSpec& spec, int width = 720, int height = 450,
-                      double fontSize = 13);
+//
+// PlotStyle::Print (the studio's figure exports) keeps the data rectangle clear: the legend is a
+// column right of the frame (or a strip below it when a column would take over a third of the
+// width), never a box over the data. Both styles are a white page with dark ink; the parameters
+// are a wrapped caption under the title and part of the document's <title>.
+enum class PlotStyle { Screen, Print };
+std::string plotToSvg(const PlotSpec& spec, int width = 720, int height = 450, double fontSize = 13,
+                      PlotStyle style = PlotStyle::Screen);
 
-// Long-format CSV: header "series,x,y,y_error", then one row per point of every series, in series
-// order. Numbers are printed with %.17g so they read back bit-exactly; y_error is empty for
-// points without one. Names with commas, quotes, newlines or edge spaces are quoted RFC 4180 style.
+// The studio's print figure: SVG of kPrintWidth × kPrintHeight user units (16:10) at
+// kPrintFontSize, whatever the on-screen panel's shape; the PNG is the same figure at
+// kPrintPngScale (1200 × 750 px).
+inline constexpr int kPrintWidth = 800, kPrintHeight = 500;
+inline constexpr double kPrintFontSize = 13, kPrintPngScale = 1.5;
+
+// PNG bytes of plotToSvg(spec, width, height, fontSize, style) drawn at `scale` px per unit by
+// the SVG rasteriser (plot/svg_raster.h), so the PNG and the SVG have one layout. Throws
+// std::runtime_error when the font (DejaVu Sans) cannot be loaded.
+std::string plotToPng(const PlotSpec& spec, int width = kPrintWidth, int height = kPrintHeight,
+                      double fontSize = kPrintFontSize, double scale = kPrintPngScale,
+                      PlotStyle style = PlotStyle::Print);
+
+// Long-format CSV: optional "# " comment lines (the title, then the parameters), the header
+// "series,x,y,y_error", then one row per point of every series, in series order. Numbers are
+// printed with %.17g so they read back bit-exactly; y_error is empty for points without one. Names
+// with commas, quotes, newlines or edge spaces are quoted RFC 4180 style.
 std::string plotToCsv(const PlotSpec& spec);
 
 // Reads plotToCsv output back: one PlotSeries per distinct name, in order of first appearance,

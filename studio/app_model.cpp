@@ -795,6 +795,7 @@ void applyCommand(AppModel& model, const Command& command) {
             model.settings.theme = c.theme;
             model.themeOrScaleChanged = true;
           },
+          [&](const SetExportFolder& c) { model.settings.exportFolder = c.folder; },
           [&](const SetUiScale& c) {
             model.settings.uiScale = c.scale <= 0 ? 0 : std::clamp(c.scale, 0.5f, 4.0f);
             model.themeOrScaleChanged = true;

@@ -297,6 +297,11 @@ struct SetUiScale {
 struct RequestScreenshot {
   bool doubleResolution = false;
 };
+// File ▸ Export folder…: where exports without an explicit path go ("" = the default, see
+// studio/export_paths.h); persisted with the settings.
+struct SetExportFolder {
+  std::string folder;
+};
 struct Quit {};
 // The Feature space view is on screen (its panel pushes this when that changes): only then does
 // the model lay out the memories again as W changes.
@@ -312,7 +317,8 @@ using Command =
                  RunRetrieval, ResetRetrieval, SetKernelScale, SetReferenceCompatible,
                  RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
                  LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
-                 LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView>;
+                 LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView,
+                 SetExportFolder>;
 
 using Commands = std::vector<Command>;
 

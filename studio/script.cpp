@@ -360,6 +360,14 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     expectWords(w, 1, 1, "pause");
     return ScriptPause{};
   }
+  if (verb == "export") {
+    const std::string usage =
+        "export PLOT svg|png|csv (PLOT as in --layout-json, e.g. stage2.energy)";
+    expectWords(w, 3, 3, usage);
+    if (w[2] != "svg" && w[2] != "png" && w[2] != "csv")
+      bad("export expects svg, png or csv, got '" + w[2] + "'");
+    return ScriptExport{w[1], w[2]};
+  }
   if (verb == "screenshot") {
     if (w.size() < 2) bad("usage: screenshot FILE [scale=1|2]");
     ScriptScreenshot s;
@@ -370,7 +378,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
   }
   bad("unknown command '" + verb +
       "' (known: load, stage1, wait, target, corrupt, paint, model, step, run, metastable, "
-      "experiment, caption, pause, screenshot, record)");
+      "experiment, caption, pause, screenshot, record, export)");
 }
 
 std::string trim(const std::string& s) {
@@ -481,6 +489,13 @@ std::string fillPlaceholders(const std::string& text, const nlohmann::json& stat
 ScriptRunner::ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool interactive)
     : lines_(std::move(lines)), name_(std::move(name)), interactive_(interactive) {}
 
+std::optional<ScriptExport> ScriptRunner::takeExport() {
+  std::optional<ScriptExport> e = std::move(export_);
+  export_.reset();
+  if (fastForwarding()) return std::nullopt;  // a replay writes no files it passes
+  return e;
+}
+
 std::optional<ScriptScreenshot> ScriptRunner::takeScreenshot() {
   std::optional<ScriptScreenshot> s = std::move(screenshot_);
   screenshot_.reset();
@@ -568,7 +583,7 @@ void ScriptRunner::advance(const AppModel& model, Commands& commands) {
     pauseTaken_ = false;
     // A new caption is drawn from the next frame on (ImGui shows a window that sizes itself to
     // its text one frame after it appears), so a screenshot line after it waits a frame.
-    if (commands.size() != before || screenshot_ || record_ || endFrame_) {
+    if (commands.size() != before || screenshot_ || record_ || export_ || endFrame_) {
       endFrame_ = false;
       return;
     }
@@ -723,6 +738,10 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
           },
           [&](const ScriptRecord& c) {
             record_ = c;
+            return true;
+          },
+          [&](const ScriptExport& c) {
+            export_ = c;
             return true;
           },
       },

@@ -95,6 +95,13 @@ struct ScriptScreenshot {
   int scale = 1;  // 1 = the window's pixels, 2 = re-rendered at twice the resolution
 };
 
+// `export PLOT svg|png|csv`: the plot named PLOT (its --layout-json name, e.g. stage2.energy) as
+// its right-click menu exports it: a print figure in the export folder (studio/export_paths.h).
+struct ScriptExport {
+  std::string plot;
+  std::string format;
+};
+
 // `record start` / `record stop`: the window captures a frame each time the model changes while
 // recording, and writes them at the stop (ui/window/recorder.h).
 struct ScriptRecord {
@@ -109,7 +116,7 @@ struct ScriptRecord {
 using ScriptAction =
     std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
                  ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
-                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord>;
+                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord, ScriptExport>;
 
 struct ScriptLine {
   int number = 0;    // 1-based line in the file
@@ -154,6 +161,8 @@ class ScriptRunner {
   const std::string& caption() const { return caption_; }
   // A screenshot line asks the window to save the frame it is drawing now; taken once.
   std::optional<ScriptScreenshot> takeScreenshot();
+  // The plot export the last line asked for, if any (the app exports it from the next frame).
+  std::optional<ScriptExport> takeExport();
   // A `record` line asks the window to start or stop recording; taken once.
   std::optional<ScriptRecord> takeRecord();
   // The line being run (or that failed); 0 before the first and after the last.
@@ -192,6 +201,7 @@ class ScriptRunner {
   std::string caption_;
   bool endFrame_ = false;  // the line just run needs a frame drawn before the next one
   std::optional<ScriptScreenshot> screenshot_;
+  std::optional<ScriptExport> export_;
   int framesWaited_ = 0;
   // A load is checked on the next frame (the command runs after advance returns).
   int pendingLoadLine_ = 0;

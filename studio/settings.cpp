@@ -185,6 +185,9 @@ Settings parseSettings(const std::string& text, std::string& message) {
   read(
       j, "screenshot_dir", s.screenshotDir, [](const std::string& v) { return v.size() < 4096; },
       bad);
+  read(
+      j, "export_folder", s.exportFolder, [](const std::string& v) { return v.size() < 4096; },
+      bad);
   if (!bad.empty()) {
     std::ostringstream msg;
     msg << "settings: ignored invalid value(s) for";
@@ -220,6 +223,7 @@ std::string settingsToJson(const Settings& s) {
   j["kernel_scale"] = s.kernelScale;
   j["memory_budget_mb"] = s.memoryBudgetMb;
   j["screenshot_dir"] = s.screenshotDir;
+  j["export_folder"] = s.exportFolder;
   return j.dump(2) + "\n";
 }
 

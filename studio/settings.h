@@ -40,7 +40,12 @@ struct Settings {
   int querySeed = 1;
   int metastableSteps = 10;
   std::string kernelScale = "row-normalized";
-  std::string screenshotDir;  // "" = current directory
+  // F12 screenshots: "" = the export folder (before the export folder existed: the current
+  // directory); a folder set here still wins for screenshots.
+  std::string screenshotDir;
+  // Where exports without an explicit path go (studio/export_paths.h); "" = the default, the XDG
+  // pictures folder + "/uhop-studio".
+  std::string exportFolder;
   // What one data load may allocate, in MiB (LoadOptions::memoryBudgetBytes; the CLI's
   // --memory-budget). Default 2048 = kDefaultMemoryBudgetBytes.
   int memoryBudgetMb = 2048;

@@ -83,6 +83,9 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
       o.stateJson = value();
     } else if (arg == "--screenshot-each") {
       o.screenshotEach = value();
+    } else if (arg == "--export-dir") {
+      o.exportDir = value();
+      if (o.exportDir.empty()) throw std::invalid_argument("--export-dir needs a folder");
     } else {
       throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
     }
@@ -120,6 +123,8 @@ std::string studioUsage() {
          "  --state-json OUT    write the studio's state as JSON after the last frame\n"
          "  --screenshot-each DIR  with --script: run headless and save DIR/slide-NNN.png at\n"
          "                      every pause (slides for a talk)\n"
+         "  --export-dir DIR    this run's export folder (plot SVG/PNG/CSV, F12 screenshots),\n"
+         "                      instead of File ▸ Export folder… (default ~/Pictures/uhop-studio)\n"
          "Without a display run it as: xvfb-run -a uhop-studio ...  (or use the CLI: uhop "
          "--help)\n";
 }

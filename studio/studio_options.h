@@ -4,7 +4,7 @@
 //               [--theme dark|light] [--scale S] [--size WxH]
 //               [--screenshot-2x FILE] [--tab comparison|experiments]
 //               [--run-sweep capacity|noise|stage1|beta] [--script FILE] [--state-json OUT]
-//               [--screenshot-each DIR]
+//               [--screenshot-each DIR] [--export-dir DIR]
 // --frames N renders N frames and exits 0 (headless mode: the user's settings are neither read
 // nor written, so figure scripts and tests are reproducible). --script FILE runs a studio script
 // (studio/script.h); with --state-json, --screenshot or --frames it runs headless to the end of
@@ -36,6 +36,7 @@ struct StudioOptions {
   std::string script;     // a studio script to run (studio/script.h)
   std::string stateJson;  // write the state JSON (studio/state_json.h) after the last frame
   std::string screenshotEach;  // DIR: slide-NNN.png at every pause of the script
+  std::string exportDir;       // the export folder for this run (studio/export_paths.h)
   bool help = false;
   bool headless() const {
     return frames > 0 || (!script.empty() &&

@@ -474,24 +474,8 @@ void drawHoverReadout(const PlotSpec& spec, const PlotViewState& view, const Can
   ImGui::EndTooltip();
 }
 
-void exportAs(const PlotSpec& spec, PlotViewState& view, const char* ext, ImVec2 size, float F) {
-  try {
-    // The SVG is the on-screen plot scaled uniformly (so it has the same ticks and proportions)
-    // to a nominal width of at least 720 px, a sensible default size in documents and viewers.
-    const float k = std::max(1.0f, 720.0f / size.x);
-    const std::string path = exportPlotFile(specAsShown(spec, view), view.exportDirectory, ext,
-                                            int(size.x * k), int(size.y * k), F * k);
-    view.statusMessage = "saved " + path;
-    view.statusIsError = false;
-  } catch (const std::exception& e) {
-    view.statusMessage = std::string("export failed: ") + e.what();
-    view.statusIsError = true;
-  }
-  view.statusTime = ImGui::GetTime();
-}
-
-void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F, ImGuiID id,
-                 std::optional<PlotPngRequest>& pngRequest) {
+void contextMenu(const PlotSpec& spec, PlotViewState& view,
+                 std::optional<PlotExportRequest>& exportRequest) {
   if (!ImGui::BeginPopupContextItem("##plot-menu")) return;
   const bool logY = effectiveLogY(spec, view);
   if (ImGui::MenuItem("Log Y", nullptr, logY)) {
@@ -500,15 +484,13 @@ void contextMenu(const PlotSpec& spec, PlotViewState& view, ImVec2 size, float F
   }
   if (ImGui::MenuItem("Auto-fit", nullptr, view.autoFit)) view.autoFit = true;
   ImGui::Separator();
-  if (ImGui::MenuItem("Export SVG")) exportAs(spec, view, "svg", size, F);
-  if (ImGui::MenuItem("Export CSV")) exportAs(spec, view, "csv", size, F);
-  if (ImGui::MenuItem("Export PNG (2×)")) {
-    PlotPngRequest r;
-    r.id = id;
-    r.directory = view.exportDirectory;
-    r.stem = sanitizeFileStem(spec.title);
-    r.view = &view;
-    pngRequest = r;
+  // Figures for print: the app writes them into the export folder (File ▸ Export folder…).
+  for (const char* format : {"svg", "png", "csv"}) {
+    const std::string label = std::string("Export ") + (format[0] == 's'   ? "SVG"
+                                                        : format[0] == 'p' ? "PNG"
+                                                                           : "CSV");
+    if (ImGui::MenuItem(label.c_str()))
+      exportRequest = PlotExportRequest{specAsShown(spec, view), format, &view};
   }
   ImGui::EndPopup();
 }
@@ -579,17 +561,12 @@ PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view) {
 }
 
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
-              std::optional<PlotPngRequest>& pngRequest) {
+              std::optional<PlotExportRequest>& exportRequest) {
   ImGui::PushID(id);
   const float F = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, F * 12), height > 0 ? height : std::max(avail.y, F * 10));
   const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
-  const ImGuiID plotId = ImGui::GetID("##plot");
-  if (pngRequest && pngRequest->id == plotId) {
-    pngRequest->seen = true;
-    pngRequest->x0 = p0.x, pngRequest->y0 = p0.y, pngRequest->x1 = p1.x, pngRequest->y1 = p1.y;
-  }
   ImGui::InvisibleButton("##plot", size);
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -733,7 +710,7 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
     ImGui::SetTooltip("click to %s", view.hidden[size_t(legend.series)] ? "show" : "hide");
   }
   c.dl->PopClipRect();
-  contextMenu(spec, view, size, F, plotId, pngRequest);
+  contextMenu(spec, view, exportRequest);
   ImGui::PopID();
 }
 

@@ -1,12 +1,11 @@
-// The one plot widget of the app (docs/architecture.md "Plots"): draws a PlotSpec with ImDrawList inside the
-// current ImGui window. Axes with 1-2-5 ticks (or decades on a log axis), grid, axis labels,
-// several series (lines, markers, grouped bars) in palette colours, error bars, dashed reference
-// lines, a legend that hides/shows a series on click, and a hover read-out of every visible
-// series at the nearest x. Left-drag zooms to a box, double-click auto-fits again; right-click
-// opens a menu: Log Y, Auto-fit, Export SVG, Export CSV (see plot/plot_export.h), Export PNG (2×:
-// the app re-renders the window at twice the resolution and crops the plot).
-// Sizes come from ImGui::GetFontSize() and colours from the ImGui style, so the plot follows the
-// app's font scale and its dark or light theme.
+// The one plot widget of the app (docs/architecture.md "Plots"): draws a PlotSpec with ImDrawList
+// inside the current ImGui window. Axes with 1-2-5 ticks (or decades on a log axis), grid, axis
+// labels, several series (lines, markers, grouped bars) in palette colours, error bars, dashed
+// reference lines, a legend that hides/shows a series on click, and a hover read-out of every
+// visible series at the nearest x. Left-drag zooms to a box, double-click auto-fits again;
+// right-click opens a menu: Log Y, Auto-fit, Export SVG / PNG / CSV (print figures in the export
+// folder, see PlotExportRequest). Sizes come from ImGui::GetFontSize() and colours from the ImGui
+// style, so the plot follows the app's font scale and its dark or light theme.
 #pragma once
 
 #include <optional>
@@ -28,9 +27,7 @@ struct PlotViewState {
   double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
   // hidden[i]: series i toggled off in the legend (resized to the series count as needed).
   std::vector<bool> hidden;
-  // Where "Export SVG/CSV" writes; empty = current directory. Created if missing.
-  std::string exportDirectory;
-  // Outcome of the last export for the caller to show, e.g. "saved plots/loss-3.svg".
+  // Outcome of the last export for the caller to show, e.g. "Wrote /home/u/Pictures/….svg".
   std::string statusMessage;
   bool statusIsError = false;
   double statusTime = -1;  // ImGui::GetTime() of the export, e.g. to fade the message
@@ -49,21 +46,20 @@ bool effectiveLogY(const PlotSpec& spec, const PlotViewState& view);
 // first, so the others keep theirs), log-y toggle and box zoom applied to the axes.
 PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view);
 
-// "Export PNG (2×)" from a plot's menu: the app re-renders the window at 2× (sharp text), and
-// the plot widget records where this plot was drawn in that frame so the app can crop it.
-struct PlotPngRequest {
-  unsigned int id = 0;                   // ImGui ID of the plot
-  std::string directory, stem;           // where to write (nextFreePath(directory, stem, "png"))
-  PlotViewState* view = nullptr;         // gets the "saved …" message
-  bool seen = false;                     // drawn since markPlotPngRequestUnseen()
-  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // screen rectangle when last drawn
+// "Export SVG / PNG / CSV" from a plot's menu: the plot as shown (specAsShown) and the format.
+// The app writes it after the frame into the export folder (studio/export_paths.h), the SVG and
+// PNG as a print figure (plot/plot_export.h PlotStyle::Print), and reports the whole path.
+struct PlotExportRequest {
+  PlotSpec spec;
+  std::string format;             // "svg", "png" or "csv"
+  PlotViewState* view = nullptr;  // gets the outcome message too
 };
 
 // Draws the plot at the cursor, full available width and `height` pixels tall including title
 // and axis labels (<= 0: the remaining height of the window). `id` must be unique in the window.
-// `pngRequest` is the app's one pending "Export PNG (2×)": the menu sets it, and the plot it names
-// records where it was drawn; the app checks it once per frame and resets it.
+// `exportRequest` is the app's one pending export: the menu sets it; the app writes it once per
+// frame and resets it.
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
-              std::optional<PlotPngRequest>& pngRequest);
+              std::optional<PlotExportRequest>& exportRequest);
 
 }  // namespace uhop::ui

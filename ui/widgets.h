@@ -24,9 +24,10 @@ struct Rect {
 // Shared by all panels for one window: textures and the screen rectangles of named regions.
 struct UiContext {
   TextureCache textures;
-  std::map<std::string, Rect> layout;  // refreshed every frame
-  std::optional<PlotPngRequest>
-      plotPngRequest;  // a plot's "Export PNG (2×)", until the app writes it
+  std::map<std::string, Rect> layout;           // refreshed every frame
+  std::optional<PlotExportRequest> plotExport;  // a plot's "Export …", until the app writes it
+  // A script's `export PLOT FORMAT`: the plot drawn under that name this frame is exported.
+  std::optional<std::pair<std::string, std::string>> exportByName;  // (name, format)
   void record(const std::string& name, ImVec2 min, ImVec2 max) {
     layout[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
   }

@@ -731,5 +731,109 @@ TEST(Palette, OkabeItoColoursAreDistinctAndOpaque) {
   EXPECT_NEAR(colorOpacity(withAlpha(seriesColor(0), 0.5f)), 0.5, 0.01);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Print style (the studio's figure exports)
+
+// The number in attribute `name="…"` of the first tag at or after `from`.
+double attrAfter(const std::string& svg, size_t from, const std::string& name) {
+  const size_t at = svg.find(" " + name + "=\"", from);
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(svg.substr(at + name.size() + 3));
+}
+
+TEST(PlotToSvgPrint, WhitePageAndLegendRightOfTheData) {
+  PlotSpec spec = sampleSpec();
+  const std::string svg = plotToSvg(spec, 800, 500, 13, PlotStyle::Print);
+  EXPECT_EQ(xmlProblem(svg), "");
+  // The page: a full-size white rectangle before anything is drawn.
+  EXPECT_NE(svg.find("<rect width=\"800\" height=\"500\" fill=\"#ffffff\"/>"), std::string::npos);
+  // The data rectangle is the framed <rect> of the axes group.
+  const size_t axes = svg.find("<g id=\"axes\">");
+  ASSERT_NE(axes, std::string::npos);
+  const double frameRight = attrAfter(svg, axes, "x") + attrAfter(svg, axes, "width");
+  const double frameTop = attrAfter(svg, axes, "y");
+  ASSERT_TRUE(std::isfinite(frameRight));
+  const size_t legend = svg.find("<g id=\"legend\">");
+  ASSERT_NE(legend, std::string::npos);
+  const size_t legendEnd = svg.find("</g>", legend);
+  int texts = 0;
+  for (size_t at = svg.find("<text", legend); at < legendEnd; at = svg.find("<text", at + 1)) {
+    const double x = attrAfter(svg, at, "x"), y = attrAfter(svg, at, "y");
+    EXPECT_GT(x, frameRight) << "legend entry over the data";
+    EXPECT_GT(y, frameTop);
+    EXPECT_LT(x, 800.0);
+    ++texts;
+  }
+  EXPECT_EQ(texts, 3);
+  for (size_t at = svg.find("<line", legend); at < legendEnd; at = svg.find("<line", at + 1))
+    EXPECT_GT(attrAfter(svg, at, "x1"), frameRight);
+  // The screen style keeps its box inside the frame: the print style is what moved it.
+  const std::string screen = plotToSvg(spec, 800, 500, 13, PlotStyle::Screen);
+  const size_t screenAxes = screen.find("<g id=\"axes\">");
+  const double screenRight =
+      attrAfter(screen, screenAxes, "x") + attrAfter(screen, screenAxes, "width");
+  EXPECT_LT(attrAfter(screen, screen.find("<g id=\"legend\">"), "x"), screenRight);
+}
+
+TEST(PlotToSvgPrint, WideLegendGoesUnderTheData) {
+  PlotSpec spec = sampleSpec();
+  spec.series[0].name = std::string(60, 'a');  // a column would take over a third of the page
+  const std::string svg = plotToSvg(spec, 800, 500, 13, PlotStyle::Print);
+  const size_t axes = svg.find("<g id=\"axes\">");
+  const double frameBottom = attrAfter(svg, axes, "y") + attrAfter(svg, axes, "height");
+  const size_t legend = svg.find("<g id=\"legend\">");
+  ASSERT_NE(legend, std::string::npos);
+  EXPECT_GT(attrAfter(svg, svg.find("<text", legend), "y"), frameBottom);
+}
+
+TEST(PlotToSvgPrint, ParametersInTitleAndWrappedCaption) {
+  PlotSpec spec = sampleSpec();
+  spec.parameters =
+      "data fashion-mnist, M = 500 · baseline dot/softmax β = 1 · U-Hop kernel/softmax β = 4 · "
+      "corruption mask:0.5 (seed 1) · T = 10 · Stage I avg loss, t = 2, seed 0, W of step 100";
+  const std::string svg = plotToSvg(spec, 800, 500, 13, PlotStyle::Print);
+  EXPECT_NE(svg.find("<title>Stage I loss — " + escapeXml(spec.parameters) + "</title>"),
+            std::string::npos);
+  // The caption: every word once, on lines that fit the page (≈ 0.62 em per character).
+  const size_t g = svg.find("<g id=\"parameters\"");
+  ASSERT_NE(g, std::string::npos);
+  const size_t end = svg.find("</g>", g);
+  std::string joined;
+  int lines = 0;
+  for (size_t at = svg.find("<text", g); at < end; at = svg.find("<text", at + 1)) {
+    const size_t open = svg.find('>', at) + 1;
+    const std::string line = svg.substr(open, svg.find("</text>", open) - open);
+    EXPECT_LE(double(line.size()), 800.0 / (0.62 * 13 * 0.9) * 1.6);  // bytes: UTF-8 β, · count 2
+    joined += (lines++ ? " " : "") + line;
+  }
+  EXPECT_GE(lines, 2);
+  EXPECT_EQ(joined, escapeXml(spec.parameters));
+  // The frame starts below the last caption line.
+  EXPECT_GT(attrAfter(svg, svg.find("<g id=\"axes\">"), "y"),
+            attrAfter(svg, svg.rfind("<text", end), "y"));
+}
+
+TEST(PlotToCsv, ParametersAreACommentLineThatParsingSkips) {
+  PlotSpec spec = sampleSpec();
+  spec.parameters = "data builtin, M = 64 · corruption mask:0.5 (seed 1) · T = 10";
+  const std::string csv = plotToCsv(spec);
+  EXPECT_EQ(csv.rfind("# Stage I loss\n# " + spec.parameters + "\nseries,x,y,y_error\n", 0), 0u)
+      << csv;
+  EXPECT_EQ(parsePlotCsv(csv).size(), 3u);
+}
+
+TEST(PlotToPng, IsTheFigureAtOneAndAHalfTimes) {
+  const std::string png = plotToPng(sampleSpec());
+  ASSERT_GT(png.size(), 33u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  // IHDR: big-endian width and height at bytes 16 and 20.
+  auto be32 = [&](size_t at) {
+    return uint32_t(uint8_t(png[at])) << 24 | uint32_t(uint8_t(png[at + 1])) << 16 |
+           uint32_t(uint8_t(png[at + 2])) << 8 | uint32_t(uint8_t(png[at + 3]));
+  };
+  EXPECT_EQ(be32(16), 1200u);
+  EXPECT_EQ(be32(20), 750u);
+}
+
 }  // namespace
 }  // namespace uhop::ui

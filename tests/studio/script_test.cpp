@@ -590,5 +590,17 @@ TEST(ScriptTest, EveryShippedLessonRunsToItsEnd) {
   }
 }
 
+TEST(ScriptTest, ExportNamesAPlotAndAFormat) {
+  const auto lines = parseScript("export stage2.energy png\n", "demo.uhop");
+  ASSERT_EQ(lines.size(), 1u);
+  const auto* e = std::get_if<ScriptExport>(&lines[0].action);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->plot, "stage2.energy");
+  EXPECT_EQ(e->format, "png");
+  EXPECT_EQ(parseError("export stage2.energy pdf\n"),
+            "demo.uhop:1: export expects svg, png or csv, got 'pdf'");
+  EXPECT_EQ(parseError("export stage2.energy\n").rfind("demo.uhop:1: ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace uhop::ui

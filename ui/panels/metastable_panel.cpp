@@ -134,6 +134,11 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
     }
     spec.series.push_back(std::move(series));
   }
+  // An exported figure names this run's settings (not today's); the run time is no parameter.
+  spec.parameters = metastableCaption(*r);
+  if (const size_t cut = spec.parameters.rfind(" · "); cut != std::string::npos &&
+                                                       spec.parameters.back() == 's')
+    spec.parameters.resize(cut);
   plot(ui, "metastable.histogram", spec, histogramView,
        std::max(em() * 8, ImGui::GetContentRegionAvail().y - 2));
 }

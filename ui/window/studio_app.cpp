@@ -25,6 +25,7 @@
 #include "core/datasets.h"
 #include "plot/plot_export.h"
 #include "studio/app_model.h"
+#include "studio/export_paths.h"
 #include "studio/script.h"
 #include "studio/state_json.h"
 #include "ui/panels/comparison_panel.h"
@@ -178,6 +179,20 @@ struct Studio {
   char pathDialogText[1024] = {};
   int recordWidth = 640;
   bool recordStage2 = false;
+  std::string exportDirOverride;  // --export-dir: this run's export folder, over the settings'
+  bool openExportFolderDialog = false;
+  char exportFolderText[1024] = {};
+
+  // Where exports without an explicit path go now (studio/export_paths.h).
+  std::string exportFolder() const {
+    return resolveExportFolder(model.settings, exportDirOverride, processEnvironment());
+  }
+  // F12 screenshots: a screenshot folder set in the settings file still wins.
+  std::string screenshotFolder() const {
+    return exportDirOverride.empty() && !model.settings.screenshotDir.empty()
+               ? model.settings.screenshotDir
+               : exportFolder();
+  }
 
   float effectiveScale() const {
     return model.settings.uiScale > 0 ? model.settings.uiScale : contentScale;
@@ -224,6 +239,13 @@ struct Studio {
       tooltip(
           "Re-renders the window once at twice the resolution (fonts, lines and images at 2×, "
           "not an upscaled bitmap) and saves it as PNG next to the screenshots.");
+      if (ImGui::MenuItem("Export folder…")) {
+        openExportFolderDialog = true;
+        std::snprintf(exportFolderText, sizeof exportFolderText, "%s", exportFolder().c_str());
+      }
+      tooltip(
+          "Where plot exports (SVG, PNG, CSV from a plot's right-click menu), F12 screenshots "
+          "and animations go, each under a new time-stamped name.");
       ImGui::Separator();
       if (ImGui::MenuItem("Quit", "Ctrl+Q")) commands.push_back(Quit{});
       ImGui::EndMenu();
@@ -368,7 +390,9 @@ struct Studio {
         openPathDialog = true;
         pathDialogIsLesson = false;
         std::snprintf(pathDialogText, sizeof pathDialogText, "%s",
-                      (fs::path(model.settings.screenshotDir) / "uhop-animation.gif").c_str());
+                      (fs::path(exportFolder()) /
+                       timestampedFileName("uhop-animation", "gif", std::time(nullptr)))
+                          .c_str());
       }
       tooltip(
           "Record the window as an animated GIF: a frame each time the model changes (a "
@@ -428,10 +452,42 @@ struct Studio {
     ImGui::EndPopup();
   }
 
+  // File ▸ Export folder…: the folder is created at the first export, not here.
+  void drawExportFolderDialog() {
+    if (openExportFolderDialog) ImGui::OpenPopup("Export folder");
+    openExportFolderDialog = false;
+    if (!ImGui::BeginPopupModal("Export folder", nullptr, ImGuiWindowFlags_AlwaysAutoResize))
+      return;
+    ImGui::TextUnformatted("Plot exports, screenshots and animations go to:");
+    ImGui::SetNextItemWidth(em() * 36);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    const bool enter =
+        ImGui::InputText("##export-folder", exportFolderText, sizeof exportFolderText,
+                         ImGuiInputTextFlags_EnterReturnsTrue);
+    const std::string fallback = defaultExportFolder(processEnvironment());
+    ImGui::TextDisabled("default: %s", fallback.c_str());
+    if (!exportDirOverride.empty())
+      ImGui::TextDisabled("this run uses --export-dir %s", exportDirOverride.c_str());
+    if (ImGui::Button("Use default"))
+      std::snprintf(exportFolderText, sizeof exportFolderText, "%s", fallback.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("OK") || enter) {
+      const std::string folder = exportFolderText;
+      // The default is stored as "" so the folder follows the user's pictures folder if it moves.
+      commands.push_back(SetExportFolder{folder == fallback ? std::string() : folder});
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
+      ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
   void drawPopups() {
     drawSessionDialog();
     drawWDialog();
     drawPathDialog();
+    drawExportFolderDialog();
     if (showKeys) ImGui::OpenPopup("Keyboard shortcuts");
     showKeys = false;
     if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -464,6 +520,20 @@ struct Studio {
     }
   }
 
+  // "…" + the longest tail of `text` (whole UTF-8 characters) that fits in `width` pixels.
+  static std::string elideLeft(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const float ellipsis = ImGui::CalcTextSize("…").x;
+    size_t start = 0;
+    while (start < text.size()) {
+      ++start;
+      while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+        ++start;
+      if (ImGui::CalcTextSize(text.c_str() + start).x + ellipsis <= width) break;
+    }
+    return "…" + text.substr(start);
+  }
+
   void drawStatusBar() {
     std::string text = !model.statusMessage.empty()     ? model.statusMessage
                        : !model.settingsMessage.empty() ? model.settingsMessage
@@ -481,9 +551,15 @@ struct Studio {
       ImGui::TextDisabled(
           "Space play/pause · N step · R reset · F12 screenshot · hover any knob for its formula");
     } else {
+      // A long message (a written file's whole path) is elided on the left, where the path is
+      // least telling; the full text is on hover.
+      const float room =
+          ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("dismiss 000 fps").x - em() * 3;
+      const std::string shown = elideLeft(text, room);
       ImGui::PushStyleColor(ImGuiCol_Text, colorWarn());
-      ImGui::TextUnformatted(text.c_str());
+      ImGui::TextUnformatted(shown.c_str());
       ImGui::PopStyleColor();
+      if (shown != text && ImGui::IsItemHovered()) tooltip(text.c_str());
       ImGui::SameLine();
       if (ImGui::SmallButton("dismiss")) {
         if (!model.statusMessage.empty())
@@ -847,6 +923,7 @@ class StudioRun {
     AppModel& model = studio_->model;
     studio_->events.attach(window_);  // before ImGui's backend, which chains its key callback
     studio_->headlessRun = headless();
+    studio_->exportDirOverride = opt_.exportDir;
     if (!opt_.script.empty()) startScript(opt_.script, std::move(lines), 0);
     if (!opt_.screenshotEach.empty()) {
       std::error_code ec;
@@ -876,6 +953,9 @@ class StudioRun {
     std::optional<ScriptScreenshot> scriptShot = advanceScript();
     std::optional<ScriptRecord> scriptRecord =
         studio_->script ? studio_->script->takeRecord() : std::nullopt;
+    std::optional<ScriptExport> scriptExport =
+        studio_->script ? studio_->script->takeExport() : std::nullopt;
+    if (scriptExport) studio_->ui.exportByName = {{scriptExport->plot, scriptExport->format}};
     studio_->drawFrame();
     ImGui::Render();
     // What this frame shows, before the Commands it pushed change the model.
@@ -899,7 +979,19 @@ class StudioRun {
     if (last) writeLastFrame(fw, fh);
     if (scriptShot) writeScriptScreenshot(*scriptShot, fw, fh);
     recordFrame(scriptRecord, drawn, fw, fh);
-    savePlotPng();
+    if (scriptExport) {
+      bool ok = false;
+      if (studio_->ui.exportByName) {
+        studio_->ui.exportByName.reset();
+        model.statusMessage = "Script export: no plot named " + scriptExport->plot +
+                              " is on screen (see --layout-json for the names)";
+      } else {
+        ok = savePlotExport();
+      }
+      std::fprintf(stderr, "uhop-studio: %s\n", model.statusMessage.c_str());
+      if (!ok && headless()) exitCode_ = 1;
+    }
+    savePlotExport();
     saveRequestedScreenshots(fw, fh);
     glfwSwapBuffers(window_);
     // Wall time of the whole frame, presentation included: under Xvfb, llvmpipe rasterises in
@@ -1247,62 +1339,64 @@ class StudioRun {
     }
   }
 
-  // A plot's "Save PNG": one plot at 2×, re-rendering the window at 2× and cropping where the
-  // plot was drawn.
-  void savePlotPng() {
-    std::optional<PlotPngRequest>& request = studio_->ui.plotPngRequest;
-    if (!request) return;
+  // A plot's "Export SVG / PNG / CSV": the figure as the plot shows it, in print style, into the
+  // export folder; the status bar gets the whole path.
+  // False when an export was asked for and failed.
+  bool savePlotExport() {
+    std::optional<PlotExportRequest>& request = studio_->ui.plotExport;
+    if (!request) return true;
+    bool ok = true;
     AppModel& model = studio_->model;
-    const ImGuiIO& io = ImGui::GetIO();
-    request->seen = false;
+    PlotSpec spec = std::move(request->spec);
+    if (spec.parameters.empty()) spec.parameters = figureParameters(model);
     try {
-      const RgbImage full = renderScaledFrame(*studio_, window_, scale_, 2, false);
-      if (!request->seen) throw std::runtime_error("the plot was not drawn");
-      const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
-      const int x0 = std::clamp(static_cast<int>(request->x0 * sx), 0, full.width - 1);
-      const int y0 = std::clamp(static_cast<int>(request->y0 * sy), 0, full.height - 1);
-      const int x1 = std::clamp(static_cast<int>(std::ceil(request->x1 * sx)), x0 + 1, full.width);
-      const int y1 = std::clamp(static_cast<int>(std::ceil(request->y1 * sy)), y0 + 1, full.height);
-      RgbImage crop;
-      crop.width = x1 - x0;
-      crop.height = y1 - y0;
-      crop.pixels.resize(static_cast<size_t>(crop.width) * crop.height * 3);
-      for (int y = 0; y < crop.height; ++y)
-        std::copy_n(full.pixels.begin() + ((static_cast<size_t>(y0 + y) * full.width) + x0) * 3,
-                    static_cast<size_t>(crop.width) * 3,
-                    crop.pixels.begin() + static_cast<size_t>(y) * crop.width * 3);
-      if (!request->directory.empty()) fs::create_directories(request->directory);
-      const std::string path = nextFreePath(request->directory, request->stem, "png");
-      writePng(path, crop);
-      if (request->view) {
-        request->view->statusMessage = "saved " + path;
-        request->view->statusIsError = false;
-        request->view->statusTime = ImGui::GetTime();
-      }
-      model.statusMessage = "Saved " + fs::absolute(path).string() + " (plot at 2×)";
+      const std::string path =
+          exportFigure(spec, request->format, studio_->exportFolder(), std::time(nullptr));
+      model.statusMessage = wroteMessage(path);
+      if (request->view) request->view->statusIsError = false;
     } catch (const std::exception& e) {
-      model.statusMessage = std::string("Plot PNG failed: ") + e.what();
+      model.statusMessage = "Plot " + request->format + " not written: " + e.what();
+      ok = false;
+      if (request->view) request->view->statusIsError = true;
+    }
+    if (request->view) {
+      request->view->statusMessage = model.statusMessage;
+      request->view->statusTime = ImGui::GetTime();
     }
     request.reset();
+    return ok;
   }
 
-  // F12 / Shift+F12 (and the File menu): numbered PNGs in the screenshot folder.
+  // A new time-stamped PNG in the screenshot folder; the reserved name goes again on failure.
+  std::string writeScreenshot(const std::string& stem, const RgbImage& image) {
+    const std::string path =
+        reserveExportPath(studio_->screenshotFolder(), stem, "png", std::time(nullptr));
+    try {
+      writePng(path, image);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(path, ec);
+      throw;
+    }
+    return path;
+  }
+
+  // F12 / Shift+F12 (and the File menu): time-stamped PNGs in the export folder.
   void saveRequestedScreenshots(int fw, int fh) {
     AppModel& model = studio_->model;
     for (; model.screenshots2xRequested > 0; --model.screenshots2xRequested) {
       try {
-        const std::string path = writeNumberedPng(
-            model.settings.screenshotDir, renderScaledFrame(*studio_, window_, scale_, 2, false));
-        model.statusMessage = "Saved " + fs::absolute(path).string() + " (2×)";
+        const std::string path = writeScreenshot(
+            "uhop-studio-2x", renderScaledFrame(*studio_, window_, scale_, 2, false));
+        model.statusMessage = wroteMessage(path);
       } catch (const std::exception& e) {
         model.statusMessage = std::string("2× screenshot failed: ") + e.what();
       }
     }
     for (; model.screenshotsRequested > 0; --model.screenshotsRequested) {
       try {
-        const std::string path =
-            writeNumberedPng(model.settings.screenshotDir, readFramebuffer(fw, fh));
-        model.statusMessage = "Saved " + fs::absolute(path).string();
+        const std::string path = writeScreenshot("uhop-studio", readFramebuffer(fw, fh));
+        model.statusMessage = wroteMessage(path);
       } catch (const std::exception& e) {
         model.statusMessage = std::string("Screenshot failed: ") + e.what();
       }

@@ -1,0 +1,144 @@
+// Runs the uhop-studio binary under Xvfb with a script that exports plots (ui/window/studio_app.cpp
+// savePlotExport, the script's `export PLOT FORMAT`): the print figures land in --export-dir, or
+// in $HOME/Pictures/uhop-studio without it, under time-stamped names, with the run's parameters;
+// the status names the whole path. HOME and the XDG variables point into the test's folder, so
+// nothing is written into the real home.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace uhop::ui {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StudioExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0)
+      GTEST_SKIP() << "xvfb-run not installed";
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::absolute(fs::path(UHOP_TEST_TMP) / "studio_export" / info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "home");
+  }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  int run(const std::string& args) {
+    const fs::path log = dir_ / "stderr.txt";
+    const std::string command =
+        "cd '" + dir_.string() + "' && env -u XDG_PICTURES_DIR HOME='" + (dir_ / "home").string() +
+        "' XDG_CONFIG_HOME='" + (dir_ / "config").string() +
+        "' timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) +
+        "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() + "'";
+    const int status = std::system(command.c_str());
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    err_ = text.str();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // The files in `folder` whose names start with `prefix` and end with `ext`, sorted.
+  static std::vector<fs::path> files(const fs::path& folder, const std::string& prefix,
+                                     const std::string& ext) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(folder, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) == 0 && e.path().extension() == ext) out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  fs::path dir_;
+  std::string err_;
+};
+
+constexpr const char* kScript =
+    "load builtin memories=16\n"
+    "wait stage1\n"
+    "target 4\n"
+    "corrupt mask:0.5 seed=2\n"
+    "step both 3\n";
+
+TEST_F(StudioExportTest, ScriptExportsPrintFiguresIntoTheExportDir) {
+  const fs::path script = write("export.uhop", std::string(kScript) +
+                                                   "export stage2.energy svg\n"
+                                                   "export stage2.energy png\n"
+                                                   "export stage2.energy csv\n"
+                                                   "export stage2.energy svg\n");
+  ASSERT_EQ(run("--script '" + script.string() + "' --export-dir figs --state-json state.json"), 0)
+      << err_;
+  const fs::path figs = dir_ / "figs";
+  const auto svgs = files(figs, "energy-per-retrieval-step-", ".svg");
+  ASSERT_EQ(svgs.size(), 2u) << err_;  // the second export in the same second is not lost
+  ASSERT_EQ(files(figs, "energy-per-retrieval-step-", ".png").size(), 1u);
+  ASSERT_EQ(files(figs, "energy-per-retrieval-step-", ".csv").size(), 1u);
+  // Print figure of fixed size with the run's parameters as its title.
+  const std::string svg = read(svgs[0]);
+  EXPECT_NE(svg.find("width=\"800\" height=\"500\""), std::string::npos);
+  const size_t title = svg.find("<title>energy per retrieval step — ");
+  ASSERT_NE(title, std::string::npos);
+  const std::string titleText = svg.substr(title, svg.find("</title>", title) - title);
+  for (const char* part : {"data builtin, M = 16", "corruption mask:0.5 (seed 2)", "baseline ",
+                           "U-Hop ", "T = ", "Stage I "})
+    EXPECT_NE(titleText.find(part), std::string::npos) << part << " not in " << titleText;
+  // The PNG is the same figure at 1.5×.
+  const std::string png = read(files(figs, "energy-per-retrieval-step-", ".png")[0]);
+  ASSERT_GT(png.size(), 24u);
+  auto be32 = [&](size_t at) {
+    return (uint32_t(uint8_t(png[at])) << 24) | (uint32_t(uint8_t(png[at + 1])) << 16) |
+           (uint32_t(uint8_t(png[at + 2])) << 8) | uint32_t(uint8_t(png[at + 3]));
+  };
+  EXPECT_EQ(be32(16), 1200u);
+  EXPECT_EQ(be32(20), 750u);
+  const std::string csv = read(files(figs, "energy-per-retrieval-step-", ".csv")[0]);
+  EXPECT_EQ(csv.rfind("# energy per retrieval step\n# data builtin, M = 16", 0), 0u) << csv;
+  // Every export reported the whole absolute path; the last one is the status.
+  EXPECT_NE(err_.find("Wrote " + svgs[1].string()), std::string::npos) << err_;
+  std::ifstream in(dir_ / "state.json");
+  const nlohmann::json state = nlohmann::json::parse(in);
+  EXPECT_EQ(state["status"], "Wrote " + svgs[1].string());
+  // Nothing went to the (test's) home.
+  EXPECT_FALSE(fs::exists(dir_ / "home" / "Pictures"));
+}
+
+TEST_F(StudioExportTest, WithoutExportDirFiguresGoToThePicturesFolder) {
+  const fs::path script = write("export.uhop", std::string(kScript) + "export stage1.loss svg\n");
+  ASSERT_EQ(run("--script '" + script.string() + "' --state-json state.json"), 0) << err_;
+  const auto svgs =
+      files(dir_ / "home" / "Pictures" / "uhop-studio", "loss-l_phi-per-step-", ".svg");
+  ASSERT_EQ(svgs.size(), 1u) << err_;
+}
+
+TEST_F(StudioExportTest, UnknownPlotFailsTheHeadlessRun) {
+  const fs::path script =
+      write("export.uhop", "load builtin memories=16\nexport no.such.plot svg\n");
+  EXPECT_EQ(run("--script '" + script.string() + "' --export-dir figs --state-json state.json"), 1);
+  EXPECT_NE(err_.find("no plot named no.such.plot"), std::string::npos) << err_;
+}
+
+}  // namespace
+}  // namespace uhop::ui
