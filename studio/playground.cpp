@@ -1,5 +1,6 @@
 #include "studio/playground.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -103,7 +104,8 @@ std::shared_ptr<const Matrix> PlaygroundState::kernelW() const {
 
 bool PlaygroundState::idle() const {
   if (!shown) return true;
-  return !playing && pendingSteps == 0 && !worker->busy() && result && result->version == version;
+  return !playing && pendingSteps == 0 && !worker->busy() && result && result->version == version &&
+         result->grid == grid;
 }
 
 PlaygroundTrajectory playgroundTrajectory(const HopfieldModel& model, double x, double y,
@@ -266,16 +268,26 @@ void updatePlayground(PlaygroundState& s) {
   // No new job while one runs: superseding at every frame of a drag or a Stage I run would cancel
   // each job before it finished, and the maps would freeze until the motion stopped. The next job
   // starts from the newest state as soon as the worker is free.
-  if (s.jobVersion == s.version || s.worker->busy()) return;
+  if (s.worker->busy()) {
+    if (s.jobVersion != s.version) s.moving = true;
+    return;
+  }
+  const bool fresh = s.jobVersion != s.version;
+  if (!fresh && s.jobGrid == s.grid) return;
+  // Still moving (or Stage I playing): a preview grid; once it holds still, the full one.
+  const bool preview = fresh && (s.moving || s.playing);
+  s.moving = false;
   PlaygroundJob job;
   job.points = s.points;
   job.configs = {s.config(0), s.config(1)};
   job.W = s.kernelW();
-  job.grid = s.grid;
+  job.grid = preview ? std::min(s.grid, kPlaygroundPreviewGrid) : s.grid;
   job.range = s.range;
   job.steps = s.steps;
   job.version = s.version;
+  job.previous = s.result;
   s.jobVersion = s.version;
+  s.jobGrid = job.grid;
   s.worker->start(std::move(job));
 }
 

@@ -24,6 +24,10 @@ inline constexpr int kPlaygroundDefaultGrid = 256;
 // Stage I steps taken per frame (updateModel) while it plays: a step on ≤ 64 points in the plane
 // costs microseconds, so it runs on the UI thread; one step a frame lets the eye follow the basins.
 inline constexpr int kPlaygroundStage1StepsPerFrame = 1;
+// While the points or W keep changing (a drag, Stage I playing) the maps are computed on a grid of
+// at most this many points a side, about 4× cheaper than 256², and the full grid follows as soon
+// as the state holds still.
+inline constexpr int kPlaygroundPreviewGrid = 128;
 
 // The trajectory of the query under one model: x_0 … x_T and E(x_0) … E(x_T).
 struct PlaygroundTrajectory {
@@ -64,9 +68,11 @@ struct PlaygroundState {
   std::optional<std::array<double, 2>> query;
   std::array<PlaygroundTrajectory, 2> trajectories;  // [0] baseline, [1] U-Hop
 
-  std::string message;             // the last refusal (a 65th point, deleting the last one)
-  uint64_t version = 1;            // bumps whenever what the maps show changes
-  uint64_t jobVersion = 0;         // of the last job started
+  std::string message;      // the last refusal (a 65th point, deleting the last one)
+  uint64_t version = 1;     // bumps whenever what the maps show changes
+  uint64_t jobVersion = 0;  // of the last job started
+  int jobGrid = 0;          // and its grid
+  bool moving = false;      // the state changed while a job ran: preview grids until it holds still
   uint64_t trajectoryVersion = 0;  // version the trajectories were computed for
   std::shared_ptr<const PlaygroundResult> result;
   std::unique_ptr<PlaygroundWorker> worker;

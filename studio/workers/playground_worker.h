@@ -37,6 +37,10 @@ struct PlaygroundJob {
   LandscapeRange range;
   int steps = 5;
   uint64_t version = 0;  // of the playground state the job was made from
+  // The newest result so far: a map whose inputs (points, model, W for U-Hop, grid, range, T) are
+  // those of this job is taken from it instead of computed again (the baseline while Stage I
+  // plays, U-Hop while only the baseline's knobs move).
+  std::shared_ptr<const struct PlaygroundResult> previous;
 };
 
 struct PlaygroundSide {
@@ -45,11 +49,14 @@ struct PlaygroundSide {
   std::vector<double> contourX, contourY;
   std::vector<std::array<double, 2>> fixedPoints;
   double milliseconds = 0;  // computeLandscape alone: the grid's energy and T steps
+  bool reused = false;      // taken from the previous result (same inputs)
   std::string error;
 };
 
 struct PlaygroundResult {
   uint64_t version = 0;
+  int grid = 0;
+  PlaygroundJob job;  // what it was computed from (job.previous cleared)
   std::array<PlaygroundSide, 2> sides;
   double milliseconds = 0;  // the whole job (both sides, contours, fixed points)
 };

@@ -8,8 +8,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <thread>
 
+#include "core/random.h"
 #include "studio/app_model.h"
 #include "studio/script.h"
 
@@ -249,7 +252,9 @@ TEST(PlaygroundTest, StageOneMovesWAndTheMapsFollowOnlyWhileShown) {
   EXPECT_EQ(s.run->stepsDone(), 5);
   EXPECT_FALSE(s.wAfter->isApprox(w0));
   EXPECT_NE(s.result, before);
-  // The baseline map does not depend on W; U-Hop's does.
+  // The baseline map does not depend on W (it is kept from the last result); U-Hop's does.
+  EXPECT_TRUE(s.result->sides[0].reused);
+  EXPECT_FALSE(s.result->sides[1].reused);
   EXPECT_EQ(s.result->sides[0].land.energy, before->sides[0].land.energy);
   EXPECT_NE(s.result->sides[1].land.energy, before->sides[1].land.energy);
   // "before" shows U-Hop with W₀ again: the same numbers as the first result.
@@ -268,6 +273,28 @@ TEST(PlaygroundTest, StageOneMovesWAndTheMapsFollowOnlyWhileShown) {
   ASSERT_TRUE(settle(s));
   EXPECT_EQ(s.run->stepsDone(), 12);
   EXPECT_FALSE(s.playing);
+}
+
+TEST(PlaygroundTest, PreviewGridWhilePlayingThenTheFullGrid) {
+  PlaygroundState s;
+  applyPlayground(s, withKnob([](auto& k) {
+    k.grid = kPlaygroundPreviewGrid + 32;
+    k.stage1Steps = 100000;
+  }));
+  applyPlayground(s, cmd(PlaygroundShow{true}));
+  applyPlayground(s, cmd(PlaygroundStage1{PlaygroundStage1::Op::Play}));
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!s.result && std::chrono::steady_clock::now() < deadline) {
+    updatePlayground(s);
+    std::this_thread::sleep_for(2ms);
+  }
+  ASSERT_TRUE(s.result);
+  EXPECT_EQ(s.result->grid, kPlaygroundPreviewGrid);
+  EXPECT_FALSE(s.idle());
+  applyPlayground(s, cmd(PlaygroundStage1{PlaygroundStage1::Op::Pause}));
+  ASSERT_TRUE(settle(s));
+  EXPECT_EQ(s.result->grid, kPlaygroundPreviewGrid + 32);
+  EXPECT_EQ(s.result->sides[1].land.grid, kPlaygroundPreviewGrid + 32);
 }
 
 TEST(PlaygroundTest, ScriptLinesDriveTheModel) {
@@ -309,6 +336,41 @@ TEST(PlaygroundTest, ScriptLinesDriveTheModel) {
   EXPECT_THROW(parseScript("playground preset nowhere\n", "bad.uhop"), ScriptError);
   EXPECT_THROW(parseScript("playground set colour=red\n", "bad.uhop"), ScriptError);
   EXPECT_THROW(parseScript("playground stage1 step 2 3\n", "bad.uhop"), ScriptError);
+}
+
+// Not a test (speed is never asserted): the README's timing of the 256² grid at M = 64. Run with
+//   build/tests/uhop_studio_tests --gtest_also_run_disabled_tests
+//       --gtest_filter='*DISABLED_TimeTheGrid*'
+// It prints the wall and process CPU time of each map (computeLandscape: energy + T = 5 steps)
+// and of the whole worker job (both maps, contours, fixed points), best of 5.
+TEST(PlaygroundTest, DISABLED_TimeTheGrid) {
+  Random rng(1);
+  auto points = std::make_shared<Matrix>(2, kLandscapeMaxMemories);
+  for (int k = 0; k < kLandscapeMaxMemories; ++k)
+    (*points)(0, k) = float(2 * rng.uniform() - 1), (*points)(1, k) = float(2 * rng.uniform() - 1);
+  Stage1Config stage1;
+  stage1.featureDim = 8;
+  PlaygroundJob job;
+  job.points = points;
+  job.configs[0].beta = job.configs[1].beta = 15;
+  job.configs[1].similarity = SimilarityKind::Kernel;
+  job.W = std::make_shared<const Matrix>(initialKernelFeatureMap(stage1, 2, std::nullopt));
+  job.grid = 256;
+  job.steps = 5;
+  std::atomic<bool> cancel{false};
+  double wall[3] = {1e300, 1e300, 1e300}, cpu = 1e300;
+  for (int rep = 0; rep < 5; ++rep) {
+    const std::clock_t c0 = std::clock();
+    auto r = computePlayground(job, cancel);
+    cpu = std::min(cpu, 1000.0 * double(std::clock() - c0) / CLOCKS_PER_SEC);
+    wall[0] = std::min(wall[0], r->sides[0].milliseconds);
+    wall[1] = std::min(wall[1], r->sides[1].milliseconds);
+    wall[2] = std::min(wall[2], r->milliseconds);
+  }
+  std::printf(
+      "grid 256², M = 64, T = 5: dot %.1f ms, kernel (D_Φ = 8) %.1f ms, whole job %.1f ms "
+      "wall (%.1f ms CPU)\n",
+      wall[0], wall[1], wall[2], cpu);
 }
 
 }  // namespace
