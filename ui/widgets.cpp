@@ -102,7 +102,7 @@ void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& 
           float height) {
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
-  drawPlot(name, spec, view, height, ui.plotPngRequest);
+  drawPlot(name, spec, view, height, ui.plotPngRequest, &ui.textures);
   const float endY = ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y;
   ui.record(name, start, ImVec2(start.x + width, std::max(endY, start.y + height)));
 }
