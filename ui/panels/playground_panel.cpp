@@ -343,8 +343,10 @@ void PlaygroundPanel::drawMap(const PlaygroundState& s, int side, Commands& comm
                                    (view.xMax - view.xMin);
   const double y = view.yMax - (mouse.y - view.frameY0) / (view.frameY1 - view.frameY0) *
                                    (view.yMax - view.yMin);
+  // The plot's own button turns active on the very press we handle here, which plain
+  // IsWindowHovered() would read as "blocked".
   const bool hovered =
-      inFrame && ImGui::IsWindowHovered() &&
+      inFrame && ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
       !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
   const float pick = em() * 0.6f;
   const std::vector<std::array<double, 2>> points = pointList(s);
