@@ -8,6 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include "plot/plot_export.h"
+
 namespace uhop::ui {
 namespace {
 
@@ -60,6 +62,11 @@ TEST(PlaygroundPanelTest, TheFigureHoldsWhatTheStateShows) {
   EXPECT_NEAR(trajectory->x[0], 0.1, 1e-7);  // x_0 = the query, stored as float
   EXPECT_NEAR(trajectory->y[0], 0.2, 1e-7);
   EXPECT_NE(energy.title.find("Baseline (dot): energy"), std::string::npos) << energy.title;
+
+  // The SVG export (the plot menu's) embeds the heat map and draws the trajectory.
+  const std::string svg = plotToSvg(energy, 720, 600);
+  EXPECT_NE(svg.find("<image"), std::string::npos);
+  EXPECT_NE(svg.find("trajectory (T steps)"), std::string::npos);
 
   PlaygroundSet basins;
   basins.basins = true;
