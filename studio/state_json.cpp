@@ -60,9 +60,9 @@ nlohmann::json playgroundJson(const PlaygroundState& s) {
   j["grid"] = s.grid;
   j["stage1_step"] = s.run ? s.run->stepsDone() : 0;
   const bool current = s.result && s.result->version == s.version;
-  j["grid_ms"] = current ? nlohmann::json({s.result->sides[0].milliseconds,
-                                           s.result->sides[1].milliseconds})
-                         : nlohmann::json(nullptr);
+  j["grid_ms"] =
+      current ? nlohmann::json({s.result->sides[0].milliseconds, s.result->sides[1].milliseconds})
+              : nlohmann::json(nullptr);
   j["fixed_points"] = current ? nlohmann::json({s.result->sides[0].fixedPoints.size(),
                                                 s.result->sides[1].fixedPoints.size()})
                               : nlohmann::json(nullptr);
