@@ -36,7 +36,7 @@ struct PlotSeries {
 
 // A raster drawn under the series (a heat map): `width` × `height` cells covering
 // [x0, x1] × [y0, y1] in data units, colours 0xAABBGGRR row-major with row 0 at y0 (the bottom).
-// Linear axes only. The SVG embeds it as one PNG image; the screen widget does not draw it (yet).
+// Linear axes only. The SVG embeds it as one PNG image; the screen widget draws it as a texture.
 struct PlotImage {
   int width = 0, height = 0;
   std::vector<uint32_t> rgba;

@@ -809,6 +809,7 @@ void applyCommand(AppModel& model, const Command& command) {
           [&](const LoadW& c) { loadW(model, c.path); },
           [&](const SaveW& c) { saveW(model, c.path); },
           [&](const ResetSettings&) { resetSettings(model); },
+          [&](const PlaygroundCommand& c) { applyPlayground(model.playground, c); },
       },
       command);
 }
@@ -865,6 +866,7 @@ void updateModel(AppModel& model) {
   auto sweep = model.experimentWorker->latest();
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
   updateFeatureView(model);
+  updatePlayground(model.playground);
 }
 
 // ---- settings ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@
 #include "core/metrics.h"
 #include "core/stage1.h"
 #include "studio/feature_view.h"
+#include "studio/playground.h"
 #include "studio/session.h"
 #include "studio/settings.h"
 #include "studio/workers/experiment_worker.h"
@@ -150,6 +151,7 @@ struct AppModel {
   MetastableState metastable;
   ExperimentsState experiments;
   FeatureViewState featureView;
+  PlaygroundState playground;  // View ▸ Energy playground (studio/playground.h)
   // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
   // resolution): counts, so that every press writes its file.
   int screenshotsRequested = 0;
@@ -318,7 +320,7 @@ using Command =
                  RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
                  LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
                  LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView,
-                 SetExportFolder>;
+                 SetExportFolder, PlaygroundCommand>;
 
 using Commands = std::vector<Command>;
 

@@ -190,7 +190,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     bad("expected play, pause, step, reset or set after stage1, got '" + op + "'");
   }
   if (verb == "wait") {
-    const std::string usage = "wait stage1|metastable|experiment|frames N";
+    const std::string usage = "wait stage1|metastable|experiment|playground|frames N";
     if (w.size() < 2) bad("usage: " + usage);
     ScriptWait wait;
     if (w[1] == "frames") {
@@ -206,6 +206,8 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       wait.job = ScriptWait::Job::Metastable;
     else if (w[1] == "experiment")
       wait.job = ScriptWait::Job::Experiment;
+    else if (w[1] == "playground")
+      wait.job = ScriptWait::Job::Playground;
     else
       bad("cannot wait for '" + w[1] + "' (usage: " + usage + ")");
     return wait;
@@ -376,9 +378,13 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     if (kv.count("scale")) s.scale = static_cast<int>(parseInteger("scale", kv["scale"], 1, 2));
     return s;
   }
+  if (verb == "playground")
+    return ScriptPlayground{viaCore("playground", [&] {
+      return parsePlaygroundLine(std::vector<std::string>(w.begin() + 1, w.end()));
+    })};
   bad("unknown command '" + verb +
       "' (known: load, stage1, wait, target, corrupt, paint, model, step, run, metastable, "
-      "experiment, caption, pause, screenshot, record, export)");
+      "experiment, caption, pause, screenshot, record, export, playground)");
 }
 
 std::string trim(const std::string& s) {
@@ -547,6 +553,8 @@ bool ScriptRunner::jobIdle(const ScriptWait& wait, const AppModel& model) const 
     case ScriptWait::Job::Experiment:
       return !model.experimentWorker->running() &&
              model.experiments.snapshot == model.experimentWorker->latest();
+    case ScriptWait::Job::Playground:
+      return model.playground.idle();
     case ScriptWait::Job::Frames:
       return framesWaited_ >= wait.frames;
   }
@@ -640,7 +648,8 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
             return true;
           },
           [&](const ScriptWait& c) {
-            if (c.job != ScriptWait::Job::Frames) needMemories(model);
+            if (c.job != ScriptWait::Job::Frames && c.job != ScriptWait::Job::Playground)
+              needMemories(model);
             if (jobIdle(c, model)) return true;
             ++framesWaited_;
             return false;
@@ -742,6 +751,10 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
           },
           [&](const ScriptExport& c) {
             export_ = c;
+            return true;
+          },
+          [&](const ScriptPlayground& c) {
+            commands.push_back(c.command);
             return true;
           },
       },

@@ -3,7 +3,7 @@
 //   load SOURCE [memories=M] [offset=K] [grayscale=0|1]
 //   stage1 play | pause | step | reset
 //   stage1 set KEY=VALUE...        optimizer, init, steps, lr, t, loss, batch, seed
-//   wait stage1 | metastable | experiment | frames N
+//   wait stage1 | metastable | experiment | playground | frames N
 //   target INDEX                   corrupt SPEC [seed=S]          paint X Y [radius=R] [value=V]
 //   model baseline|uhop KEY=VALUE...   similarity, separation, beta
 //   step baseline|uhop|both [N]    run baseline|uhop|both
@@ -11,6 +11,9 @@
 //   caption TEXT                   pause                          screenshot FILE [scale=1|2]
 //   record start FILE.gif|DIR/ [width=W] [delay=CS] [frames=DIR] [region=window|stage2]
 //   record stop
+//   playground show|hide|toggle | preset NAME [seed=S] | point X Y | move I X Y | delete I
+//   playground query X Y|off | set KEY=VALUE... | stage1 play|pause|step [N]|reset
+//                                  (studio/playground.h: the energy playground window)
 // A caption's {path.in.the.state.json} placeholders (e.g. {uhop.error}, {stage1.loss},
 // {metastable.models.uhop.metastable}) are filled from stateJson() when the caption line runs:
 // numbers to 3 significant digits; an unknown path, or one without a value yet, stops the script
@@ -52,7 +55,7 @@ struct ScriptStage1Set {
   std::optional<uint64_t> seed;
 };
 struct ScriptWait {
-  enum class Job { Stage1, Metastable, Experiment, Frames } job = Job::Frames;
+  enum class Job { Stage1, Metastable, Experiment, Playground, Frames } job = Job::Frames;
   int frames = 0;
 };
 struct ScriptTarget {
@@ -113,10 +116,16 @@ struct ScriptRecord {
   bool stage2Only = false;  // region=stage2: only the Stage II panel, else the whole window
 };
 
+// `playground ...`: one command of the energy playground (parsePlaygroundLine).
+struct ScriptPlayground {
+  PlaygroundCommand command;
+};
+
 using ScriptAction =
     std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
                  ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
-                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord, ScriptExport>;
+                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord, ScriptExport,
+                 ScriptPlayground>;
 
 struct ScriptLine {
   int number = 0;    // 1-based line in the file

@@ -50,6 +50,29 @@ nlohmann::json summaryJson(const OutcomeSummary& s) {
           {"mean_error", s.meanError}};
 }
 
+// The energy playground: its points, the grid's time and the query's trajectory energies.
+nlohmann::json playgroundJson(const PlaygroundState& s) {
+  nlohmann::json j;
+  j["shown"] = s.shown;
+  nlohmann::json points = nlohmann::json::array();
+  for (int k = 0; k < s.count(); ++k) points.push_back({(*s.points)(0, k), (*s.points)(1, k)});
+  j["points"] = points;
+  j["grid"] = s.grid;
+  j["stage1_step"] = s.run ? s.run->stepsDone() : 0;
+  const bool current = s.result && s.result->version == s.version;
+  j["grid_ms"] =
+      current ? nlohmann::json({s.result->sides[0].milliseconds, s.result->sides[1].milliseconds})
+              : nlohmann::json(nullptr);
+  j["fixed_points"] = current ? nlohmann::json({s.result->sides[0].fixedPoints.size(),
+                                                s.result->sides[1].fixedPoints.size()})
+                              : nlohmann::json(nullptr);
+  nlohmann::json energies = nlohmann::json::array();
+  for (const PlaygroundTrajectory& t : s.trajectories) energies.push_back(t.energy);
+  j["trajectory_energy"] = energies;  // [baseline, U-Hop], E(x_0) … E(x_T); empty without query
+  j["message"] = s.message;
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json stateJson(const AppModel& model) {
@@ -139,6 +162,7 @@ nlohmann::json stateJson(const AppModel& model) {
                                                   : std::string();
   j["experiment"] = exp;
   j["status"] = model.statusMessage;
+  j["playground"] = playgroundJson(model.playground);
   return j;
 }
 

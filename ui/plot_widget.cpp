@@ -11,6 +11,7 @@
 #include "plot/palette.h"
 #include "plot/plot_axes.h"
 #include "plot/plot_export.h"
+#include "ui/texture_cache.h"
 
 namespace uhop::ui {
 
@@ -204,6 +205,33 @@ void drawSeries(const PlotSpec& spec, const PlotViewState& view, const Canvas& c
           c.dl->AddCircleFilled(ImVec2(c.px(x), c.py(y)), markerR, color, 12);
       }
     }
+  }
+}
+
+// FNV-1a over the pixels and the size: the texture is uploaded again only when they change.
+uint64_t imageHash(const PlotImage& image) {
+  uint64_t h = 1469598103934665603ull;
+  auto mixIn = [&](uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+  mixIn(uint64_t(image.width));
+  mixIn(uint64_t(image.height));
+  for (uint32_t p : image.rgba) mixIn(p);
+  return h;
+}
+
+// Heat maps under the series, each stretched over its data rectangle; linear axes only.
+void drawImages(const PlotSpec& spec, const Canvas& c, TextureCache* textures, ImGuiID plotId) {
+  if (!textures || c.logX || c.logY) return;
+  for (size_t k = 0; k < spec.images.size(); ++k) {
+    const PlotImage& image = spec.images[k];
+    if (image.width <= 0 || image.height <= 0 ||
+        image.rgba.size() != size_t(image.width) * size_t(image.height))
+      continue;
+    const std::string key = "plot-image:" + std::to_string(plotId) + ":" + std::to_string(k);
+    void* tex = textures->getRgba(key, imageHash(image), image.rgba.data(), image.width,
+                                  image.height, false);
+    // Row 0 of the raster is at y0, the bottom: the texture's first row goes to the bottom edge.
+    c.dl->AddImage(tex, ImVec2(c.px(image.x0), c.py(image.y1)),
+                   ImVec2(c.px(image.x1), c.py(image.y0)), ImVec2(0, 1), ImVec2(1, 0));
   }
 }
 
@@ -476,6 +504,7 @@ void drawHoverReadout(const PlotSpec& spec, const PlotViewState& view, const Can
 
 void contextMenu(const PlotSpec& spec, PlotViewState& view,
                  std::optional<PlotExportRequest>& exportRequest) {
+  if (view.suppressContextMenu && !ImGui::IsPopupOpen("##plot-menu")) return;
   if (!ImGui::BeginPopupContextItem("##plot-menu")) return;
   const bool logY = effectiveLogY(spec, view);
   if (ImGui::MenuItem("Log Y", nullptr, logY)) {
@@ -561,7 +590,7 @@ PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view) {
 }
 
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
-              std::optional<PlotExportRequest>& exportRequest) {
+              std::optional<PlotExportRequest>& exportRequest, TextureCache* textures) {
   ImGui::PushID(id);
   const float F = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -601,7 +630,9 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   if (wantsLegend(spec)) {
     const std::vector<float> widths = legendEntryWidths(spec, F);
     const ImVec2 box = legendBoxSize(widths, F);
-    if (!legendFitsInside(box.x, box.y, size.x - F * 4.5f, c.max.y - c.min.y, F * 0.5f)) {
+    // A plot edited with the mouse keeps its frame free: the legend goes under it.
+    if (view.pointerEdit ||
+        !legendFitsInside(box.x, box.y, size.x - F * 4.5f, c.max.y - c.min.y, F * 0.5f)) {
       int stripRows = 1;
       for (const auto& e : legendFlow(widths, p1.x - stripX0, F))
         stripRows = std::max(stripRows, e.first + 1);
@@ -638,12 +669,14 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   view.shownXTicks = xt.maxTicks, view.shownYTicks = yt.maxTicks;
   c.xa = axisCoord(r.xMin, c.logX), c.xb = axisCoord(r.xMax, c.logX);
   c.ya = axisCoord(r.yMin, c.logY), c.yb = axisCoord(r.yMax, c.logY);
+  view.frameX0 = c.min.x, view.frameY0 = c.min.y, view.frameX1 = c.max.x, view.frameY1 = c.max.y;
 
   c.dl->AddRectFilled(c.min, c.max, c.col.frameFill);
   LegendHit legend;
   if (r.hasData) {
     drawAxes(c, xt, yt, p0, p1);
     c.dl->PushClipRect(c.min, c.max, true);
+    drawImages(spec, c, textures, plotId);
     drawReferenceLines(spec, c);
     drawSeries(spec, view, c);
     drawErrorBars(spec, view, c);
@@ -695,14 +728,15 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   if (hovered && legend.series >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     view.hidden[size_t(legend.series)] = !view.hidden[size_t(legend.series)];
   }
-  if (r.hasData) handleBoxZoom(view, c, hovered, legend.overLegend, mouse);
+  if (r.hasData && !view.pointerEdit) handleBoxZoom(view, c, hovered, legend.overLegend, mouse);
   if (hovered && overTitle && !spec.tooltip.empty()) {
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(F * 28);
     ImGui::TextUnformatted(spec.tooltip.c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
-  } else if (hovered && r.hasData && !view.selecting && !legend.overLegend && c.contains(mouse)) {
+  } else if (hovered && r.hasData && !view.pointerEdit && !view.selecting && !legend.overLegend &&
+             c.contains(mouse)) {
     c.dl->PushClipRect(c.min, c.max, true);
     drawHoverReadout(spec, view, c, mouse);
     c.dl->PopClipRect();

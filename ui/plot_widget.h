@@ -16,6 +16,8 @@
 
 namespace uhop::ui {
 
+class TextureCache;
+
 // What the user changed about one plot on screen; owned by the panel, one per plot.
 struct PlotViewState {
   // Log Y from the context menu; unset = follow spec.yAxis.scale.
@@ -37,6 +39,14 @@ struct PlotViewState {
   float selectX0 = 0, selectY0 = 0;
   // Tick density drawn last frame (AxisTicks::maxTicks), passed on to exports.
   int shownXTicks = 0, shownYTicks = 0;
+
+  // A panel that edits the plot with the mouse (the energy playground moves points) sets
+  // pointerEdit: left drags and hovering are then its own (no box zoom, no read-out); and
+  // suppressContextMenu while a right click is its own (deleting a point), not the menu's.
+  bool pointerEdit = false;
+  bool suppressContextMenu = false;
+  // The data rectangle on screen when last drawn (with xMin…yMax it maps mouse ↔ data).
+  float frameX0 = 0, frameY0 = 0, frameX1 = 0, frameY1 = 0;
 };
 
 // Whether y is drawn on a log axis: the user's toggle if set, else the spec's scale.
@@ -58,8 +68,9 @@ struct PlotExportRequest {
 // Draws the plot at the cursor, full available width and `height` pixels tall including title
 // and axis labels (<= 0: the remaining height of the window). `id` must be unique in the window.
 // `exportRequest` is the app's one pending export: the menu sets it; the app writes it once per
-// frame and resets it.
+// frame and resets it. The spec's images (heat maps) are drawn as textures from `textures`;
+// without one they are not.
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
-              std::optional<PlotExportRequest>& exportRequest);
+              std::optional<PlotExportRequest>& exportRequest, TextureCache* textures = nullptr);
 
 }  // namespace uhop::ui

@@ -48,6 +48,34 @@ void* TextureCache::get(const std::string& key, uint64_t version, const float* p
   return reinterpret_cast<void*>(static_cast<intptr_t>(e.id));
 }
 
+void* TextureCache::getRgba(const std::string& key, uint64_t version, const uint32_t* rgba,
+                            int width, int height, bool nearest) {
+  Entry& e = entries_[key];
+  e.used = true;
+  const bool fresh = e.id == 0;
+  if (fresh) glGenTextures(1, &e.id);
+  const ImageShape shape{width, height, 4};  // 4 channels: never equal to a float image's shape
+  if (fresh || e.version != version || !(e.shape == shape) || e.nearest != nearest) {
+    GLint previous = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+    glBindTexture(GL_TEXTURE_2D, e.id);
+    const GLint filter = nearest ? GL_NEAREST : GL_LINEAR;
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, 0x812F /* GL_CLAMP_TO_EDGE */);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, 0x812F);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    // 0xAABBGGRR read as bytes on a little-endian machine is R, G, B, A: GL_RGBA as it is.
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+    e.version = version;
+    e.shape = shape;
+    e.nearest = nearest;
+    ++uploads_;
+  }
+  return reinterpret_cast<void*>(static_cast<intptr_t>(e.id));
+}
+
 void TextureCache::collectUnused() {
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (!it->second.used) {

@@ -22,6 +22,10 @@ class TextureCache {
   // key is new, its version differs or its shape changed. `nearest` = sharp pixels (large views).
   void* get(const std::string& key, uint64_t version, const float* pixels, const ImageShape& shape,
             bool nearest);
+  // The same for an 8-bit RGBA raster, pixels 0xAABBGGRR (plot/plot_spec.h PlotImage), row 0
+  // first; `version` must change whenever the pixels do (a hash of them will do).
+  void* getRgba(const std::string& key, uint64_t version, const uint32_t* rgba, int width,
+                int height, bool nearest);
   // Deletes textures not requested since the last call (call once per frame, after drawing).
   void collectUnused();
   void clear();

@@ -102,7 +102,7 @@ void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& 
           float height) {
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
-  drawPlot(name, spec, view, height, ui.plotExport);
+  drawPlot(name, spec, view, height, ui.plotExport, &ui.textures);
   if (ui.exportByName && ui.exportByName->first == name) {
     ui.plotExport = PlotExportRequest{specAsShown(spec, view), ui.exportByName->second, &view};
     ui.exportByName.reset();

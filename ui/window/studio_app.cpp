@@ -34,6 +34,7 @@
 #include "ui/panels/lesson_bar.h"
 #include "ui/panels/memories_panel.h"
 #include "ui/panels/metastable_panel.h"
+#include "ui/panels/playground_panel.h"
 #include "ui/panels/stage1_panel.h"
 #include "ui/panels/stage2_panel.h"
 #include "ui/plot_widget.h"
@@ -155,6 +156,7 @@ struct Studio {
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
   FeatureSpacePanel featureSpacePanel;
+  PlaygroundPanel playgroundPanel;
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
@@ -268,6 +270,8 @@ struct Studio {
       ImGui::Separator();
       if (ImGui::MenuItem("Feature space", "F4", model.featureView.shown))
         commands.push_back(ToggleFeatureView{});
+      if (ImGui::MenuItem("Energy playground", "F6", model.playground.shown))
+        commands.push_back(PlaygroundCommand{PlaygroundToggle{}});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -497,6 +501,7 @@ struct Studio {
           "R        reset Stage I\n"
           "Ctrl+Z   undo the last brush stroke\n"
           "F4       feature space window (memories as points, similarity maps, Δ)\n"
+          "F6       energy playground (2-D memories: energy, basins, Stage I live)\n"
           "F12      save the window as PNG\n"
           "PgDn / → next slide of a lesson (Space at a pause)\n"
           "PgUp / ← previous slide (replayed from the lesson's start)\n"
@@ -666,6 +671,7 @@ struct Studio {
     drawPopups();
     ImGui::End();
     featureSpacePanel.draw(model, commands, ui);
+    playgroundPanel.draw(model, commands, ui);
     drawCaption();
   }
 

@@ -71,5 +71,14 @@ TEST(ShortcutsTest, PlainQAndCtrlSpaceDoNothing) {
   EXPECT_TRUE(commands.empty());
 }
 
+TEST(ShortcutsTest, F6TogglesTheEnergyPlaygroundEvenWhileTyping) {
+  Commands commands;
+  shortcutCommands({{GLFW_KEY_F6, 0, false}, {GLFW_KEY_F6, 0, true}}, true, commands);
+  ASSERT_EQ(commands.size(), 1u);  // a held key toggles once
+  ASSERT_TRUE(std::holds_alternative<PlaygroundCommand>(commands[0]));
+  EXPECT_TRUE(
+      std::holds_alternative<PlaygroundToggle>(std::get<PlaygroundCommand>(commands[0]).action));
+}
+
 }  // namespace
 }  // namespace uhop::ui
