@@ -199,7 +199,22 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
   }
   // What the figure was computed with, which may differ from the knobs above once edited; the
   // exported SVG's title carries the same line.
-  ImGui::TextDisabled("%s", model.experiments.parameters.c_str());
+  // On a short panel (1280 × 800) they fold under a header, leaving the figure the ~10 lines
+  // its title, axes and legend need.
+  const std::string& parameters = model.experiments.parameters;
+  const float parametersH =
+      ImGui::CalcTextSize(parameters.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  bool showParameters = true;
+  if (ImGui::GetContentRegionAvail().y < parametersH + em() * 10) {
+    showParameters = ImGui::TreeNodeEx("computed with…", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip(parameters.c_str());
+    if (showParameters) ImGui::TreePop();  // only the header's state is wanted: no indent
+  }
+  if (showParameters) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", parameters.c_str());
+    ImGui::PopTextWrapPos();
+  }
   PlotSpec spec = sweepPlotSpec(snap->config, snap->points, static_cast<SweepMetric>(metric));
   spec.parameters = model.experiments.parameters;
   plot(ui, "experiments.figure", spec, view,

@@ -61,8 +61,19 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
     return;
   }
   // The result's own parameters, not today's settings (which may have changed since the run).
+  // On a short panel (1280 × 800) the parameters fold under a header, so that the histogram
+  // keeps the ~16 lines it and the outcomes need.
+  const std::string caption = metastableCaption(*r);
+  const float captionH =
+      ImGui::CalcTextSize(caption.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  bool showCaption = true;
+  if (ImGui::GetContentRegionAvail().y < captionH + em() * 16) {
+    showCaption = ImGui::TreeNodeEx("computed with…", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip(caption.c_str());
+    if (showCaption) ImGui::TreePop();  // only the header's state is wanted: no indent
+  }
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("%s", metastableCaption(*r).c_str());
+  if (showCaption) ImGui::TextDisabled("%s", caption.c_str());
   if (r->corruption.name() != model.query.corruption.name() || r->seed != model.query.seed ||
       r->steps != m.steps || r->baselineConfig.beta != model.column(Side::Baseline).config.beta ||
       r->uhopConfig.beta != model.column(Side::UHop).config.beta) {
@@ -175,8 +186,10 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
     }
     spec.series.push_back(std::move(series));
   }
+  // 6.5 lines hold its title, axes and bars (the legend goes inside), which at 1280 × 800 is
+  // what the right column leaves it.
   plot(ui, "metastable.histogram", spec, histogramView,
-       std::max(em() * 8, ImGui::GetContentRegionAvail().y - 2));
+       std::max(em() * 6.5f, ImGui::GetContentRegionAvail().y - 2));
 }
 
 }  // namespace uhop::ui

@@ -59,9 +59,14 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   const float width = ImGui::GetContentRegionAvail().x;
   const float energyMin = em() * 10.5f;
   const Stage2Arrangement arrangement = stage2Arrangement(width / em());
+  // The columns' height with their top-k weights shown (they fold away on short panels).
+  const float fullHeight = columnsHeight + (foldTopK ? topKHeight : 0);
+  const float availH = ImGui::GetContentRegionAvail().y;
   const bool energyBeside = arrangement == Stage2Arrangement::SideBySide &&
-                            width / em() >= 4 * kStage2ColumnEm &&
-                            ImGui::GetContentRegionAvail().y < columnsHeight + energyMin;
+                            width / em() >= 4 * kStage2ColumnEm && availH < fullHeight + energyMin;
+  // Still too short (1280 × 800 at 1×): the top-k weights fold under a header of their own,
+  // so the energy plot is on screen without scrolling.
+  foldTopK = !energyBeside && availH < fullHeight + energyMin;
   const float top = ImGui::GetCursorPosY();
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (arrangement == Stage2Arrangement::SideBySide) {
@@ -84,7 +89,10 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
       columnsHeight = bottom - top;
       if (energyBeside) {
         ImGui::TableNextColumn();
-        drawEnergy(model, ui, std::max(energyMin, ImGui::GetContentRegionAvail().y - 2));
+        // The row's cell padding comes on top of the plot's height.
+        drawEnergy(model, ui,
+                   std::max(energyMin, ImGui::GetContentRegionAvail().y - 2 -
+                                           2 * ImGui::GetStyle().CellPadding.y));
       }
       ImGui::EndTable();
     }
@@ -106,8 +114,10 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
     }
   }
   if (arrangement != Stage2Arrangement::SideBySide) columnsHeight = ImGui::GetCursorPosY() - top;
+  // Folded, the plot takes what is left down to 8.5 lines (title, axes, legend inside).
   if (!energyBeside)
-    drawEnergy(model, ui, std::max(energyMin, ImGui::GetContentRegionAvail().y - 2));
+    drawEnergy(model, ui,
+               std::max(foldTopK ? em() * 8.5f : energyMin, ImGui::GetContentRegionAvail().y - 2));
 }
 
 void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext& ui) {
@@ -125,8 +135,10 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
 
   // Target (small) beside the enlarged, paintable query.
   const float small = std::min(em() * 3.6f, colW * 0.28f);
-  const float large =
-      std::max(em() * 4, std::min(colW - small - ImGui::GetStyle().ItemSpacing.x, em() * 10.5f));
+  // On a short panel (foldTopK) the query is drawn smaller and the brush folds away, so the
+  // energy plot stays on screen.
+  const float large = std::max(em() * 4, std::min(colW - small - ImGui::GetStyle().ItemSpacing.x,
+                                                  em() * (foldTopK ? 8.0f : 10.5f)));
   ImGui::BeginGroup();
   image(ui, "target", model.memories.version * 100000 + q.target, set.patterns.col(q.target).data(),
         set.shape, small, true);
@@ -193,6 +205,12 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
       "metastable-states run uses for it.");
 
   // Brush.
+  if (foldTopK) {
+    const bool open = ImGui::TreeNodeEx("brush", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip("Painting on the query: brush size and colour, undo: folded while the panel is short.");
+    if (!open) return;
+    ImGui::TreePop();  // only the header's state is wanted: no indent below it
+  }
   float radius = q.brushRadius;
   ImGui::SetNextItemWidth(-em() * 4.2f);
   if (ImGui::SliderFloat("brush", &radius, 0.5f, 6.0f, "%.1f px"))
@@ -395,7 +413,14 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
     ImGui::Text("max p %.3f · support 0 (diffuse) · k₉₀ %d", o.maxWeight, o.k90);
   ImGui::PopTextWrapPos();
   // Top-k weights: bars plus the memories' thumbnails underneath, in the same order.
-  if (col.weights.size() == set.count()) {
+  bool topK = col.weights.size() == set.count();
+  if (topK && foldTopK) {
+    topK = ImGui::TreeNodeEx("top-k weights", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip("The largest weights p_μ and their memories: folded away while the panel is short.");
+    if (topK) ImGui::TreePop();  // only the header's state is wanted: no indent below it
+  }
+  const float topKTop = ImGui::GetCursorPosY();
+  if (topK) {
     const int k = std::min(6, set.count());
     std::vector<int> order(set.count());
     std::iota(order.begin(), order.end(), 0);
@@ -452,6 +477,7 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
       }
     }
     ImGui::PopStyleVar();
+    topKHeight = ImGui::GetCursorPosY() - topKTop;
   }
   ui.record("stage2.column." + name, columnMin,
             ImVec2(columnMin.x + columnW, ImGui::GetCursorScreenPos().y));

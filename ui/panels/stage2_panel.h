@@ -34,6 +34,8 @@ struct Stage2Panel {
   void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
   void drawEnergy(const AppModel& model, UiContext& ui, float height);
   float columnsHeight = 0;  // of the query and model columns, last frame (where the energy goes)
+  float topKHeight = 0;     // of a column's top-k weights plot and thumbnails, when last drawn
+  bool foldTopK = false;    // the panel is too short for them: they fold under a header
 };
 
 }  // namespace uhop::ui

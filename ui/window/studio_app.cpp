@@ -164,7 +164,7 @@ struct Studio {
   bool toggleFullScreen = false;                // F11, until the window applies it
   bool fullScreen = false;                      // the window is full screen (F11)
   float stage1Fraction = 0.34f;
-  float metastableFraction = 0.5f;
+  float metastableFraction = 0.55f;
   bool showKeys = false;
   WindowEvents events;  // key presses and dropped paths since the last frame
   bool openSessionDialog = false;
@@ -595,10 +595,10 @@ struct Studio {
 
     ImGui::TableNextColumn();
     const float splitH = std::max(4.0f, em() * 0.35f) + ImGui::GetStyle().ItemSpacing.y * 2;
-    // Stage I keeps room for its knobs and both plots (their legends need ~8 lines) on small
+    // Stage I keeps room for its knobs and both plots (their legends need ~7 lines) on small
     // windows; the splitter sets the rest.
     const float h1 = std::floor(std::clamp((cellH - splitH) * stage1Fraction,
-                                           std::min(em() * 17.5f, cellH * 0.6f), cellH * 0.85f));
+                                           std::min(em() * 16.5f, cellH * 0.6f), cellH * 0.85f));
     drawChild("stage1", "panel.stage1", ImVec2(0, h1),
               [&] { stage1Panel.draw(model, commands, ui); });
     splitter("split1", stage1Fraction, bodyH);

@@ -127,7 +127,7 @@ for i in range(0, len(args), 4):
 
     across = check == "across"
     for r, rect in rects.items():
-        if not inside(rect, [0, 0, W, H]):
+        if not inside(rect, [0, 0, W, H], across):
             failures.append(f"{name}: {r} {rect} is outside the {W}x{H} window")
         head = r.split(".")[0]
         panel = panel_of.get(head)
