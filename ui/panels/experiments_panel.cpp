@@ -185,32 +185,36 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     ImGui::TextDisabled("Press Run: the figure fills in here as points finish.");
     return;
   }
+  // What the figure was computed with (which may differ from the knobs above once edited; the
+  // exported SVG's title carries the same line), and how long it took. On a short panel
+  // (1280 × 800) both fold under a header beside the metric, leaving the figure the ~10 lines
+  // its title, axes and legend need.
+  const std::string& parameters = model.experiments.parameters;
+  const float parametersH =
+      ImGui::CalcTextSize(parameters.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  const bool fold = ImGui::GetContentRegionAvail().y <
+                    parametersH + ImGui::GetFrameHeightWithSpacing() + em() * 10;
   ImGui::SetNextItemWidth(em() * 9);
   ImGui::Combo("##metric", &metric, kMetricNames, 3);
   tooltip(
       "retrieval error: mean Σ px² between the final state and the target.\n"
       "correct: share of queries ending on their own memory (max p ≥ 0.9).\n"
       "metastable: share ending on a mixture (max p < 0.9).");
-  if (!running) {
-    ImGui::SameLine();
+  bool details = true;
+  if (fold) {
+    const char* header = "computed with…";
+    sameLineIfFits(ImGui::CalcTextSize(header).x + ImGui::GetFrameHeight() * 1.5f);
+    details = ImGui::TreeNodeEx(header, ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip(parameters.c_str());
+    if (details) ImGui::TreePop();  // only the header's state is wanted: no indent
+  }
+  if (details && !running) {
+    if (!fold) ImGui::SameLine();
     ImGui::TextDisabled("%d/%d cells · %s%s", snap->cellsDone, snap->totalCells,
                         formatDuration(snap->seconds).c_str(),
                         snap->cancelled ? " · cancelled" : "");
   }
-  // What the figure was computed with, which may differ from the knobs above once edited; the
-  // exported SVG's title carries the same line.
-  // On a short panel (1280 × 800) they fold under a header, leaving the figure the ~10 lines
-  // its title, axes and legend need.
-  const std::string& parameters = model.experiments.parameters;
-  const float parametersH =
-      ImGui::CalcTextSize(parameters.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
-  bool showParameters = true;
-  if (ImGui::GetContentRegionAvail().y < parametersH + em() * 10) {
-    showParameters = ImGui::TreeNodeEx("computed with…", ImGuiTreeNodeFlags_SpanAvailWidth);
-    tooltip(parameters.c_str());
-    if (showParameters) ImGui::TreePop();  // only the header's state is wanted: no indent
-  }
-  if (showParameters) {
+  if (details) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextDisabled("%s", parameters.c_str());
     ImGui::PopTextWrapPos();
