@@ -663,8 +663,18 @@ struct Studio {
     const ImVec2 size(0, std::floor(bodyH - (ImGui::GetCursorPosY() - top)));
     switch (page) {
       case Page::Memories:
-        drawChild("memories", "panel.memories", size,
-                  [&] { memoriesPanel.draw(model, commands, ui); });
+        // With room for both, Stage II beside the memories: a click on a memory shows its
+        // retrieval at once.
+        if (ImGui::GetContentRegionAvail().x / em() >= 55) {
+          const float w = std::floor(ImGui::GetContentRegionAvail().x * 0.3f);
+          drawChild("memories", "panel.memories", ImVec2(w, size.y),
+                    [&] { memoriesPanel.draw(model, commands, ui); });
+          ImGui::SameLine();
+          drawChild("stage2", "panel.stage2", size, [&] { stage2Panel.draw(model, commands, ui); });
+        } else {
+          drawChild("memories", "panel.memories", size,
+                    [&] { memoriesPanel.draw(model, commands, ui); });
+        }
         break;
       case Page::Stage1:
         drawChild("stage1", "panel.stage1", size, [&] { stage1Panel.draw(model, commands, ui); });

@@ -12,10 +12,12 @@
 #     energy plot, …).
 # The three columns forced on at 1.5× and 2× (--layout columns) are checked across only: their
 # panels may scroll, but nothing may fall off a panel's right edge.
-# usage: presenter_layout_test.sh <path to uhop-studio> <tmp dir>
+# usage: presenter_layout_test.sh <path to uhop-studio> <tmp dir> [run name pattern]
+#   (a pattern, e.g. 'cols-1600', runs only the matching runs of the table below)
 set -euo pipefail
 app=$1
 out=$2/presenter_layout
+only=${3:-}
 rm -rf "$out"
 mkdir -p "$out"
 export XDG_CONFIG_HOME=$out/config # never touch the user's settings
@@ -66,6 +68,7 @@ cols-1920-light      1920x1080 2   light columns   stage2      across
 checks=()
 while read -r name size scale theme layout page check; do
   [ -z "$name" ] && continue
+  [[ -n "$only" && "$name" != *$only* ]] && continue
   printf '%s\n%s\nwait frames 3\n' "$setup" "${ending[$page]}" >"$out/$name.uhop"
   if ! timeout 300 xvfb-run -a -s "-screen 0 ${size}x24" "$app" --size "$size" --scale "$scale" \
     --theme "$theme" --layout "$layout" --script "$out/$name.uhop" --screenshot "$out/$name.png" \
