@@ -64,9 +64,10 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   const float availH = ImGui::GetContentRegionAvail().y;
   const bool energyBeside = arrangement == Stage2Arrangement::SideBySide &&
                             width / em() >= 4 * kStage2ColumnEm && availH < fullHeight + energyMin;
-  // Still too short (1280 × 800 at 1×): the top-k weights fold under a header of their own,
-  // so the energy plot is on screen without scrolling.
-  foldTopK = !energyBeside && availH < fullHeight + energyMin;
+  // Still too short (1280 × 800 at 1×, or a lesson's caption below the page): the top-k weights
+  // fold under a header of their own, so the columns and the energy plot are on screen without
+  // scrolling.
+  foldTopK = availH < fullHeight + (energyBeside ? 0 : energyMin);
   const float top = ImGui::GetCursorPosY();
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (arrangement == Stage2Arrangement::SideBySide) {
