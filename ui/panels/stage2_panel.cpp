@@ -60,7 +60,7 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   const float energyMin = em() * 10.5f;
   const Stage2Arrangement arrangement = stage2Arrangement(width / em());
   // The columns' height with their top-k weights shown (they fold away on short panels).
-  const float fullHeight = columnsHeight + (foldTopK ? topKHeight : 0);
+  const float fullHeight = em() * (columnsHeight + (foldTopK ? topKHeight : 0));
   const float availH = ImGui::GetContentRegionAvail().y;
   const bool energyBeside = arrangement == Stage2Arrangement::SideBySide &&
                             width / em() >= 4 * kStage2ColumnEm && availH < fullHeight + energyMin;
@@ -87,7 +87,7 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
       ImGui::TableNextColumn();
       drawColumn(model, Side::UHop, commands, ui);
       bottom = std::max(bottom, ImGui::GetCursorPosY());
-      columnsHeight = bottom - top;
+      columnsHeight = (bottom - top) / em();
       if (energyBeside) {
         ImGui::TableNextColumn();
         // The row's cell padding comes on top of the plot's height.
@@ -114,7 +114,8 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
       drawColumn(model, Side::UHop, commands, ui);
     }
   }
-  if (arrangement != Stage2Arrangement::SideBySide) columnsHeight = ImGui::GetCursorPosY() - top;
+  if (arrangement != Stage2Arrangement::SideBySide)
+    columnsHeight = (ImGui::GetCursorPosY() - top) / em();
   // Folded, the plot takes what is left down to 8.5 lines (title, axes, legend inside).
   if (!energyBeside)
     drawEnergy(model, ui,
@@ -478,7 +479,7 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
       }
     }
     ImGui::PopStyleVar();
-    topKHeight = ImGui::GetCursorPosY() - topKTop;
+    topKHeight = (ImGui::GetCursorPosY() - topKTop) / em();
   }
   ui.record("stage2.column." + name, columnMin,
             ImVec2(columnMin.x + columnW, ImGui::GetCursorScreenPos().y));

@@ -33,9 +33,12 @@ struct Stage2Panel {
   void drawQuery(const AppModel& model, Commands& commands, UiContext& ui);
   void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
   void drawEnergy(const AppModel& model, UiContext& ui, float height);
-  float columnsHeight = 0;  // of the query and model columns, last frame (where the energy goes)
-  float topKHeight = 0;     // of a column's top-k weights plot and thumbnails, when last drawn
-  bool foldTopK = false;    // the panel is too short for them: they fold under a header
+  // Heights in font heights (em), so that a 2× re-render of the frame decides as the frame did:
+  // of the query and model columns last frame (where the energy goes), and of a column's top-k
+  // weights plot and thumbnails when last drawn.
+  float columnsHeight = 0;
+  float topKHeight = 0;
+  bool foldTopK = false;  // the panel is too short for them: they fold under a header
 };
 
 }  // namespace uhop::ui
