@@ -127,6 +127,10 @@ Settings parseSettings(const std::string& text, std::string& message) {
   read(
       j, "ui_scale", s.uiScale, [](float v) { return v == 0 || (v >= 0.5f && v <= 4.0f); }, bad);
   read(
+      j, "presenter_layout", s.presenterLayout, [](bool) { return true; }, bad);
+  read(
+      j, "auto_reflow", s.autoReflow, [](bool) { return true; }, bad);
+  read(
       j, "recent_sources", s.recentSources,
       [](const std::vector<std::string>& v) { return v.size() <= 64; }, bad);
   if (s.recentSources.size() > Settings::kMaxRecent) s.recentSources.resize(Settings::kMaxRecent);
@@ -202,6 +206,8 @@ std::string settingsToJson(const Settings& s) {
   json j;
   j["theme"] = s.theme == Theme::Light ? "light" : "dark";
   j["ui_scale"] = s.uiScale;
+  j["presenter_layout"] = s.presenterLayout;
+  j["auto_reflow"] = s.autoReflow;
   j["recent_sources"] = s.recentSources;
   j["recent_memories"] = s.recentCounts;
   j["data_source"] = s.dataSource;

@@ -49,6 +49,11 @@ struct Settings {
   // What one data load may allocate, in MiB (LoadOptions::memoryBudgetBytes; the CLI's
   // --memory-budget). Default 2048 = kDefaultMemoryBudgetBytes.
   int memoryBudgetMb = 2048;
+  // View ▸ Presenter layout: the panels as pages, one at a time, for large UI scales.
+  bool presenterLayout = false;
+  // The same pages whenever the window is too small for the three columns at the current scale
+  // (ui/window/layout.h); off keeps the three columns at any size.
+  bool autoReflow = true;
   static constexpr int kMinMemoryBudgetMb = 16;
   static constexpr int kMaxMemoryBudgetMb = 1 << 20;  // 1 TiB
 

@@ -69,8 +69,16 @@ StudioOptions parseStudioOptions(int argc, const char* const* argv) {
       o.height = parseInt("--size height", s.substr(x + 1), 240, 16384);
     } else if (arg == "--tab") {
       o.tab = value();
-      if (o.tab != "comparison" && o.tab != "experiments")
-        throw std::invalid_argument("--tab expects comparison or experiments, got '" + o.tab + "'");
+      if (o.tab != "comparison" && o.tab != "experiments" && o.tab != "memories" &&
+          o.tab != "stage1" && o.tab != "stage2" && o.tab != "metastable")
+        throw std::invalid_argument(
+            "--tab expects comparison, experiments, memories, stage1, stage2 or metastable, got '" +
+            o.tab + "'");
+    } else if (arg == "--layout") {
+      const std::string l = value();
+      if (l != "auto" && l != "columns" && l != "presenter")
+        throw std::invalid_argument("--layout expects auto, columns or presenter, got '" + l + "'");
+      o.layout = l;
     } else if (arg == "--run-sweep") {
       o.runSweep = value();
       if (o.runSweep != "capacity" && o.runSweep != "noise" && o.runSweep != "stage1" &&
@@ -114,7 +122,11 @@ std::string studioUsage() {
          "  --theme dark|light  colour theme\n"
          "  --scale S           UI scale, 0.5..4 (presenter mode: 1.5–2)\n"
          "  --size WxH          window size in pixels (default 1600x1000)\n"
-         "  --tab NAME          open the lower right tab: comparison | experiments\n"
+         "  --tab NAME          open the lower right tab: comparison | experiments; in the\n"
+         "                      presenter layout the page: also memories | stage1 | stage2 |\n"
+         "                      metastable\n"
+         "  --layout MODE       auto (three columns, pages when the window is small for them at\n"
+         "                      the UI scale) | columns | presenter (pages, as View ▸ Presenter)\n"
          "  --run-sweep KIND    start a sweep at launch (capacity | noise | stage1 | beta;\n"
          "                      default grid, 3 seeds) and show the Experiments tab\n"
          "  --script FILE       run a studio script (one command a line, see README.md);\n"

@@ -1,8 +1,9 @@
 // Command line of uhop-studio:
-//   uhop-studio [--data SRC] [--memories M] [--offset K] [--stage1-steps N] [--autoplay] [--frames N]
+//   uhop-studio [--data SRC] [--memories M] [--offset K] [--stage1-steps N] [--autoplay]
+//               [--frames N]
 //               [--screenshot FILE] [--frame-stats FILE] [--layout-json FILE]
 //               [--theme dark|light] [--scale S] [--size WxH]
-//               [--screenshot-2x FILE] [--tab comparison|experiments]
+//               [--screenshot-2x FILE] [--tab PAGE] [--layout auto|columns|presenter]
 //               [--run-sweep capacity|noise|stage1|beta] [--script FILE] [--state-json OUT]
 //               [--screenshot-each DIR] [--export-dir DIR]
 // --frames N renders N frames and exits 0 (headless mode: the user's settings are neither read
@@ -31,7 +32,12 @@ struct StudioOptions {
   std::optional<std::string> theme;  // "dark" | "light"
   std::optional<float> scale;
   int width = 0, height = 0;  // 0 = default size
-  std::string tab;            // lower right tab to open: "" | "comparison" | "experiments"
+  // Lower right tab to open: "" | "comparison" | "experiments"; in the presenter layout, the page
+  // to show, also "memories" | "stage1" | "stage2" | "metastable".
+  std::string tab;
+  // "auto" (three columns, pages when the window is small for them), "columns" (always three
+  // columns) or "presenter" (always pages); unset: the user's settings.
+  std::optional<std::string> layout;
   std::string runSweep;   // start this sweep (default grid) at launch: "" | capacity | noise | ...
   std::string script;     // a studio script to run (studio/script.h)
   std::string stateJson;  // write the state JSON (studio/state_json.h) after the last frame

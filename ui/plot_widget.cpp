@@ -636,9 +636,14 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
       int stripRows = 1;
       for (const auto& e : legendFlow(widths, p1.x - stripX0, F))
         stripRows = std::max(stripRows, e.first + 1);
-      stripH = float(stripRows) * legendRow(F) + F * 0.3f;
-      c.max.y -= stripH;
-      legendStripped = true;
+      const float h = float(stripRows) * legendRow(F) + F * 0.3f;
+      // A strip that would leave too little frame to draw (a short panel at 1280 × 800) is not
+      // taken: the legend then sits inside the frame, over the data, rather than no plot at all.
+      if (c.max.y - h - c.min.y >= F * 3) {
+        stripH = h;
+        c.max.y -= stripH;
+        legendStripped = true;
+      }
     }
   }
 
@@ -652,9 +657,9 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
     view.xMin = r.xMin, view.xMax = r.xMax, view.yMin = r.yMin, view.yMax = r.yMax;
   }
   const auto measure = [](const std::string& s) { return double(textWidth(s)); };
-  const AxisTicks yt = chooseTicks(r.yMin, r.yMax, c.logY ? AxisScale::Log10 : AxisScale::Linear,
-                                   c.max.y - c.min.y, F, false, measure, spec.yAxis.maxTicks,
-                                   spec.yAxis.integerTicks);
+  const AxisTicks yt =
+      chooseTicks(r.yMin, r.yMax, c.logY ? AxisScale::Log10 : AxisScale::Linear, c.max.y - c.min.y,
+                  F, false, measure, spec.yAxis.maxTicks, spec.yAxis.integerTicks);
   float widestY = 0;
   for (const std::string& l : yt.labels) widestY = std::max(widestY, textWidth(l));
   c.min.x = p0.x + widestY + F * 0.6f;

@@ -53,14 +53,22 @@ void applyTheme(Theme theme, float scale) {
   ImGui::GetStyle() = style;
 }
 
+const ImWchar* fontGlyphRanges() {
+  // Latin-1, combining marks (the hat of μ̂), Greek, phonetic ext. (ᵀ), punctuation (‖ − …),
+  // sub/superscripts, letterlike symbols (ℝ), arrows, maths operators (∈ ≤ ≥ Σ √), misc
+  // technical, geometric shapes (▶ ■), dingbats (❚ ✓), ⟨ ⟩. A character outside these ranges
+  // draws as '?': tests/ui/theme_test.cpp checks every one the sources use.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x1D00,
+                                   0x1D7F, 0x2000, 0x206F, 0x2070, 0x209F, 0x2100, 0x214F,
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF, 0x25A0,
+                                   0x25FF, 0x2700, 0x27EF, 0};
+  return ranges;
+}
+
 std::string loadFonts(float scale, const std::string& fontPath) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  // Latin-1, Greek, phonetic ext. (ᵀ), punctuation (‖ − …), sub/superscripts, arrows, maths
-  // operators (∈ ≤ ≥ Σ √), misc technical, geometric shapes (▶ ■), ⟨ ⟩.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1D7F, 0x2000,
-                                   0x206F, 0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
-                                   0x2300, 0x23FF, 0x25A0, 0x25FF, 0x2700, 0x27EF, 0};
+  const ImWchar* ranges = fontGlyphRanges();
   const float size = kBaseFontSize * scale;
   std::error_code ec;
   if (std::filesystem::exists(fontPath, ec)) {

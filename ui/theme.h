@@ -18,6 +18,9 @@ extern const char* const kDefaultFontPath;
 // Restyles ImGui for the theme at `scale` (colours, rounding, spacing scaled).
 void applyTheme(Theme theme, float scale);
 
+// The code point ranges loadFonts loads (pairs, 0-terminated).
+const ImWchar* fontGlyphRanges();
+
 // Rebuilds the font atlas at kBaseFontSize × scale. Returns a message when the fallback font is
 // used, else "". The renderer's font texture must be recreated afterwards.
 std::string loadFonts(float scale, const std::string& fontPath = kDefaultFontPath);

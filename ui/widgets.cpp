@@ -111,6 +111,39 @@ void plot(UiContext& ui, const char* name, const PlotSpec& spec, PlotViewState& 
   ui.record(name, start, ImVec2(start.x + width, std::max(endY, start.y + height)));
 }
 
+float buttonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+float labeledWidth(float fieldWidth, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return fieldWidth + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0);
+}
+
+void sameLineIfFits(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+void recordItem(UiContext& ui, const std::string& name) {
+  ui.record(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+}
+
+bool beginMoreSettings(UiContext& ui, const char* id) {
+  if (!ui.presenter) return true;
+  ImGui::PushID(id);
+  const bool open = ImGui::TreeNodeEx("More settings", ImGuiTreeNodeFlags_SpanAvailWidth);
+  tooltip("The panel's advanced knobs, folded away in the presenter layout.");
+  if (!open) ImGui::PopID();
+  return open;
+}
+
+void endMoreSettings(UiContext& ui, bool open) {
+  if (!ui.presenter || !open) return;
+  ImGui::TreePop();
+  ImGui::PopID();
+}
+
 void labelAt(const char* label, float xEm) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(label);

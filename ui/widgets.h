@@ -28,6 +28,9 @@ struct UiContext {
   std::optional<PlotExportRequest> plotExport;  // a plot's "Export …", until the app writes it
   // A script's `export PLOT FORMAT`: the plot drawn under that name this frame is exported.
   std::optional<std::pair<std::string, std::string>> exportByName;  // (name, format)
+  // The presenter layout is on (ui/window/layout.h): panels hide their advanced knobs behind a
+  // "More settings" expander.
+  bool presenter = false;
   void record(const std::string& name, ImVec2 min, ImVec2 max) {
     layout[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
   }
@@ -88,6 +91,21 @@ enum class ApplyWhen {
 bool draftSlider(const char* label, DraftFloat& draft, double current, float min, float max,
                  const char* format, ApplyWhen when, ImGuiSliderFlags flags = 0,
                  float dragSpeed = 0);
+
+// Width of a button showing `label` (up to a "##"), and of a field `fieldWidth` wide followed by
+// its label, as ImGui lays them out.
+float buttonWidth(const char* label);
+float labeledWidth(float fieldWidth, const char* label);
+// SameLine, unless less than `width` is left on this line: then the next item starts a new line
+// (rows wrap instead of running off the panel's right edge).
+void sameLineIfFits(float width);
+// Records the last item's rectangle under `name` (checked by the layout tests: inside its panel,
+// inside the window).
+void recordItem(UiContext& ui, const std::string& name);
+// Starts the presenter layout's "More settings" expander around a panel's advanced knobs: true
+// when they are to be drawn (always outside the presenter layout). Pair with endMoreSettings().
+bool beginMoreSettings(UiContext& ui, const char* id);
+void endMoreSettings(UiContext& ui, bool open);
 
 // Fixed-width label column helper: text, then the next widget on the same line at `x` (em).
 void labelAt(const char* label, float xEm);

@@ -28,10 +28,23 @@ TEST(SettingsTest, RoundTrip) {
   s.memoryCount = 500;
   s.beta = 0.25;
   s.init = "gaussian-scaled";
+  s.presenterLayout = true;
+  s.autoReflow = false;
   std::string message;
   const Settings back = parseSettings(settingsToJson(s), message);
   EXPECT_TRUE(message.empty()) << message;
   EXPECT_EQ(back, s);
+}
+
+TEST(SettingsTest, LayoutFlagsDefaultToColumnsWithReflowAndRejectNonBooleans) {
+  std::string message;
+  const Settings d = parseSettings("{}", message);
+  EXPECT_FALSE(d.presenterLayout);
+  EXPECT_TRUE(d.autoReflow);
+  const Settings s = parseSettings(R"({"presenter_layout": true, "auto_reflow": "no"})", message);
+  EXPECT_TRUE(s.presenterLayout);
+  EXPECT_TRUE(s.autoReflow);  // not a boolean: the default, and said so
+  EXPECT_NE(message.find("auto_reflow"), std::string::npos) << message;
 }
 
 TEST(SettingsTest, OutOfRangeValuesFallBackToDefaultsWithAMessage) {

@@ -47,7 +47,7 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
   }
   const bool running = model.experimentWorker->running();
 
-  // Row 1: sweep kind · seeds · M · Run / Cancel.
+  // Row 1: sweep kind · models · seeds · Run / Cancel, wrapping where the panel ends.
   ImGui::SetNextItemWidth(em() * 8.5f);
   ImGui::Combo("##kind", &kind, kKindNames, 4);
   tooltip(
@@ -56,7 +56,7 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
       "Stage I steps: error vs N, the number of Stage I steps (N = 0 is W at its init).\n"
       "β: error vs the inverse temperature β for every model (a fair comparison picks β per "
       "model).");
-  ImGui::SameLine();
+  sameLineIfFits(em() * 6.5f);
   const int chosen = static_cast<int>(std::count(models.begin(), models.end(), true));
   char preview[32];
   std::snprintf(preview, sizeof preview, "%d model%s", chosen, chosen == 1 ? "" : "s");
@@ -69,18 +69,22 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     ImGui::EndCombo();
   }
   tooltip("Which models to compare (one curve each).");
-  ImGui::SameLine();
+  sameLineIfFits(labeledWidth(em() * 2.5f, "seeds"));
   ImGui::SetNextItemWidth(em() * 2.5f);
   if (ImGui::InputInt("seeds", &seeds, 0, 0)) seeds = std::clamp(seeds, 1, 100);
   tooltip("Independent corruption draws per point; error bars are the std over seeds.");
-  ImGui::SameLine();
-  if (running) {
-    if (ImGui::Button("Cancel")) commands.push_back(CancelExperiment{});
-    tooltip("Stop the sweep; the points finished so far stay on the figure.");
-  } else {
-    if (ImGui::Button("Run")) commands.push_back(startCommand());
-    tooltip("Run the sweep on worker threads; the figure fills in as points finish.");
+  recordItem(ui, "experiments.seeds");
+  const char* runLabel = running ? "Cancel" : "Run";
+  sameLineIfFits(buttonWidth(runLabel));
+  if (ImGui::Button(runLabel)) {
+    if (running)
+      commands.push_back(CancelExperiment{});
+    else
+      commands.push_back(startCommand());
   }
+  tooltip(running ? "Stop the sweep; the points finished so far stay on the figure."
+                  : "Run the sweep on worker threads; the figure fills in as points finish.");
+  recordItem(ui, "experiments.run");
 
   // Row 2: M (fixed-M sweeps) and the grid.
   if (kKinds[kind] != SweepKind::Capacity) {
@@ -95,7 +99,9 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
   ImGui::SameLine();
   char buf[512];
   std::snprintf(buf, sizeof buf, "%s", gridText[kind].c_str());
-  ImGui::SetNextItemWidth(std::max(em() * 8, ImGui::GetContentRegionAvail().x - em() * 4.5f));
+  // The field takes what "default" leaves; when that is under 8 em, "default" wraps instead.
+  const float defaultW = buttonWidth("default") + ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetNextItemWidth(std::max(em() * 8, ImGui::GetContentRegionAvail().x - defaultW));
   if (ImGui::InputText("##grid", buf, sizeof buf)) {
     gridText[kind] = buf;
     gridEdited[kind] = true;
@@ -115,7 +121,8 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     gridError = e.what();
   }
   tooltip("Comma-separated x values of the sweep.");
-  ImGui::SameLine();
+  recordItem(ui, "experiments.grid");
+  sameLineIfFits(defaultW - ImGui::GetStyle().ItemSpacing.x);
   if (ImGui::SmallButton("default")) {
     gridText[kind] = gridToText(defaultGridFor(kKinds[kind], loaded));
     gridEdited[kind] = false;
@@ -135,7 +142,7 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
           std::min(corruption.amount, static_cast<double>(maxCorruptionStrength(corruption.kind)));
     }
     tooltip(kCorruptionHelp);
-    ImGui::SameLine();
+    sameLineIfFits(em() * 4);
     ImGui::BeginDisabled(corruption.kind == CorruptionKind::None);
     float amount = static_cast<float>(corruption.amount);
     ImGui::SetNextItemWidth(em() * 4);
@@ -145,7 +152,7 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     ImGui::EndDisabled();
     tooltip("Strength: P (mask, salt & pepper), σ (noise) or the occluded fraction F.");
   }
-  ImGui::SameLine();
+  sameLineIfFits(labeledWidth(em() * 2.5f, "T"));
   ImGui::SetNextItemWidth(em() * 2.5f);
   if (ImGui::InputInt("T", &steps, 0, 0)) steps = std::clamp(steps, 1, 1000);
   tooltip("Retrieval steps per query (the paper's experiments use T = 1).");
@@ -178,21 +185,40 @@ void ExperimentsPanel::draw(const AppModel& model, Commands& commands, UiContext
     ImGui::TextDisabled("Press Run: the figure fills in here as points finish.");
     return;
   }
+  // What the figure was computed with (which may differ from the knobs above once edited; the
+  // exported SVG's title carries the same line), and how long it took. On a short panel
+  // (1280 × 800) both fold under a header beside the metric, leaving the figure the ~10 lines
+  // its title, axes and legend need.
+  const std::string& parameters = model.experiments.parameters;
+  const float parametersH =
+      ImGui::CalcTextSize(parameters.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  const bool fold = ImGui::GetContentRegionAvail().y <
+                    parametersH + ImGui::GetFrameHeightWithSpacing() + em() * 10;
   ImGui::SetNextItemWidth(em() * 9);
   ImGui::Combo("##metric", &metric, kMetricNames, 3);
   tooltip(
       "retrieval error: mean Σ px² between the final state and the target.\n"
       "correct: share of queries ending on their own memory (max p ≥ 0.9).\n"
       "metastable: share ending on a mixture (max p < 0.9).");
-  if (!running) {
-    ImGui::SameLine();
+  bool details = true;
+  if (fold) {
+    const char* header = "computed with…";
+    sameLineIfFits(ImGui::CalcTextSize(header).x + ImGui::GetFrameHeight() * 1.5f);
+    details = ImGui::TreeNodeEx(header, ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip(parameters.c_str());
+    if (details) ImGui::TreePop();  // only the header's state is wanted: no indent
+  }
+  if (details && !running) {
+    if (!fold) ImGui::SameLine();
     ImGui::TextDisabled("%d/%d cells · %s%s", snap->cellsDone, snap->totalCells,
                         formatDuration(snap->seconds).c_str(),
                         snap->cancelled ? " · cancelled" : "");
   }
-  // What the figure was computed with, which may differ from the knobs above once edited; the
-  // exported SVG's title carries the same line.
-  ImGui::TextDisabled("%s", model.experiments.parameters.c_str());
+  if (details) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", parameters.c_str());
+    ImGui::PopTextWrapPos();
+  }
   PlotSpec spec = sweepPlotSpec(snap->config, snap->points, static_cast<SweepMetric>(metric));
   spec.parameters = model.experiments.parameters;
   plot(ui, "experiments.figure", spec, view,

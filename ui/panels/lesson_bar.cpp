@@ -18,10 +18,6 @@ constexpr const char* kPrev = "◀ Prev (PgUp)";
 constexpr const char* kNext = "Next (PgDn) ▶";
 constexpr const char* kRestart = "Restart";
 
-float buttonWidth(const char* text) {
-  return ImGui::CalcTextSize(text).x + 2 * ImGui::GetStyle().FramePadding.x;
-}
-
 }  // namespace
 
 ImVec2 lessonBarSize(const LessonBarInfo& info) {

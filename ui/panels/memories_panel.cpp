@@ -113,7 +113,8 @@ void MemoriesPanel::draw(const AppModel& model, Commands& commands, UiContext& u
   tooltip(
       "Convert colour images (folders, CIFAR, (M, h, w, 3) .npy) to one channel, the luma "
       "0.299 R + 0.587 G + 0.114 B (d = w·h). Off: colour is kept, d = w·h·3 (RGB per pixel).");
-  ImGui::SameLine();
+  // The two size fields need 6 em beside their label, else they go on a line of their own.
+  sameLineIfFits(labeledWidth(em() * 6, "size"));
   int wh[2] = {width, height};
   ImGui::SetNextItemWidth(-em() * 3.2f);
   ImGui::InputInt2("size##wh", wh);

@@ -1,6 +1,7 @@
 #include "ui/panels/metastable_panel.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "plot/palette.h"
 #include "ui/theme.h"
@@ -21,19 +22,26 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
   if (ImGui::InputInt("T steps", &steps, 1, 5))
     commands.push_back(SetMetastableSteps{std::clamp(steps, 1, 1000)});
   tooltip("T, the number of retrieval steps each query takes before it is classified.");
-  ImGui::SameLine();
   const bool running = model.metastableWorker->running();
-  if (ImGui::Button(running ? "Restart" : "Run")) commands.push_back(RunMetastable{});
+  const char* runLabel = running ? "Restart" : "Run";
+  sameLineIfFits(buttonWidth(runLabel));
+  if (ImGui::Button(runLabel)) commands.push_back(RunMetastable{});
   tooltip(
       "Run all M memories as corrupted queries through both models (on a worker thread). "
       "It also re-runs by itself when Stage I finishes.");
-  ImGui::SameLine();
-  bool beforeAfter = m.compareBeforeStage1;
-  if (ImGui::Checkbox("before vs after Stage I", &beforeAfter))
-    commands.push_back(SetMetastableCompare{beforeAfter});
-  tooltip(
-      "Also retrieve with U-Hop's W at its initialisation (before Stage I; with the identity "
-      "init that is the dot-product baseline), to see what the learned kernel changes.");
+  recordItem(ui, "metastable.run");
+  const char* compareLabel = "before vs after Stage I";
+  if (!ui.presenter) sameLineIfFits(labeledWidth(ImGui::GetFrameHeight(), compareLabel));
+  const bool more = beginMoreSettings(ui, "metastable");
+  if (more) {
+    bool beforeAfter = m.compareBeforeStage1;
+    if (ImGui::Checkbox(compareLabel, &beforeAfter))
+      commands.push_back(SetMetastableCompare{beforeAfter});
+    tooltip(
+        "Also retrieve with U-Hop's W at its initialisation (before Stage I; with the identity "
+        "init that is the dot-product baseline), to see what the learned kernel changes.");
+  }
+  endMoreSettings(ui, more);
   if (running) {
     // Beside the controls when there is room for a readable bar, else on its own line.
     const float room = ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x +
@@ -53,8 +61,19 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
     return;
   }
   // The result's own parameters, not today's settings (which may have changed since the run).
+  // On a short panel (1280 × 800) the parameters fold under a header, so that the histogram
+  // keeps the ~16 lines it and the outcomes need.
+  const std::string caption = metastableCaption(*r);
+  const float captionH =
+      ImGui::CalcTextSize(caption.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  bool showCaption = true;
+  if (ImGui::GetContentRegionAvail().y < captionH + em() * 16) {
+    showCaption = ImGui::TreeNodeEx("computed with…", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip(caption.c_str());
+    if (showCaption) ImGui::TreePop();  // only the header's state is wanted: no indent
+  }
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("%s", metastableCaption(*r).c_str());
+  if (showCaption) ImGui::TextDisabled("%s", caption.c_str());
   if (r->corruption.name() != model.query.corruption.name() || r->seed != model.query.seed ||
       r->steps != m.steps || r->baselineConfig.beta != model.column(Side::Baseline).config.beta ||
       r->uhopConfig.beta != model.column(Side::UHop).config.beta) {
@@ -63,47 +82,80 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
     ImGui::PopStyleColor();
   }
   ImGui::PopTextWrapPos();
-  if (ImGui::BeginTable("outcomes", 5,
-                        ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchSame)) {
-    ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    ImGui::TableSetupColumn("correct");
-    ImGui::TableSetupColumn("wrong");
-    ImGui::TableSetupColumn("metastable");
-    ImGui::TableSetupColumn("diffuse");
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    const char* headers[] = {"model", "correct", "wrong", "metastable", "diffuse"};
-    const char* help[] = {
-        "", "Retrieved the target: argmax p = target and max p ≥ 0.9.",
-        "A single memory holds ≥ 0.9 of the weight, but not the target.",
-        "A mixture: max p < 0.9, no memory holds 90 % of the weight. correct + wrong + "
-        "metastable = 100 %.",
-        "Part of the metastable share: support k = 0, every weight ≤ ε (softmax at small β), a "
-        "state near the global average of the memories."};
-    for (int c = 0; c < 5; ++c) {
-      ImGui::TableSetColumnIndex(c);
-      ImGui::TableHeader(headers[c]);
-      if (help[c][0]) tooltip(help[c]);
-    }
-    const OutcomeSummary* sums[] = {&r->baseline, &r->uhopBefore, &r->uhop};
-    const char* names[] = {"baseline", "U-Hop (init)", "U-Hop"};
-    const int colors[] = {0, 2, 1};
+  const char* headers[] = {"model", "correct", "wrong", "metastable", "diffuse"};
+  const char* help[] = {
+      "", "Retrieved the target: argmax p = target and max p ≥ 0.9.",
+      "A single memory holds ≥ 0.9 of the weight, but not the target.",
+      "A mixture: max p < 0.9, no memory holds 90 % of the weight. correct + wrong + "
+      "metastable = 100 %.",
+      "Part of the metastable share: support k = 0, every weight ≤ ε (softmax at small β), a "
+      "state near the global average of the memories."};
+  const OutcomeSummary* sums[] = {&r->baseline, &r->uhopBefore, &r->uhop};
+  const char* names[] = {"baseline", "U-Hop (init)", "U-Hop"};
+  const int colors[] = {0, 2, 1};
+  // The table needs its widest name and, per outcome column, the wider of its header and
+  // "100.0 %"; narrower than that its cells would cut the texts, so each model gets a wrapped
+  // line of outcomes instead.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float tableNeed = ImGui::CalcTextSize(names[1]).x + 2 * style.CellPadding.x;
+  for (int c = 1; c < 5; ++c)
+    tableNeed += std::max(ImGui::CalcTextSize(headers[c]).x, ImGui::CalcTextSize("100.0 %").x) +
+                 2 * style.CellPadding.x + em() * 0.3f;
+  if (ImGui::GetContentRegionAvail().x < tableNeed) {
+    const unsigned outcomeColors[] = {0, colorGood(), colorBad(), colorWarn(), colorWarn()};
+    ImGui::BeginGroup();
     for (int s = 0; s < 3; ++s) {
       if (s == 1 && !r->hasBefore) continue;
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      textColored(seriesColor(colors[s]), "%s", names[s]);
-      if (s == 1) tooltip("U-Hop before Stage I: the kernel with W at its initialisation.");
-      if (s == 2 && r->hasBefore) tooltip("U-Hop after Stage I: the kernel with the learned W.");
-      ImGui::TableNextColumn();
-      textColored(colorGood(), "%.1f %%", 100 * sums[s]->correctFraction);
-      ImGui::TableNextColumn();
-      textColored(colorBad(), "%.1f %%", 100 * sums[s]->wrongSingleFraction);
-      ImGui::TableNextColumn();
-      textColored(colorWarn(), "%.1f %%", 100 * sums[s]->metastableFraction);
-      ImGui::TableNextColumn();
-      textColored(colorWarn(), "%.1f %%", 100 * sums[s]->diffuseFraction);
+      textColored(seriesColor(colors[s]), "%s:", names[s]);
+      const double values[] = {0, sums[s]->correctFraction, sums[s]->wrongSingleFraction,
+                               sums[s]->metastableFraction, sums[s]->diffuseFraction};
+      for (int c = 1; c < 5; ++c) {
+        char cell[48];
+        std::snprintf(cell, sizeof cell, "%s %.1f %%%s", headers[c], 100 * values[c],
+                      c < 4 ? " ·" : "");
+        sameLineIfFits(ImGui::CalcTextSize(cell).x);
+        textColored(outcomeColors[c], "%s", cell);
+        tooltip(help[c]);
+      }
     }
-    ImGui::EndTable();
+    ImGui::EndGroup();
+    recordItem(ui, "metastable.outcomes");
+  } else {
+    ImGui::BeginGroup();  // for the table's rectangle
+    if (ImGui::BeginTable("outcomes", 5, ImGuiTableFlags_BordersInnerH)) {
+      // Outcome columns as wide as their texts; the names take the rest.
+      ImGui::TableSetupColumn("model", ImGuiTableColumnFlags_WidthStretch);
+      for (int c = 1; c < 5; ++c)
+        ImGui::TableSetupColumn(
+            headers[c], ImGuiTableColumnFlags_WidthFixed,
+            std::max(ImGui::CalcTextSize(headers[c]).x, ImGui::CalcTextSize("100.0 %").x) +
+                em() * 0.3f);
+      ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+      for (int c = 0; c < 5; ++c) {
+        ImGui::TableSetColumnIndex(c);
+        ImGui::TableHeader(headers[c]);
+        if (help[c][0]) tooltip(help[c]);
+      }
+      for (int s = 0; s < 3; ++s) {
+        if (s == 1 && !r->hasBefore) continue;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        textColored(seriesColor(colors[s]), "%s", names[s]);
+        if (s == 1) tooltip("U-Hop before Stage I: the kernel with W at its initialisation.");
+        if (s == 2 && r->hasBefore) tooltip("U-Hop after Stage I: the kernel with the learned W.");
+        ImGui::TableNextColumn();
+        textColored(colorGood(), "%.1f %%", 100 * sums[s]->correctFraction);
+        ImGui::TableNextColumn();
+        textColored(colorBad(), "%.1f %%", 100 * sums[s]->wrongSingleFraction);
+        ImGui::TableNextColumn();
+        textColored(colorWarn(), "%.1f %%", 100 * sums[s]->metastableFraction);
+        ImGui::TableNextColumn();
+        textColored(colorWarn(), "%.1f %%", 100 * sums[s]->diffuseFraction);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::EndGroup();
+    recordItem(ui, "metastable.outcomes");
   }
   PlotSpec spec;
   spec.title = "support size of the final state";
@@ -139,8 +191,10 @@ void MetastablePanel::draw(const AppModel& model, Commands& commands, UiContext&
   if (const size_t cut = spec.parameters.rfind(" · "); cut != std::string::npos &&
                                                        spec.parameters.back() == 's')
     spec.parameters.resize(cut);
+  // 6.5 lines hold its title, axes and bars (the legend goes inside), which at 1280 × 800 is
+  // what the right column leaves it.
   plot(ui, "metastable.histogram", spec, histogramView,
-       std::max(em() * 8, ImGui::GetContentRegionAvail().y - 2));
+       std::max(em() * 6.5f, ImGui::GetContentRegionAvail().y - 2));
 }
 
 }  // namespace uhop::ui

@@ -71,33 +71,45 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
     commands.push_back(Stage1TogglePlay{});
   tooltip(
       "Run / pause Stage I gradient steps (key: Space). Pause takes effect before the next step.");
+  recordItem(ui, "stage1.play");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(buttonW * 0.8f, 0))) commands.push_back(Stage1Step{});
   tooltip("One gradient step W ← W − γ·∇_W L_Φ (key: N).");
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(buttonW * 0.8f, 0))) commands.push_back(Stage1Reset{});
   tooltip("Re-initialise W with the current init and seed; clears the curves (key: R).");
-  ImGui::SameLine();
+  recordItem(ui, "stage1.reset");
   if (!snap) {
-    ImGui::TextDisabled(model.memories.set ? "initialising W…" : "load memories first");
+    const char* text = model.memories.set ? "initialising W…" : "load memories first";
+    sameLineIfFits(ImGui::CalcTextSize(text).x);
+    ImGui::TextDisabled("%s", text);
   } else if (!snap->message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
     ImGui::TextWrapped("%s", snap->message.c_str());
     ImGui::PopStyleColor();
   } else {
+    // The status flows after the buttons, a piece at a time, wrapping where the panel ends.
     const Stage1Record& last = snap->history.back();
+    char text[96];
+    std::snprintf(text, sizeof text, "step %d / %d", snap->stepsDone, s1.config.steps);
+    sameLineIfFits(ImGui::CalcTextSize(text).x);
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("step %d / %d · L_Φ = %.4f · min dist %.3f", snap->stepsDone, s1.config.steps,
-                last.loss, last.minDistance);
+    ImGui::TextUnformatted(text);
+    recordItem(ui, "stage1.status");
+    std::snprintf(text, sizeof text, "· L_Φ = %.4f · min dist %.3f", last.loss, last.minDistance);
+    sameLineIfFits(ImGui::CalcTextSize(text).x);
+    ImGui::TextUnformatted(text);
     if (snap->batchSize > 0) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("· minibatch %d of %d", snap->batchSize, model.memories.count());
+      std::snprintf(text, sizeof text, "· minibatch %d of %d", snap->batchSize,
+                    model.memories.count());
+      sameLineIfFits(ImGui::CalcTextSize(text).x);
+      ImGui::TextDisabled("%s", text);
       tooltip(
           "Each step uses this many memories drawn at random (seeded by the step), so a step "
           "costs the same whatever M is; loss and distances are those of the batch. Change it "
           "with 'batch'.");
     }
-    ImGui::SameLine();
+    sameLineIfFits(ImGui::CalcTextSize("paused").x);
     if (playing)
       textColored(colorGood(), "running");
     else if (snap->stepsDone >= s1.config.steps)
@@ -105,135 +117,185 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
     else
       ImGui::TextDisabled("paused");
     if (!snap->stall.empty()) {
-      ImGui::SameLine();
+      sameLineIfFits(ImGui::CalcTextSize("· stalled").x);
       ImGui::TextDisabled("· stalled");
       tooltip(snap->stall.c_str());
     }
   }
 
-  // Knobs: two rows. Changing a knob restarts Stage I with it (steps only moves the goal).
+  // Knobs, flowed over as many rows as the width needs. Changing a knob restarts Stage I with
+  // it (steps only moves the goal). The presenter layout shows loss, steps and row normalisation
+  // and folds the rest under "More settings".
   Stage1Config c = s1.config;
   bool changed = false;
   const float w = em() * 6.5f;
   const float labelGap = em() * 0.3f;
+  bool lineStart = true;  // the next knob starts a line (the first, or the first after a header)
   // Flow layout: the next knob goes on this line if it fits, else on the next one.
   auto next = [&](float widgetW, const char* label) {
+    if (lineStart) {
+      lineStart = false;
+      return;
+    }
     ImGui::SameLine(0, em() * 0.9f);
     const float need = widgetW + labelGap + ImGui::CalcTextSize(label).x;
     if (ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();
   };
   ImGui::PushStyleVar(ImGuiStyleVar_ItemInnerSpacing, ImVec2(labelGap, labelGap));
 
-  ImGui::SetNextItemWidth(w * 0.8f);
-  int dim = c.featureDim;
-  if (ImGui::InputInt("D_Φ", &dim, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
-    c.featureDim = std::clamp(dim, 0, 16384);
-    changed = true;
-  }
-  tooltip(
-      "D_Φ, the feature dimension: W ∈ ℝ^{D_Φ×d}. 0 = d (the paper's choice). Theorem 1's "
-      "x_new = Ξp needs W of full column rank, i.e. D_Φ ≥ d; the identity init needs D_Φ ≥ d.");
-  next(w * 1.25f, "init");
-  int init = indexOf(kInitValues, c.init);
-  ImGui::SetNextItemWidth(w * 1.25f);
-  if (ImGui::Combo("init", &init, kInits, 3)) {
-    c.init = kInitValues[init];
-    changed = true;
-  }
-  tooltip(
-      "Initial W. identity: W = [I; 0], so U-Hop starts exactly at the dot-product baseline. "
-      "gaussian: W_ij ~ N(0, 1), as the public scripts (K(ξ,x) ≈ D_Φ·⟨ξ,x⟩ at the start). "
-      "gaussian-scaled: W_ij ~ N(0, 1/D_Φ), so E[WᵀW] = I.");
-  next(w * 1.1f, "loss");
-  int loss = c.loss.kind == LossKind::Average ? 0 : 1;
-  const char* losses[] = {"average", "worst pair"};
-  ImGui::SetNextItemWidth(w * 1.1f);
-  if (ImGui::Combo("loss", &loss, losses, 2)) {
-    c.loss.kind = loss == 0 ? LossKind::Average : LossKind::WorstPair;
-    changed = true;
-  }
-  tooltip(
-      "average: L_Φ = log mean_{μ<ν} exp(−t‖u_μ − u_ν‖²), all pairs pushed apart (uniformity).\n"
-      "worst pair: L_max = max_{μ<ν} −t‖u_μ − u_ν‖², only the closest pair moves; it maximises "
-      "the minimum separation.");
-  next(w * 0.7f, "t");
-  ImGui::SetNextItemWidth(w * 0.7f);
-  if (draftSlider("t", t, c.loss.t, 0.1f, 20.0f, "%.2f", ApplyWhen::Release,
-                  ImGuiSliderFlags_AlwaysClamp, 0.05f)) {
-    c.loss.t = t.value;
-    changed = true;
-  }
-  tooltip(
-      "Temperature t of the uniformity loss exp(−t‖u_μ − u_ν‖²); t = 2 by default. Larger t "
-      "focuses the loss on the closest pairs.");
-
-  next(w * 1.45f, "optimiser");
-  int opt = indexOf(kOptimizerValues, c.optimizer);
-  ImGui::SetNextItemWidth(w * 1.45f);
-  if (ImGui::Combo("optimiser", &opt, kOptimizers, IM_ARRAYSIZE(kOptimizers))) {
-    c.optimizer = kOptimizerValues[opt];
-    c.learningRate = 0;
-    changed = true;
-  }
-  tooltip(
-      "backtracking (default): W ← W − γ∇_W L_Φ (Algorithm 1) with γ found at every step by "
-      "an Armijo line search (twice the last γ, halved until the loss drops enough); nothing to "
-      "tune, the loss never rises, and W stays robust to noise on rarely active pixels.\n"
-      "adam: Adam with step lr·rms(W₀) (the former default, CLI name 'default'); it inflates "
-      "W's columns of rarely active pixels, so the kernel becomes brittle under additive noise.\n"
-      "gd: W ← W − γ∇_W L_Φ with constant γ.\n"
-      "reference: the public scripts' schedule γ_{i+1} = γ_i/√(i+1), cumulative, which stalls "
-      "after about a dozen steps (docs/method.md §7 item 3).");
-  if (c.optimizer == OptimizerKind::Backtracking) {
-    // No rate to set: show the step the line search settled on instead.
-    next(w * 0.9f, "γ = 0.0000");
-    ImGui::AlignTextToFramePadding();
-    if (snap && snap->stepsDone > 0)
-      ImGui::Text("γ = %.4g", snap->history.back().rate);
-    else
-      ImGui::TextDisabled("γ = auto");
-    tooltip(
-        "The step γ the Armijo line search accepted at the last step (the first trial is "
-        "‖W₀‖/‖∇L(W₀)‖). γ = 0 marks a stalled step: no step lowered the loss.");
-  } else {
-    next(w * 0.9f, "lr");
-    double lr = c.learningRate > 0 ? c.learningRate : defaultLearningRate(c.optimizer);
-    ImGui::SetNextItemWidth(w * 0.9f);
-    if (ImGui::InputDouble("lr", &lr, 0, 0, "%.4g", ImGuiInputTextFlags_EnterReturnsTrue) &&
-        lr > 0) {
-      c.learningRate = lr;
+  auto knobDim = [&] {
+    next(w * 0.8f, "D_Φ");
+    ImGui::SetNextItemWidth(w * 0.8f);
+    int dim = c.featureDim;
+    if (ImGui::InputInt("D_Φ", &dim, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      c.featureDim = std::clamp(dim, 0, 16384);
       changed = true;
     }
-    tooltip("Learning rate γ of W ← W − γ·∇_W L_Φ (Adam: relative step size per entry).");
+    tooltip(
+        "D_Φ, the feature dimension: W ∈ ℝ^{D_Φ×d}. 0 = d (the paper's choice). Theorem 1's "
+        "x_new = Ξp needs W of full column rank, i.e. D_Φ ≥ d; the identity init needs D_Φ ≥ d.");
+  };
+  auto knobInit = [&] {
+    next(w * 1.25f, "init");
+    int init = indexOf(kInitValues, c.init);
+    ImGui::SetNextItemWidth(w * 1.25f);
+    if (ImGui::Combo("init", &init, kInits, 3)) {
+      c.init = kInitValues[init];
+      changed = true;
+    }
+    tooltip(
+        "Initial W. identity: W = [I; 0], so U-Hop starts exactly at the dot-product baseline. "
+        "gaussian: W_ij ~ N(0, 1), as the public scripts (K(ξ,x) ≈ D_Φ·⟨ξ,x⟩ at the start). "
+        "gaussian-scaled: W_ij ~ N(0, 1/D_Φ), so E[WᵀW] = I.");
+  };
+  auto knobLoss = [&] {
+    next(w * 1.1f, "loss");
+    int loss = c.loss.kind == LossKind::Average ? 0 : 1;
+    const char* losses[] = {"average", "worst pair"};
+    ImGui::SetNextItemWidth(w * 1.1f);
+    if (ImGui::Combo("loss", &loss, losses, 2)) {
+      c.loss.kind = loss == 0 ? LossKind::Average : LossKind::WorstPair;
+      changed = true;
+    }
+    tooltip(
+        "average: L_Φ = log mean_{μ<ν} exp(−t‖u_μ − u_ν‖²), all pairs pushed apart (uniformity).\n"
+        "worst pair: L_max = max_{μ<ν} −t‖u_μ − u_ν‖², only the closest pair moves; it maximises "
+        "the minimum separation.");
+  };
+  auto knobT = [&] {
+    next(w * 0.7f, "t");
+    ImGui::SetNextItemWidth(w * 0.7f);
+    if (draftSlider("t", t, c.loss.t, 0.1f, 20.0f, "%.2f", ApplyWhen::Release,
+                    ImGuiSliderFlags_AlwaysClamp, 0.05f)) {
+      c.loss.t = t.value;
+      changed = true;
+    }
+    tooltip(
+        "Temperature t of the uniformity loss exp(−t‖u_μ − u_ν‖²); t = 2 by default. Larger t "
+        "focuses the loss on the closest pairs.");
+  };
+  auto knobOptimizer = [&] {
+    next(w * 1.45f, "optimiser");
+    int opt = indexOf(kOptimizerValues, c.optimizer);
+    ImGui::SetNextItemWidth(w * 1.45f);
+    if (ImGui::Combo("optimiser", &opt, kOptimizers, IM_ARRAYSIZE(kOptimizers))) {
+      c.optimizer = kOptimizerValues[opt];
+      c.learningRate = 0;
+      changed = true;
+    }
+    tooltip(
+        "backtracking (default): W ← W − γ∇_W L_Φ (Algorithm 1) with γ found at every step by "
+        "an Armijo line search (twice the last γ, halved until the loss drops enough); nothing to "
+        "tune, the loss never rises, and W stays robust to noise on rarely active pixels.\n"
+        "adam: Adam with step lr·rms(W₀) (the former default, CLI name 'default'); it inflates "
+        "W's columns of rarely active pixels, so the kernel becomes brittle under additive "
+        "noise.\n"
+        "gd: W ← W − γ∇_W L_Φ with constant γ.\n"
+        "reference: the public scripts' schedule γ_{i+1} = γ_i/√(i+1), cumulative, which stalls "
+        "after about a dozen steps (docs/method.md §7 item 3).");
+    if (c.optimizer == OptimizerKind::Backtracking) {
+      // No rate to set: show the step the line search settled on instead.
+      next(w * 0.9f, "γ = 0.0000");
+      ImGui::AlignTextToFramePadding();
+      if (snap && snap->stepsDone > 0)
+        ImGui::Text("γ = %.4g", snap->history.back().rate);
+      else
+        ImGui::TextDisabled("γ = auto");
+      tooltip(
+          "The step γ the Armijo line search accepted at the last step (the first trial is "
+          "‖W₀‖/‖∇L(W₀)‖). γ = 0 marks a stalled step: no step lowered the loss.");
+    } else {
+      next(w * 0.9f, "lr");
+      double lr = c.learningRate > 0 ? c.learningRate : defaultLearningRate(c.optimizer);
+      ImGui::SetNextItemWidth(w * 0.9f);
+      if (ImGui::InputDouble("lr", &lr, 0, 0, "%.4g", ImGuiInputTextFlags_EnterReturnsTrue) &&
+          lr > 0) {
+        c.learningRate = lr;
+        changed = true;
+      }
+      tooltip("Learning rate γ of W ← W − γ·∇_W L_Φ (Adam: relative step size per entry).");
+    }
+  };
+  auto knobSteps = [&] {
+    next(w * 0.8f, "steps");
+    int steps = c.steps;
+    ImGui::SetNextItemWidth(w * 0.8f);
+    if (ImGui::InputInt("steps", &steps, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      c.steps = std::clamp(steps, 0, 100000);
+      changed = true;
+    }
+    tooltip(
+        "N, the number of gradient steps Play runs to (Algorithm 1 step 1). Raising it continues "
+        "the current run.");
+  };
+  auto knobSeed = [&] {
+    next(w * 0.7f, "seed");
+    int seed = static_cast<int>(c.seed);
+    ImGui::SetNextItemWidth(w * 0.7f);
+    if (ImGui::InputInt("seed", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      c.seed = static_cast<uint64_t>(std::max(0, seed));
+      changed = true;
+    }
+    tooltip("Seed of the Gaussian initialisations (same seed, same W, same curve).");
+  };
+  auto knobRows = [&] {
+    next(ImGui::GetFrameHeight(), "normalise rows");
+    bool rows = c.normalizeRows;
+    if (ImGui::Checkbox("normalise rows", &rows)) {
+      c.normalizeRows = rows;
+      changed = true;
+    }
+    tooltip(
+        "Algorithm 1 step 2: W_i ← W_i/‖W_i‖ for every row before retrieval. It fixes the "
+        "kernel's scale K(x, x) = ‖Wx‖², so β means the same for U-Hop and the baseline.");
+  };
+  auto knobBatch = [&] { changed = drawBatch(c, model.memories.count(), w, next) || changed; };
+  if (!ui.presenter) {
+    knobDim();
+    knobInit();
+    knobLoss();
+    knobT();
+    knobOptimizer();
+    knobSteps();
+    knobSeed();
+    knobRows();
+    knobBatch();
+  } else {
+    knobLoss();
+    knobSteps();
+    knobRows();
+    const bool more = beginMoreSettings(ui, "stage1");
+    lineStart = true;
+    if (more) {
+      knobDim();
+      knobInit();
+      knobT();
+      knobOptimizer();
+      knobSeed();
+      knobBatch();
+    }
+    endMoreSettings(ui, more);
   }
-  next(w * 0.8f, "steps");
-  int steps = c.steps;
-  ImGui::SetNextItemWidth(w * 0.8f);
-  if (ImGui::InputInt("steps", &steps, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
-    c.steps = std::clamp(steps, 0, 100000);
-    changed = true;
-  }
-  tooltip(
-      "N, the number of gradient steps Play runs to (Algorithm 1 step 1). Raising it continues "
-      "the current run.");
-  next(w * 0.7f, "seed");
-  int seed = static_cast<int>(c.seed);
-  ImGui::SetNextItemWidth(w * 0.7f);
-  if (ImGui::InputInt("seed", &seed, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
-    c.seed = static_cast<uint64_t>(std::max(0, seed));
-    changed = true;
-  }
-  tooltip("Seed of the Gaussian initialisations (same seed, same W, same curve).");
-  next(ImGui::GetFrameHeight(), "normalise rows");
-  bool rows = c.normalizeRows;
-  if (ImGui::Checkbox("normalise rows", &rows)) {
-    c.normalizeRows = rows;
-    changed = true;
-  }
-  tooltip(
-      "Algorithm 1 step 2: W_i ← W_i/‖W_i‖ for every row before retrieval. It fixes the "
-      "kernel's scale K(x, x) = ‖Wx‖², so β means the same for U-Hop and the baseline.");
-  changed = drawBatch(c, model.memories.count(), w, next) || changed;
   ImGui::PopStyleVar();
   if (changed) commands.push_back(SetStage1Config{c});
 

@@ -38,6 +38,12 @@ int sepIndex(const Separation& s) {
 
 }  // namespace
 
+Stage2Arrangement stage2Arrangement(float widthEm) {
+  if (widthEm >= 3 * kStage2ColumnEm) return Stage2Arrangement::SideBySide;
+  if (widthEm >= 2 * kStage2ColumnEm) return Stage2Arrangement::QueryAbove;
+  return Stage2Arrangement::Stacked;
+}
+
 void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
   heading("STAGE II — retrieval",
           "One step: x ← Ξ·sep(β·s(Ξ, x)). The query starts both models; each column iterates its "
@@ -48,21 +54,72 @@ void Stage2Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   }
   // Columns at their natural height, then the energy plot in the rest (at least 10.5 lines, the
   // least its title, axes and legend need); when the panel is too short it scrolls as a whole
-  // instead of squashing a plot away.
-  if (ImGui::BeginTable("stage2cols", 3,
-                        ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("query", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    ImGui::TableSetupColumn("baseline", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("uhop", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableNextColumn();
+  // instead of squashing a plot away. A panel too short for both but wide enough for a fourth
+  // column (the presenter layout's Stage II page at 2×) gets the energy plot beside the columns.
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float energyMin = em() * 10.5f;
+  const Stage2Arrangement arrangement = stage2Arrangement(width / em());
+  // The columns' height with their top-k weights shown (they fold away on short panels).
+  const float fullHeight = em() * (columnsHeight + (foldTopK ? topKHeight : 0));
+  const float availH = ImGui::GetContentRegionAvail().y;
+  const bool energyBeside = arrangement == Stage2Arrangement::SideBySide &&
+                            width / em() >= 4 * kStage2ColumnEm && availH < fullHeight + energyMin;
+  // Still too short (1280 × 800 at 1×, or a lesson's caption below the page): the top-k weights
+  // fold under a header of their own, so the columns and the energy plot are on screen without
+  // scrolling.
+  foldTopK = availH < fullHeight + (energyBeside ? 0 : energyMin);
+  const float top = ImGui::GetCursorPosY();
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
+  if (arrangement == Stage2Arrangement::SideBySide) {
+    if (ImGui::BeginTable("stage2cols", energyBeside ? 4 : 3, flags)) {
+      ImGui::TableSetupColumn("query", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+      ImGui::TableSetupColumn("baseline", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableSetupColumn("uhop", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      if (energyBeside) ImGui::TableSetupColumn("energy", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+      // The columns' own height, without the energy plot beside them.
+      float bottom = top;
+      ImGui::TableNextColumn();
+      drawQuery(model, commands, ui);
+      bottom = std::max(bottom, ImGui::GetCursorPosY());
+      ImGui::TableNextColumn();
+      drawColumn(model, Side::Baseline, commands, ui);
+      bottom = std::max(bottom, ImGui::GetCursorPosY());
+      ImGui::TableNextColumn();
+      drawColumn(model, Side::UHop, commands, ui);
+      bottom = std::max(bottom, ImGui::GetCursorPosY());
+      columnsHeight = (bottom - top) / em();
+      if (energyBeside) {
+        ImGui::TableNextColumn();
+        // The row's cell padding comes on top of the plot's height.
+        drawEnergy(model, ui,
+                   std::max(energyMin, ImGui::GetContentRegionAvail().y - 2 -
+                                           2 * ImGui::GetStyle().CellPadding.y));
+      }
+      ImGui::EndTable();
+    }
+  } else {
     drawQuery(model, commands, ui);
-    ImGui::TableNextColumn();
-    drawColumn(model, Side::Baseline, commands, ui);
-    ImGui::TableNextColumn();
-    drawColumn(model, Side::UHop, commands, ui);
-    ImGui::EndTable();
+    ImGui::Separator();
+    if (arrangement == Stage2Arrangement::QueryAbove) {
+      if (ImGui::BeginTable("stage2cols", 2, flags)) {
+        ImGui::TableNextColumn();
+        drawColumn(model, Side::Baseline, commands, ui);
+        ImGui::TableNextColumn();
+        drawColumn(model, Side::UHop, commands, ui);
+        ImGui::EndTable();
+      }
+    } else {
+      drawColumn(model, Side::Baseline, commands, ui);
+      ImGui::Separator();
+      drawColumn(model, Side::UHop, commands, ui);
+    }
   }
-  drawEnergy(model, ui, std::max(em() * 10.5f, ImGui::GetContentRegionAvail().y - 2));
+  if (arrangement != Stage2Arrangement::SideBySide)
+    columnsHeight = (ImGui::GetCursorPosY() - top) / em();
+  // Folded, the plot takes what is left down to 8.5 lines (title, axes, legend inside).
+  if (!energyBeside)
+    drawEnergy(model, ui,
+               std::max(foldTopK ? em() * 8.5f : energyMin, ImGui::GetContentRegionAvail().y - 2));
 }
 
 void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext& ui) {
@@ -73,13 +130,17 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
   tooltip(
       "The query x₀: the target memory, corrupted, plus your painting. Click a memory on the "
       "left to change the target.");
-  ImGui::SameLine();
-  ImGui::TextDisabled("target #%d", q.target);
+  char targetText[32];
+  std::snprintf(targetText, sizeof targetText, "target #%d", q.target);
+  sameLineIfFits(ImGui::CalcTextSize(targetText).x);
+  ImGui::TextDisabled("%s", targetText);
 
   // Target (small) beside the enlarged, paintable query.
   const float small = std::min(em() * 3.6f, colW * 0.28f);
-  const float large =
-      std::max(em() * 4, std::min(colW - small - ImGui::GetStyle().ItemSpacing.x, em() * 10.5f));
+  // On a short panel (foldTopK) the query is drawn smaller and the brush folds away, so the
+  // energy plot stays on screen.
+  const float large = std::max(em() * 4, std::min(colW - small - ImGui::GetStyle().ItemSpacing.x,
+                                                  em() * (foldTopK ? 8.0f : 10.5f)));
   ImGui::BeginGroup();
   image(ui, "target", model.memories.version * 100000 + q.target, set.patterns.col(q.target).data(),
         set.shape, small, true);
@@ -89,6 +150,7 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
   ImGui::SameLine();
   if (q.pixels.size() == set.dimension()) {
     imageButton(ui, "query", q.version, q.pixels.data(), set.shape, large, true);
+    recordItem(ui, "stage2.query");
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const float px = (mouse.x - min.x) / (max.x - min.x) * set.shape.width;
@@ -145,6 +207,12 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
       "metastable-states run uses for it.");
 
   // Brush.
+  if (foldTopK) {
+    const bool open = ImGui::TreeNodeEx("brush", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip("Painting on the query: brush size and colour, undo: folded while the panel is short.");
+    if (!open) return;
+    ImGui::TreePop();  // only the header's state is wanted: no indent below it
+  }
   float radius = q.brushRadius;
   ImGui::SetNextItemWidth(-em() * 4.2f);
   if (ImGui::SliderFloat("brush", &radius, 0.5f, 6.0f, "%.1f px"))
@@ -153,11 +221,11 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
   if (ImGui::RadioButton("draw", !q.erase))
     commands.push_back(SetBrush{q.brushRadius, false, q.brushColor});
   tooltip("Paint sets pixels to the brush colour (white = 1 by default).");
-  ImGui::SameLine();
+  sameLineIfFits(labeledWidth(ImGui::GetFrameHeight(), "erase"));
   if (ImGui::RadioButton("erase", q.erase))
     commands.push_back(SetBrush{q.brushRadius, true, q.brushColor});
   tooltip("Paint sets pixels to 0 (black).");
-  ImGui::SameLine();
+  sameLineIfFits(ImGui::GetFrameHeight());
   std::array<float, 3> color = q.brushColor;
   if (ImGui::ColorEdit3("##brushcolor", color.data(),
                         ImGuiColorEditFlags_NoInputs | ImGuiColorEditFlags_Float))
@@ -169,16 +237,20 @@ void Stage2Panel::drawQuery(const AppModel& model, Commands& commands, UiContext
   if (ImGui::Button("Undo")) commands.push_back(UndoPaint{});
   tooltip("Undo the last brush stroke (Ctrl+Z).");
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  sameLineIfFits(buttonWidth("Clear paint"));
   if (ImGui::Button("Clear paint")) commands.push_back(ClearPaint{});
   tooltip("Back to the corrupted target without painting.");
+  recordItem(ui, "stage2.clearpaint");
 }
 
-void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& commands,
-                               UiContext& ui) {
+void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui) {
   const RetrievalColumn& col = model.column(side);
   const MemorySet& set = *model.memories.set;
   const int s = index(side);
+  const std::string name = side == Side::Baseline ? "baseline" : "uhop";
+  // The column's rectangle (the texts and buttons below must lie inside it).
+  const ImVec2 columnMin = ImGui::GetCursorScreenPos();
+  const float columnW = ImGui::GetContentRegionAvail().x;
   ImGui::PushID(s);
   textColored(seriesColor(s), side == Side::Baseline ? "BASELINE" : "U-HOP");
   tooltip(side == Side::Baseline
@@ -190,10 +262,16 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
     const Stage1Snapshot* snap = model.stage1.snapshot.get();
     const bool stale =
         snap && (snap->stepsDone != col.wStep || snap->generation != col.wGeneration);
+    char wText[64];
     if (stale)
-      textColored(colorWarn(), "W of step %d (newest: %d)", col.wStep, snap->stepsDone);
+      std::snprintf(wText, sizeof wText, "W of step %d (newest: %d)", col.wStep, snap->stepsDone);
     else
-      ImGui::TextDisabled("W of step %d", col.wStep);
+      std::snprintf(wText, sizeof wText, "W of step %d", col.wStep);
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(wText).x) ImGui::NewLine();
+    if (stale)
+      textColored(colorWarn(), "%s", wText);
+    else
+      ImGui::TextDisabled("%s", wText);
     tooltip(stale ? "Stage I is playing and has moved on since this column took its W. The next "
                     "Step or Run starts again from the query with the newest W (a trajectory keeps "
                     "one W, so its energy stays one function); when Stage I stops, the column "
@@ -263,12 +341,14 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
   const float bw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
   if (ImGui::Button("Step", ImVec2(bw, 0))) commands.push_back(StepRetrieval{side});
   tooltip("One retrieval step x ← Ξ·sep(β·s(Ξ, x)).");
+  recordItem(ui, "stage2.step." + name);
   ImGui::SameLine();
   if (ImGui::Button("Run", ImVec2(bw, 0))) commands.push_back(RunRetrieval{side, 200});
   tooltip("Step until max|x_{t+1} − x_t| < 1e-5 (at most 200 steps).");
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(bw, 0))) commands.push_back(ResetRetrieval{side});
   tooltip("Back to the query x₀ (and to the newest Stage I W).");
+  recordItem(ui, "stage2.reset." + name);
 
   if (!col.modelError.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
@@ -282,22 +362,34 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
     return;
   }
 
-  // State image + outcome.
-  const float imgSize = std::min(em() * 5.5f, ImGui::GetContentRegionAvail().x * 0.42f);
+  // State image + outcome: the outcome texts beside the image when the column holds them (the
+  // image shrinks to make room, down to 3.5 em), else under it.
+  const QueryOutcome& o = col.outcome;
+  char stepText[32], closestText[32];
+  std::snprintf(stepText, sizeof stepText, "step %d%s", col.steps, col.converged ? " ✓" : "");
+  std::snprintf(closestText, sizeof closestText, "closest #%d", o.retrieved);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float textW =
+      std::max({ImGui::CalcTextSize(stepText).x, ImGui::CalcTextSize("error 0000.00").x,
+                ImGui::CalcTextSize(closestText).x + style.ItemSpacing.x + ImGui::GetFrameHeight(),
+                ImGui::CalcTextSize("wrong memory").x, ImGui::CalcTextSize("METASTABLE").x});
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float room = avail - textW - style.ItemSpacing.x;
+  const bool beside = room >= em() * 3.5f;
+  const float imgSize = beside ? std::min(em() * 5.5f, room) : std::min(em() * 5.5f, avail);
   char key[32];
   std::snprintf(key, sizeof key, "state%d", s);
   image(ui, key, col.version, col.state.data(), set.shape, imgSize, true);
   tooltip("The current state x_t (clipped to [0, 1] for display).");
-  ImGui::SameLine();
+  if (beside) ImGui::SameLine();
   ImGui::BeginGroup();
-  const QueryOutcome& o = col.outcome;
-  ImGui::Text("step %d%s", col.steps, col.converged ? " ✓" : "");
+  ImGui::TextUnformatted(stepText);
   tooltip("Retrieval steps taken from the query; ✓ = converged (max|Δx| < 1e-5).");
   ImGui::Text("error %.2f", o.error);
   tooltip("Error to the target: Σ_pixels (clip(x_t) − clip(ξ_target))², clip to [0, 1].");
   if (o.retrieved >= 0) {
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("closest #%d", o.retrieved);
+    ImGui::TextUnformatted(closestText);
     tooltip("argmax_μ p_μ: the memory with the largest weight at x_t.");
     ImGui::SameLine();
     std::snprintf(key, sizeof key, "mem%d", o.retrieved);
@@ -315,18 +407,22 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
         "another memory.");
   }
   ImGui::EndGroup();
+  recordItem(ui, "stage2.outcome." + name);
+  ImGui::PushTextWrapPos(0);
   if (o.support > 0)
     ImGui::Text("max p %.3f · support %d · k₉₀ %d", o.maxWeight, o.support, o.k90);
   else
     ImGui::Text("max p %.3f · support 0 (diffuse) · k₉₀ %d", o.maxWeight, o.k90);
-  tooltip(
-      "max p: the largest weight. support k: |{μ : p_μ > ε}|, the exact non-zeros (ε = 0) for "
-      "sparsemax and entmax, ε = 0.01 for softmax and poly. Diffuse: k = 0, every weight ≤ ε, "
-      "a state near the global average (never a single memory). k₉₀: the fewest memories whose "
-      "weights sum to 0.9 (Ramsauer et al.). A single memory has k₉₀ = 1.");
-
+  ImGui::PopTextWrapPos();
   // Top-k weights: bars plus the memories' thumbnails underneath, in the same order.
-  if (col.weights.size() == set.count()) {
+  bool topK = col.weights.size() == set.count();
+  if (topK && foldTopK) {
+    topK = ImGui::TreeNodeEx("top-k weights", ImGuiTreeNodeFlags_SpanAvailWidth);
+    tooltip("The largest weights p_μ and their memories: folded away while the panel is short.");
+    if (topK) ImGui::TreePop();  // only the header's state is wanted: no indent below it
+  }
+  const float topKTop = ImGui::GetCursorPosY();
+  if (topK) {
     const int k = std::min(6, set.count());
     std::vector<int> order(set.count());
     std::iota(order.begin(), order.end(), 0);
@@ -383,7 +479,10 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
       }
     }
     ImGui::PopStyleVar();
+    topKHeight = (ImGui::GetCursorPosY() - topKTop) / em();
   }
+  ui.record("stage2.column." + name, columnMin,
+            ImVec2(columnMin.x + columnW, ImGui::GetCursorScreenPos().y));
   ImGui::PopID();
 }
 

@@ -11,6 +11,13 @@
 
 namespace uhop::ui {
 
+// Stage II's query, baseline and U-Hop columns: side by side when each gets at least
+// kStage2ColumnEm font heights, else the query above and the two models side by side, and below
+// 2 × kStage2ColumnEm everything stacked.
+enum class Stage2Arrangement { SideBySide, QueryAbove, Stacked };
+inline constexpr float kStage2ColumnEm = 13.0f;
+Stage2Arrangement stage2Arrangement(float widthEm);
+
 struct Stage2Panel {
   // Painting: last brush position in image pixels while the mouse is held on the query.
   bool painting = false;
@@ -26,6 +33,12 @@ struct Stage2Panel {
   void drawQuery(const AppModel& model, Commands& commands, UiContext& ui);
   void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
   void drawEnergy(const AppModel& model, UiContext& ui, float height);
+  // Heights in font heights (em), so that a 2× re-render of the frame decides as the frame did:
+  // of the query and model columns last frame (where the energy goes), and of a column's top-k
+  // weights plot and thumbnails when last drawn.
+  float columnsHeight = 0;
+  float topKHeight = 0;
+  bool foldTopK = false;  // the panel is too short for them: they fold under a header
 };
 
 }  // namespace uhop::ui

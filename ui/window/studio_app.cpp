@@ -41,6 +41,7 @@
 #include "ui/theme.h"
 #include "ui/widgets.h"
 #include "ui/window/background.h"
+#include "ui/window/layout.h"
 #include "ui/window/lessons.h"
 #include "ui/window/offscreen.h"
 #include "ui/window/recorder.h"
@@ -158,8 +159,15 @@ struct Studio {
   FeatureSpacePanel featureSpacePanel;
   PlaygroundPanel playgroundPanel;
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
+  // The presenter layout's page on screen, and one to switch to at the next frame (--tab, a
+  // lesson's command).
+  Page page = Page::Stage2;
+  std::optional<Page> selectPage;
+  LayoutMode layoutMode = LayoutMode::Columns;  // this frame's
+  bool toggleFullScreen = false;                // F11, until the window applies it
+  bool fullScreen = false;                      // the window is full screen (F11)
   float stage1Fraction = 0.34f;
-  float metastableFraction = 0.5f;
+  float metastableFraction = 0.55f;
   bool showKeys = false;
   WindowEvents events;  // key presses and dropped paths since the last frame
   bool openSessionDialog = false;
@@ -267,6 +275,20 @@ struct Studio {
       if (ImGui::MenuItem("UI scale from monitor", nullptr, model.settings.uiScale == 0))
         commands.push_back(SetUiScale{0});
       drawResetMenuItem();
+      ImGui::Separator();
+      if (ImGui::MenuItem("Presenter layout", nullptr, model.settings.presenterLayout))
+        model.settings.presenterLayout = !model.settings.presenterLayout;
+      tooltip(
+          "One panel at a time, as big as the window, on pages (Memories, Stage I, Stage II, "
+          "Metastable, Comparison, Experiments); advanced knobs fold under \"More settings\". For "
+          "UI scales of 1.5–2 on a projector.");
+      if (ImGui::MenuItem("Full screen presenter", "F11", fullScreen)) toggleFullScreen = true;
+      tooltip("Full screen on this monitor with the presenter layout; F11 again goes back.");
+      if (ImGui::MenuItem("Pages when the window is small", nullptr, model.settings.autoReflow))
+        model.settings.autoReflow = !model.settings.autoReflow;
+      tooltip(
+          "Switch to the presenter's pages by itself when the window is too small for the three "
+          "columns at this UI scale (under 76 × 40 font heights), instead of cutting panels.");
       ImGui::Separator();
       if (ImGui::MenuItem("Feature space", "F4", model.featureView.shown))
         commands.push_back(ToggleFeatureView{});
@@ -502,6 +524,7 @@ struct Studio {
           "Ctrl+Z   undo the last brush stroke\n"
           "F4       feature space window (memories as points, similarity maps, Δ)\n"
           "F6       energy playground (2-D memories: energy, basins, Stage I live)\n"
+          "F11      full screen with the presenter layout (F11 again: back to the window)\n"
           "F12      save the window as PNG\n"
           "PgDn / → next slide of a lesson (Space at a pause)\n"
           "PgUp / ← previous slide (replayed from the lesson's start)\n"
@@ -612,67 +635,148 @@ struct Studio {
                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
     drawMenu();
+    layoutMode = chooseLayout(model.settings.presenterLayout, model.settings.autoReflow,
+                              io.DisplaySize.x, io.DisplaySize.y, em());
+    ui.presenter = layoutMode == LayoutMode::Presenter;
     const float statusH = ImGui::GetFrameHeightWithSpacing();
+    // A lesson's caption sits between the panels and the status bar, never over a panel.
+    const ImVec2 caption = captionSize();
+    const float captionH = caption.y > 0 ? caption.y + ImGui::GetStyle().ItemSpacing.y : 0;
     const float bodyH =
-        ImGui::GetContentRegionAvail().y - statusH - ImGui::GetStyle().ItemSpacing.y;
-    if (ImGui::BeginTable("layout", 3,
-                          ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV |
-                              ImGuiTableFlags_SizingStretchProp,
-                          ImVec2(0, bodyH))) {
-      ImGui::TableSetupColumn("memories", ImGuiTableColumnFlags_WidthStretch, 0.19f);
-      ImGui::TableSetupColumn("stages", ImGuiTableColumnFlags_WidthStretch, 0.53f);
-      ImGui::TableSetupColumn("right", ImGuiTableColumnFlags_WidthStretch, 0.28f);
-      // Inside a table cell the content region reaches the window bottom, so heights are explicit.
-      const float cellH = bodyH - 2 * ImGui::GetStyle().CellPadding.y - 2;
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      drawChild("memories", "panel.memories", ImVec2(0, cellH),
-                [&] { memoriesPanel.draw(model, commands, ui); });
-
-      ImGui::TableNextColumn();
-      const float splitH = std::max(4.0f, em() * 0.35f) + ImGui::GetStyle().ItemSpacing.y * 2;
-      // Stage I keeps room for its knobs and both plots (their legends need ~8 lines) on small
-      // windows; the splitter sets the rest.
-      const float h1 = std::floor(std::clamp((cellH - splitH) * stage1Fraction,
-                                             std::min(em() * 17.5f, cellH * 0.6f), cellH * 0.85f));
-      drawChild("stage1", "panel.stage1", ImVec2(0, h1),
-                [&] { stage1Panel.draw(model, commands, ui); });
-      splitter("split1", stage1Fraction, bodyH);
-      drawChild("stage2", "panel.stage2", ImVec2(0, cellH - h1 - splitH),
-                [&] { stage2Panel.draw(model, commands, ui); });
-
-      ImGui::TableNextColumn();
-      const float h2 = std::floor((cellH - splitH) * metastableFraction);
-      drawChild("metastable", "panel.metastable", ImVec2(0, h2),
-                [&] { metastablePanel.draw(model, commands, ui); });
-      splitter("split2", metastableFraction, bodyH);
-      drawChild("tabs", "panel.tabs", ImVec2(0, cellH - h2 - splitH), [&] {
-        if (ImGui::BeginTabBar("righttabs")) {
-          if (ImGui::BeginTabItem("Fair comparison")) {
-            comparisonPanel.draw(model, commands, ui);
-            ImGui::EndTabItem();
-          }
-          if (ImGui::BeginTabItem("Experiments", nullptr,
-                                  selectExperimentsTab ? ImGuiTabItemFlags_SetSelected : 0)) {
-            const ImVec2 min = ImGui::GetCursorScreenPos();
-            ui.record("panel.experiments", min,
-                      ImVec2(min.x + ImGui::GetContentRegionAvail().x,
-                             min.y + ImGui::GetContentRegionAvail().y));
-            experimentsPanel.draw(model, commands, ui);
-            ImGui::EndTabItem();
-          }
-          selectExperimentsTab = false;
-          ImGui::EndTabBar();
-        }
-      });
-      ImGui::EndTable();
-    }
+        ImGui::GetContentRegionAvail().y - statusH - ImGui::GetStyle().ItemSpacing.y - captionH;
+    if (layoutMode == LayoutMode::Presenter)
+      drawPages(bodyH);
+    else
+      drawColumns(bodyH);
+    if (captionH > 0) ImGui::Dummy(ImVec2(0, captionH - ImGui::GetStyle().ItemSpacing.y));
     drawStatusBar();
     drawPopups();
     ImGui::End();
     featureSpacePanel.draw(model, commands, ui);
     playgroundPanel.draw(model, commands, ui);
-    drawCaption();
+    drawCaption(caption);
+  }
+
+  // The three columns: memories | Stage I over Stage II | metastable over the Fair comparison and
+  // Experiments tabs, with splitters between the stacked panels.
+  void drawColumns(float bodyH) {
+    if (!ImGui::BeginTable("layout", 3,
+                           ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV |
+                               ImGuiTableFlags_SizingStretchProp,
+                           ImVec2(0, bodyH)))
+      return;
+    ImGui::TableSetupColumn("memories", ImGuiTableColumnFlags_WidthStretch, 0.19f);
+    ImGui::TableSetupColumn("stages", ImGuiTableColumnFlags_WidthStretch, 0.53f);
+    ImGui::TableSetupColumn("right", ImGuiTableColumnFlags_WidthStretch, 0.28f);
+    // Inside a table cell the content region reaches the window bottom, so heights are explicit.
+    const float cellH = bodyH - 2 * ImGui::GetStyle().CellPadding.y - 2;
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    drawChild("memories", "panel.memories", ImVec2(0, cellH),
+              [&] { memoriesPanel.draw(model, commands, ui); });
+
+    ImGui::TableNextColumn();
+    const float splitH = std::max(4.0f, em() * 0.35f) + ImGui::GetStyle().ItemSpacing.y * 2;
+    // Stage I keeps room for its knobs and both plots (their legends need ~7 lines) on small
+    // windows; the splitter sets the rest.
+    const float h1 = std::floor(std::clamp((cellH - splitH) * stage1Fraction,
+                                           std::min(em() * 16.5f, cellH * 0.6f), cellH * 0.85f));
+    drawChild("stage1", "panel.stage1", ImVec2(0, h1),
+              [&] { stage1Panel.draw(model, commands, ui); });
+    splitter("split1", stage1Fraction, bodyH);
+    drawChild("stage2", "panel.stage2", ImVec2(0, cellH - h1 - splitH),
+              [&] { stage2Panel.draw(model, commands, ui); });
+
+    ImGui::TableNextColumn();
+    const float h2 = std::floor((cellH - splitH) * metastableFraction);
+    drawChild("metastable", "panel.metastable", ImVec2(0, h2),
+              [&] { metastablePanel.draw(model, commands, ui); });
+    splitter("split2", metastableFraction, bodyH);
+    // A page asked for (--tab, a script's command) is the lower right tab here, or stays the
+    // page for when the window reflows to pages.
+    const bool toExperiments = selectExperimentsTab || selectPage == Page::Experiments;
+    const bool toComparison = selectPage == Page::Comparison;
+    if (selectPage) page = *selectPage;
+    selectPage.reset();
+    selectExperimentsTab = false;
+    drawChild("tabs", "panel.tabs", ImVec2(0, cellH - h2 - splitH), [&] {
+      if (ImGui::BeginTabBar("righttabs")) {
+        if (ImGui::BeginTabItem("Fair comparison", nullptr,
+                                toComparison ? ImGuiTabItemFlags_SetSelected : 0)) {
+          comparisonPanel.draw(model, commands, ui);
+          ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Experiments", nullptr,
+                                toExperiments ? ImGuiTabItemFlags_SetSelected : 0)) {
+          recordExperimentsArea();
+          experimentsPanel.draw(model, commands, ui);
+          ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+      }
+    });
+    ImGui::EndTable();
+  }
+
+  void recordExperimentsArea() {
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    ui.record("panel.experiments", min, ImVec2(min.x + avail.x, min.y + avail.y));
+  }
+
+  // The presenter layout: a row of page tabs, then one page as big as the rest of the window.
+  void drawPages(float bodyH) {
+    if (selectExperimentsTab) selectPage = Page::Experiments;
+    selectExperimentsTab = false;
+    const float top = ImGui::GetCursorPosY();
+    if (ImGui::BeginTabBar("pages")) {
+      for (int i = 0; i < kPageCount; ++i) {
+        const Page p = static_cast<Page>(i);
+        const bool select = selectPage && *selectPage == p;
+        if (ImGui::BeginTabItem(pageTitle(p), nullptr,
+                                select ? ImGuiTabItemFlags_SetSelected : 0)) {
+          page = p;
+          ImGui::EndTabItem();
+        }
+      }
+      ImGui::EndTabBar();
+    }
+    selectPage.reset();
+    const ImVec2 size(0, std::floor(bodyH - (ImGui::GetCursorPosY() - top)));
+    switch (page) {
+      case Page::Memories:
+        // With room for both, Stage II beside the memories: a click on a memory shows its
+        // retrieval at once.
+        if (ImGui::GetContentRegionAvail().x / em() >= 55) {
+          const float w = std::floor(ImGui::GetContentRegionAvail().x * 0.3f);
+          drawChild("memories", "panel.memories", ImVec2(w, size.y),
+                    [&] { memoriesPanel.draw(model, commands, ui); });
+          ImGui::SameLine();
+          drawChild("stage2", "panel.stage2", size, [&] { stage2Panel.draw(model, commands, ui); });
+        } else {
+          drawChild("memories", "panel.memories", size,
+                    [&] { memoriesPanel.draw(model, commands, ui); });
+        }
+        break;
+      case Page::Stage1:
+        drawChild("stage1", "panel.stage1", size, [&] { stage1Panel.draw(model, commands, ui); });
+        break;
+      case Page::Stage2:
+        drawChild("stage2", "panel.stage2", size, [&] { stage2Panel.draw(model, commands, ui); });
+        break;
+      case Page::Metastable:
+        drawChild("metastable", "panel.metastable", size,
+                  [&] { metastablePanel.draw(model, commands, ui); });
+        break;
+      case Page::Comparison:
+        drawChild("comparison", "panel.comparison", size,
+                  [&] { comparisonPanel.draw(model, commands, ui); });
+        break;
+      case Page::Experiments:
+        drawChild("experiments", "panel.experiments", size,
+                  [&] { experimentsPanel.draw(model, commands, ui); });
+        break;
+    }
   }
 
   // A script's `caption TEXT` (lecture use): large text over the bottom of the window, with
@@ -691,37 +795,52 @@ struct Studio {
 
   bool headlessRun = false;
 
-  void drawCaption() {
-    if (!script || (script->caption().empty() && !script->paused() && !isLesson())) return;
-    const ImGuiIO& io = ImGui::GetIO();
+  bool captionShown() const {
+    return script && (!script->caption().empty() || script->paused() || isLesson());
+  }
+
+  // The caption window's size (0 × 0 when there is none). Computed, not auto-fitted: an
+  // auto-fitted window keeps last frame's size for a frame, which clips the text in a 2×
+  // re-render and hides a new caption for a frame.
+  static constexpr float kCaptionFontScale = 1.6f;  // readable from the back of a lecture hall
+  static constexpr const char* kContinueLabel = "Continue (Space)";
+  float captionWrap() const { return ImGui::GetIO().DisplaySize.x * 0.6f; }
+  ImVec2 captionPadding() const { return ImVec2(em() * 1.2f, em() * 0.8f); }
+
+  ImVec2 captionSize() const {
+    if (!captionShown()) return ImVec2(0, 0);
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string& caption = script->caption();
-    const char* continueLabel = "Continue (Space)";
-    // The size is computed, not auto-fitted: an auto-fitted window keeps last frame's size for a
-    // frame, which clips the text in a 2× re-render and hides a new caption for a frame.
-    const float fontScale = 1.6f;  // readable from the back of a lecture hall
-    const float wrap = io.DisplaySize.x * 0.6f;
-    const ImVec2 pad(em() * 1.2f, em() * 0.8f);
+    const float wrap = captionWrap();
+    const ImVec2 pad = captionPadding();
     ImVec2 text(0, 0), button(0, 0);
     if (!caption.empty()) {
       // Glyph advances scale with the font, so wrapping at wrap / scale at the base size breaks
       // the lines where the scaled text will.
-      text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap / fontScale);
-      text = ImVec2(std::ceil(text.x * fontScale), std::ceil(text.y * fontScale));
+      text = ImGui::CalcTextSize(caption.c_str(), nullptr, false, wrap / kCaptionFontScale);
+      text = ImVec2(std::ceil(text.x * kCaptionFontScale), std::ceil(text.y * kCaptionFontScale));
     }
-    const bool lesson = isLesson();
-    if (lesson)
+    if (isLesson())
       button = lessonBarSize(lessonBarInfo(headlessRun));
     else if (script->paused())
-      button = ImVec2(ImGui::CalcTextSize(continueLabel).x + 2 * style.FramePadding.x,
+      button = ImVec2(ImGui::CalcTextSize(kContinueLabel).x + 2 * style.FramePadding.x,
                       ImGui::GetFrameHeight());
     const float gap = text.y > 0 && button.y > 0 ? style.ItemSpacing.y : 0;
-    ImGui::SetNextWindowSize(
-        ImVec2(std::max(text.x, button.x) + 2 * pad.x + 2, text.y + gap + button.y + 2 * pad.y));
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - em() * 3.5f),
+    return ImVec2(std::max(text.x, button.x) + 2 * pad.x + 2, text.y + gap + button.y + 2 * pad.y);
+  }
+
+  // The caption between the panels (which leave room for it) and the status bar.
+  void drawCaption(ImVec2 size) {
+    if (!captionShown() || size.y <= 0) return;
+    const ImGuiIO& io = ImGui::GetIO();
+    const std::string& caption = script->caption();
+    const float statusH = ImGui::GetFrameHeightWithSpacing();
+    ImGui::SetNextWindowSize(size);
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f,
+                                   io.DisplaySize.y - statusH - ImGui::GetStyle().WindowPadding.y),
                             ImGuiCond_Always, ImVec2(0.5f, 1.0f));
     ImGui::SetNextWindowBgAlpha(0.92f);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, pad);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, captionPadding());
     ImGui::Begin("##caption", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
@@ -730,16 +849,16 @@ struct Studio {
     ui.record("caption", min,
               ImVec2(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight()));
     if (!caption.empty()) {
-      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
-      ImGui::SetWindowFontScale(fontScale);
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + captionWrap());
+      ImGui::SetWindowFontScale(kCaptionFontScale);
       ImGui::TextUnformatted(caption.c_str());
       ImGui::SetWindowFontScale(1.0f);
       ImGui::PopTextWrapPos();
     }
-    if (lesson) {
+    if (isLesson()) {
       const LessonAction action = drawLessonBar(lessonBarInfo(headlessRun));
       if (action != LessonAction::None) lessonRequest = action;
-    } else if (script->paused() && ImGui::Button(continueLabel)) {
+    } else if (script->paused() && ImGui::Button(kContinueLabel)) {
       script->resume();
     }
     ImGui::End();
@@ -771,6 +890,15 @@ struct Studio {
         } else {
           ++it;
         }
+      }
+    }
+    // F11 toggles full screen and the presenter layout: the window (StudioRun) applies it.
+    for (auto it = events.keys.begin(); it != events.keys.end();) {
+      if (it->key == GLFW_KEY_F11 && it->mods == 0) {
+        if (!it->repeat) toggleFullScreen = true;
+        it = events.keys.erase(it);
+      } else {
+        ++it;
       }
     }
     shortcutCommands(events.keys, ImGui::GetIO().WantTextInput, commands);
@@ -941,6 +1069,7 @@ class StudioRun {
                  LoadMemories{settings_.dataSource, settings_.memoryCount, settings_.memoryOffset});
     startup_ = StartupLoad{opt_.runSweep, opt_.data.has_value(), headless()};
     if (opt_.tab == "experiments" || !opt_.runSweep.empty()) studio_->selectExperimentsTab = true;
+    studio_->selectPage = parsePage(opt_.tab);
     return 0;
   }
 
@@ -956,7 +1085,11 @@ class StudioRun {
     studio_->takeWindowEvents();
     if (opt_.autoplay) autoplay_.update(model, studio_->commands, frame_);
     handleLessonRequests();
+    const size_t before = studio_->commands.size();
     std::optional<ScriptScreenshot> scriptShot = advanceScript();
+    // The presenter's pages follow a script: its last command that shows on a page opens it.
+    for (size_t i = before; i < studio_->commands.size(); ++i)
+      if (const std::optional<Page> p = pageShowing(studio_->commands[i])) studio_->selectPage = p;
     std::optional<ScriptRecord> scriptRecord =
         studio_->script ? studio_->script->takeRecord() : std::nullopt;
     std::optional<ScriptExport> scriptExport =
@@ -964,6 +1097,7 @@ class StudioRun {
     if (scriptExport) studio_->ui.exportByName = {{scriptExport->plot, scriptExport->format}};
     studio_->drawFrame();
     ImGui::Render();
+    if (studio_->toggleFullScreen) toggleFullScreen();
     // What this frame shows, before the Commands it pushed change the model.
     const uint64_t drawn =
         recordSignature(model, studio_->script ? studio_->script->caption() : std::string());
@@ -1082,6 +1216,50 @@ class StudioRun {
     return 0;
   }
 
+  // F11: full screen on the monitor the window is on, with the presenter layout; again, back to
+  // the window as it was and the layout chosen before.
+  void toggleFullScreen() {
+    Studio& s = *studio_;
+    s.toggleFullScreen = false;
+    Settings& settings = s.model.settings;
+    if (glfwGetWindowMonitor(window_)) {
+      glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3],
+                           0);
+      settings.presenterLayout = presenterBeforeFullScreen_;
+      s.fullScreen = false;
+      return;
+    }
+    glfwGetWindowPos(window_, &windowed_[0], &windowed_[1]);
+    glfwGetWindowSize(window_, &windowed_[2], &windowed_[3]);
+    GLFWmonitor* monitor = monitorUnderWindow();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (!mode) {
+      s.model.statusMessage = "Full screen: no monitor found";
+      return;
+    }
+    glfwSetWindowMonitor(window_, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+    presenterBeforeFullScreen_ = settings.presenterLayout;
+    settings.presenterLayout = true;
+    s.fullScreen = true;
+  }
+
+  // The monitor holding the window's centre (the primary one when none does).
+  GLFWmonitor* monitorUnderWindow() const {
+    int x, y, w, h, count = 0;
+    glfwGetWindowPos(window_, &x, &y);
+    glfwGetWindowSize(window_, &w, &h);
+    const int cx = x + w / 2, cy = y + h / 2;
+    GLFWmonitor** monitors = glfwGetMonitors(&count);
+    for (int i = 0; i < count; ++i) {
+      const GLFWvidmode* mode = glfwGetVideoMode(monitors[i]);
+      int mx, my;
+      glfwGetMonitorPos(monitors[i], &mx, &my);
+      if (mode && cx >= mx && cx < mx + mode->width && cy >= my && cy < my + mode->height)
+        return monitors[i];
+    }
+    return glfwGetPrimaryMonitor();
+  }
+
   // Settings: the user's, unless headless (figure scripts and tests must be reproducible), with
   // the command line's options over them.
   void applyStartSettings() {
@@ -1094,6 +1272,10 @@ class StudioRun {
       std::fprintf(stderr, "uhop-studio: %s\n", model.settingsMessage.c_str());
     if (opt_.theme) settings_.theme = *opt_.theme == "light" ? Theme::Light : Theme::Dark;
     if (opt_.scale) settings_.uiScale = *opt_.scale;
+    if (opt_.layout) {
+      settings_.presenterLayout = *opt_.layout == "presenter";
+      settings_.autoReflow = *opt_.layout != "columns";
+    }
     if (opt_.data) {
       settings_.dataSource = *opt_.data;
       if (!opt_.memories) settings_.memoryCount = *opt_.data == "builtin" ? 64 : 500;
@@ -1431,6 +1613,8 @@ class StudioRun {
   Settings settings_;
   std::string configDir_, settingsPath_, iniPath_;  // iniPath_ outlives ImGui (IniFilename)
   float scale_ = 1;
+  int windowed_[4] = {0, 0, 1600, 1000};  // position and size before F11
+  bool presenterBeforeFullScreen_ = false;
   Autoplay autoplay_;
   StartupLoad startup_;
   int frame_ = 0;

@@ -50,6 +50,20 @@ TEST(StudioOptionsTest, ExperimentsAndHiresScreenshotOptions) {
   EXPECT_NE(studioUsage().find("--run-sweep"), std::string::npos);
 }
 
+TEST(StudioOptionsTest, LayoutAndPresenterPages) {
+  EXPECT_FALSE(parse({}).layout.has_value());  // the user's settings decide
+  const StudioOptions o = parse({"--layout", "presenter", "--tab", "stage2"});
+  EXPECT_EQ(*o.layout, "presenter");
+  EXPECT_EQ(o.tab, "stage2");
+  EXPECT_EQ(*parse({"--layout", "columns"}).layout, "columns");
+  EXPECT_EQ(*parse({"--layout", "auto"}).layout, "auto");
+  EXPECT_THROW(parse({"--layout", "pages"}), std::invalid_argument);
+  EXPECT_THROW(parse({"--layout"}), std::invalid_argument);
+  for (const char* page : {"memories", "stage1", "metastable", "comparison"})
+    EXPECT_EQ(parse({"--tab", page}).tab, page);
+  EXPECT_NE(studioUsage().find("--layout"), std::string::npos);
+}
+
 TEST(StudioOptionsTest, ScriptRunsHeadlessOnlyWithAnOutput) {
   // A script alone keeps the window for the user; an output to write makes it headless.
   EXPECT_FALSE(parse({"--script", "demo.uhop"}).headless());
