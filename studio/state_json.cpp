@@ -40,6 +40,7 @@ nlohmann::json columnJson(const RetrievalColumn& col, bool kernelColumn, const M
   j["converged"] = col.converged;
   j["energy"] = col.energy.empty() ? nlohmann::json(nullptr) : nlohmann::json(col.energy.back());
   j["model_error"] = col.modelError;
+  j["building"] = col.building();  // the model is being built on the column's worker
   return j;
 }
 

@@ -25,6 +25,7 @@ struct Stage2Panel {
  private:
   void drawQuery(const AppModel& model, Commands& commands, UiContext& ui);
   void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
+  void drawBuilding(const AppModel& model, Side side, UiContext& ui);
   void drawEnergy(const AppModel& model, UiContext& ui, float height);
 };
 
