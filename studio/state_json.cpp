@@ -114,6 +114,7 @@ nlohmann::json stateJson(const AppModel& model) {
   const bool running = model.metastableWorker->running() || m.pendingAfterStage1;
   meta["done"] = m.result != nullptr && m.result->error.empty() && !running;
   meta["running"] = running;
+  meta["progress"] = model.metastableWorker->progress();  // 0..1 of the run under way
   meta["steps"] = m.steps;
   if (m.result) {
     meta["queries"] = m.result->queries;
