@@ -157,6 +157,7 @@ static void invalidateModels(AppModel& model) {
 // The column back at x₀ = the query with its current model (none while it builds: the state
 // is the query and no weights are shown).
 static void restartTrajectory(const AppModel& model, RetrievalColumn& col) {
+  col.runStepsLeft = 0;  // a Run under way ends with its trajectory
   col.steps = 0;
   col.energy.clear();
   col.converged = false;
@@ -219,8 +220,26 @@ static double advanceColumn(const AppModel& model, RetrievalColumn& col) {
   return delta;
 }
 
-// Run to convergence: at most maxSteps steps with the column's model.
+// The steps of a Run under way over frames that fit this frame (at least one).
+static void continueRun(const AppModel& model, RetrievalColumn& col) {
+  const auto start = std::chrono::steady_clock::now();
+  while (col.runStepsLeft > 0 && col.model && !col.converged) {
+    advanceColumn(model, col);
+    --col.runStepsLeft;
+    if (std::chrono::steady_clock::now() - start >= model.runFrameBudget) break;
+  }
+  if (!col.model || col.converged) col.runStepsLeft = 0;
+}
+
+// Run to convergence: at most maxSteps steps with the column's model, at once on a small set,
+// over frames on a large one (updateModel goes on with it).
 static void runColumn(const AppModel& model, RetrievalColumn& col, int maxSteps) {
+  const Matrix& xi = *model.memories.patterns;
+  if (static_cast<double>(xi.rows()) * static_cast<double>(xi.cols()) >= model.runAtOnceWork) {
+    col.runStepsLeft = maxSteps;
+    continueRun(model, col);
+    return;
+  }
   for (int i = 0; i < maxSteps && !col.converged && col.model; ++i) advanceColumn(model, col);
 }
 
@@ -984,6 +1003,8 @@ void updateModel(AppModel& model) {
   // After the newest snapshot is in: a build for a W that is no longer wanted was replaced above
   // (its result has another id) and is never shown.
   for (size_t s = 0; s < model.columns.size(); ++s) takeColumnBuild(model, s);
+  for (auto& col : model.columns)
+    if (col.runStepsLeft > 0) continueRun(model, col);
   if (s1.restoreTarget >= 0 && s1.snapshot && s1.snapshot->stepsDone >= s1.restoreTarget &&
       !model.stage1Worker->playing()) {
     model.stage1Worker->setTargetSteps(s1.config.steps);

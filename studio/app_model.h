@@ -108,6 +108,9 @@ struct RetrievalColumn {
   // Step and Run pressed while the model builds, carried out when it arrives (steps first).
   int queuedSteps = 0;
   int queuedRunSteps = 0;  // the queued Run's step limit; 0 = no Run queued
+  // A Run on a large set (M·d ≥ AppModel::runAtOnceWork) goes on over frames: the steps it may
+  // still take.
+  int runStepsLeft = 0;
   bool building() const { return buildId != 0; }
 };
 
@@ -177,12 +180,23 @@ struct AppModel {
   // Column models costing at least this many multiply-adds (modelBuildWork) are built on the
   // column's worker, cheaper ones at once on the UI thread. Tests set 0 to force the worker.
   double syncModelBuildWork = kSyncModelBuildWork;
+  // A Stage II step costs a few passes over the M × d score matrix and Ξ on the UI thread (~60 ms
+  // at M = 60,000, d = 784). Below runAtOnceWork = M·d a Run takes all its steps at once (200
+  // steps at M = 500: a few ms in all); from it on, a Run goes on over frames, stepping for at most
+  // runFrameBudget per frame (at least one step), so the window keeps drawing and Reset stops it.
+  // Tests set both to 0: one step per frame on any set.
+  double runAtOnceWork = 1e6;
+  std::chrono::nanoseconds runFrameBudget = std::chrono::milliseconds(8);
 
   const RetrievalColumn& column(Side s) const { return columns[index(s)]; }
   RetrievalColumn& column(Side s) { return columns[index(s)]; }
   bool stage1Playing() const { return stage1Worker->playing(); }
   bool loading() const { return memories.loadId != 0; }
   bool columnsBuilding() const { return columns[0].building() || columns[1].building(); }
+  // A column building its model or running to convergence over frames (scripts wait for both).
+  bool columnsBusy() const {
+    return columnsBuilding() || columns[0].runStepsLeft > 0 || columns[1].runStepsLeft > 0;
+  }
   // The U-Hop feature map the current settings give for a Stage I snapshot's W (fair-comparison
   // scale applied; rows normalised first when Stage I says so). Null when there is no W yet.
   std::shared_ptr<const Matrix> scaledFeatureMap(const Stage1Snapshot* snapshot) const;

@@ -195,5 +195,40 @@ TEST(ColumnModelWorker, ScriptStepWaitsForTheBuild) {
   EXPECT_EQ(col.steps, 3);
 }
 
+TEST(ColumnRun, ARunOverFramesEndsWhereTheRunAtOnceEnds) {
+  AppModel once;
+  prepare(once, 5);
+  AppModel frames;
+  frames.runAtOnceWork = 0;  // every set counts as large: one step per frame
+  frames.runFrameBudget = std::chrono::nanoseconds(0);
+  prepare(frames, 5);
+  ASSERT_TRUE(untilBuilt(frames));
+  applyCommand(once, RunRetrieval{Side::UHop, 200});
+  const RetrievalColumn& o = once.column(Side::UHop);
+  ASSERT_GT(o.steps, 2) << "a run of a few steps, to spread over frames";
+  applyCommand(frames, RunRetrieval{Side::UHop, 200});
+  const RetrievalColumn& f = frames.column(Side::UHop);
+  EXPECT_EQ(f.steps, 1);  // the first step now, the others in the next frames
+  EXPECT_TRUE(frames.columnsBusy());
+  int updates = 0;
+  while (frames.columnsBusy() && updates < 1000) {
+    updateModel(frames);
+    ++updates;
+  }
+  EXPECT_FALSE(frames.columnsBusy());
+  EXPECT_EQ(updates, o.steps - 1);  // one step per frame
+  EXPECT_EQ(f.steps, o.steps);
+  EXPECT_EQ(f.converged, o.converged);
+  EXPECT_EQ(f.state, o.state);
+  EXPECT_EQ(f.energy, o.energy);
+  // Reset stops a Run under way.
+  applyCommand(frames, ResetRetrieval{Side::UHop});
+  applyCommand(frames, RunRetrieval{Side::UHop, 200});
+  applyCommand(frames, ResetRetrieval{Side::UHop});
+  EXPECT_FALSE(frames.columnsBusy());
+  updateModel(frames);
+  EXPECT_EQ(f.steps, 0);
+}
+
 }  // namespace
 }  // namespace uhop::ui
