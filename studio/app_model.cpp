@@ -187,6 +187,12 @@ static void resetColumns(AppModel& model, std::optional<Side> side = std::nullop
     if (actsOn(side, s)) resetColumn(model, model.columns[s], newestW);
 }
 
+// A new query: Steps and a Run queued for the old one while a model builds are dropped.
+static void resetColumnsForNewQuery(AppModel& model) {
+  for (auto& col : model.columns) col.queuedSteps = col.queuedRunSteps = 0;
+  resetColumns(model);
+}
+
 // True when a kernel column retrieves with an older W than Stage I's newest. A trajectory keeps
 // one W (so its energy stays one function); the column goes back to the query when it takes the
 // newest W, so a Step or Run never continues with a W that training has left behind.
@@ -328,7 +334,7 @@ static void rebuildQuery(AppModel& model) {
   q.pixels = q.corrupted;
   q.undo.clear();
   ++q.version;
-  resetColumns(model);
+  resetColumnsForNewQuery(model);
 }
 
 static void paint(AppModel& model, const PaintStroke& s) {
@@ -369,7 +375,7 @@ static void paint(AppModel& model, const PaintStroke& s) {
       }
   }
   ++q.version;
-  resetColumns(model);
+  resetColumnsForNewQuery(model);
 }
 
 // ---- Stage I ----------------------------------------------------------------------------------
@@ -862,7 +868,7 @@ void applyCommand(AppModel& model, const Command& command) {
             model.query.pixels = model.query.undo.back();
             model.query.undo.pop_back();
             ++model.query.version;
-            resetColumns(model);
+            resetColumnsForNewQuery(model);
           },
           [&](const ClearPaint&) { rebuildQuery(model); },
           [&](const SetStage1Config& c) { setStage1Config(model, c.config); },

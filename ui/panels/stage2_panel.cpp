@@ -410,7 +410,9 @@ void Stage2Panel::drawBuilding(const AppModel& model, Side side, UiContext& ui) 
   else
     std::snprintf(what, sizeof what, "building the %s model…",
                   side == Side::UHop ? "U-Hop" : "baseline");
-  textColored(colorWarn(), "%s", what);
+  ImGui::PushStyleColor(ImGuiCol_Text, colorWarn());
+  ImGui::TextWrapped("%s", what);  // the column is narrow: wrap rather than cut "W step N"
+  ImGui::PopStyleColor();
   tooltip(
       "The model's score operator (for the kernel ΞᵀWᵀW, two D·d·M products) is built off the "
       "UI thread for a set this large. Step and Run pressed meanwhile are carried out when it "
