@@ -240,6 +240,7 @@ static void continueRun(const AppModel& model, RetrievalColumn& col) {
 // Run to convergence: at most maxSteps steps with the column's model, at once on a small set,
 // over frames on a large one (updateModel goes on with it).
 static void runColumn(const AppModel& model, RetrievalColumn& col, int maxSteps) {
+  if (!col.model || !model.memories.patterns) return;
   const Matrix& xi = *model.memories.patterns;
   if (static_cast<double>(xi.rows()) * static_cast<double>(xi.cols()) >= model.runAtOnceWork) {
     col.runStepsLeft = maxSteps;
