@@ -157,7 +157,7 @@ static void invalidateModels(AppModel& model) {
 // The column back at x₀ = the query with its current model (none while it builds: the state
 // is the query and no weights are shown).
 static void restartTrajectory(const AppModel& model, RetrievalColumn& col) {
-  col.runStepsLeft = 0;  // a Run under way ends with its trajectory
+  col.runStepsLeft = col.stepsLeft = 0;  // a Run under way ends with its trajectory
   col.steps = 0;
   col.energy.clear();
   col.converged = false;
@@ -226,15 +226,17 @@ static double advanceColumn(const AppModel& model, RetrievalColumn& col) {
   return delta;
 }
 
-// The steps of a Run under way over frames that fit this frame (at least one).
+// The steps under way over frames (queued Steps first, then the Run) that fit this frame (at
+// least one).
 static void continueRun(const AppModel& model, RetrievalColumn& col) {
   const auto start = std::chrono::steady_clock::now();
-  while (col.runStepsLeft > 0 && col.model && !col.converged) {
+  while (col.model && (col.stepsLeft > 0 || (col.runStepsLeft > 0 && !col.converged))) {
     advanceColumn(model, col);
-    --col.runStepsLeft;
+    --(col.stepsLeft > 0 ? col.stepsLeft : col.runStepsLeft);
     if (std::chrono::steady_clock::now() - start >= model.runFrameBudget) break;
   }
-  if (!col.model || col.converged) col.runStepsLeft = 0;
+  if (!col.model) col.stepsLeft = 0;
+  if (!col.model || (col.stepsLeft == 0 && col.converged)) col.runStepsLeft = 0;
 }
 
 // Run to convergence: at most maxSteps steps with the column's model, at once on a small set,
@@ -314,7 +316,16 @@ static void takeColumnBuild(AppModel& model, size_t s) {
   }
   restartTrajectory(model, col);
   // Queued transport runs with this model even if Stage I moved on meanwhile: the user asked
-  // for steps, and taking a newer W would start another build (and, playing, never end).
+  // for steps, and taking a newer W would start another build (and, playing, never end). On a
+  // large set the steps go on over frames (updateModel), as a Run does, not all in this one.
+  const Matrix& xi = *model.memories.patterns;
+  if (col.model &&
+      static_cast<double>(xi.rows()) * static_cast<double>(xi.cols()) >= model.runAtOnceWork) {
+    col.stepsLeft = col.queuedSteps;
+    col.runStepsLeft = col.queuedRunSteps;
+    col.queuedSteps = col.queuedRunSteps = 0;
+    return;
+  }
   for (; col.queuedSteps > 0; --col.queuedSteps) advanceColumn(model, col);
   if (col.queuedRunSteps > 0) runColumn(model, col, col.queuedRunSteps);
   col.queuedRunSteps = 0;
@@ -1011,7 +1022,7 @@ void updateModel(AppModel& model) {
   // (its result has another id) and is never shown.
   for (size_t s = 0; s < model.columns.size(); ++s) takeColumnBuild(model, s);
   for (auto& col : model.columns)
-    if (col.runStepsLeft > 0) continueRun(model, col);
+    if (col.stepping()) continueRun(model, col);
   if (s1.restoreTarget >= 0 && s1.snapshot && s1.snapshot->stepsDone >= s1.restoreTarget &&
       !model.stage1Worker->playing()) {
     model.stage1Worker->setTargetSteps(s1.config.steps);

@@ -111,6 +111,9 @@ struct RetrievalColumn {
   // A Run on a large set (M·d ≥ AppModel::runAtOnceWork) goes on over frames: the steps it may
   // still take.
   int runStepsLeft = 0;
+  // Steps queued during a build, on a large set carried out over frames too (before the Run).
+  int stepsLeft = 0;
+  bool stepping() const { return runStepsLeft > 0 || stepsLeft > 0; }
   bool building() const { return buildId != 0; }
 };
 
@@ -195,7 +198,7 @@ struct AppModel {
   bool columnsBuilding() const { return columns[0].building() || columns[1].building(); }
   // A column building its model or running to convergence over frames (scripts wait for both).
   bool columnsBusy() const {
-    return columnsBuilding() || columns[0].runStepsLeft > 0 || columns[1].runStepsLeft > 0;
+    return columnsBuilding() || columns[0].stepping() || columns[1].stepping();
   }
   // The U-Hop feature map the current settings give for a Stage I snapshot's W (fair-comparison
   // scale applied; rows normalised first when Stage I says so). Null when there is no W yet.

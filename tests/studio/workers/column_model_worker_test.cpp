@@ -230,5 +230,28 @@ TEST(ColumnRun, ARunOverFramesEndsWhereTheRunAtOnceEnds) {
   EXPECT_EQ(f.steps, 0);
 }
 
+TEST(ColumnRun, StepsQueuedDuringABuildGoOnOverFramesOnALargeSet) {
+  AppModel model;
+  model.syncModelBuildWork = 0;
+  model.runAtOnceWork = 0;  // every set counts as large: one step per frame
+  model.runFrameBudget = std::chrono::nanoseconds(0);
+  prepare(model, 5);
+  const RetrievalColumn& col = model.column(Side::UHop);
+  ASSERT_TRUE(col.building());
+  for (int i = 0; i < 3; ++i) applyCommand(model, StepRetrieval{Side::UHop});
+  ASSERT_EQ(col.queuedSteps, 3);
+  ASSERT_TRUE(untilBuilt(model));
+  // The frame the model arrived in took the first of the three steps, the next frames the rest.
+  EXPECT_EQ(col.steps, 1);
+  EXPECT_TRUE(model.columnsBusy());
+  updateModel(model);
+  EXPECT_EQ(col.steps, 2);
+  updateModel(model);
+  EXPECT_EQ(col.steps, 3);
+  EXPECT_FALSE(model.columnsBusy());
+  updateModel(model);
+  EXPECT_EQ(col.steps, 3);
+}
+
 }  // namespace
 }  // namespace uhop::ui
