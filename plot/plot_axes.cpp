@@ -393,6 +393,10 @@ PlotRange fitRange(const PlotSpec& spec, bool logY, const std::vector<bool>& hid
     for (const auto& [label, v] : spec.referenceLines) {
       if (std::isfinite(v) && (!logY || v > 0)) y0 = std::min(y0, v), y1 = std::max(y1, v);
     }
+    // An axis of whole numbers (steps) spans at least one unit, so that it has two integer
+    // ticks: one point at step 0 gets 0 and 1, not −0.4 … 0.4 around it.
+    if (spec.xAxis.integerTicks && !logX && x1 - x0 < 1) x1 = x0 + 1;
+    if (spec.yAxis.integerTicks && !logY && y1 - y0 < 1) y1 = y0 + 1;
     padRange(x0, x1, logX, false);
     padRange(y0, y1, logY, barsOnZero);
     r.xMin = x0, r.xMax = x1, r.yMin = y0, r.yMax = y1;

@@ -75,8 +75,9 @@ struct PlotRange {
 // Auto-fit to the plottable points of the visible series (hidden[i] true = skip series i; a
 // shorter or empty `hidden` means visible), including error bars, bar widths and reference
 // lines, plus 5% padding per side (in log space on a log axis). A single value v gets a span
-// around it. Axes whose spec says autoFit = false use their min/max instead. If no visible
-// series has data but a hidden one has, the hidden ones are used so axes stay put.
+// around it; on an integerTicks axis data spanning less than 1 is widened to [lo, lo + 1] first.
+// Axes whose spec says autoFit = false use their min/max instead. If no visible series has data but
+// a hidden one has, the hidden ones are used so axes stay put.
 PlotRange fitRange(const PlotSpec& spec, bool logY, const std::vector<bool>& hidden = {});
 
 // Bars of several visible Bars series at the same x are drawn side by side: each bar is

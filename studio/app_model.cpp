@@ -16,7 +16,8 @@ AppModel::AppModel()
     : loadWorker(std::make_unique<LoadWorker>()),
       stage1Worker(std::make_unique<Stage1Worker>()),
       metastableWorker(std::make_unique<MetastableWorker>()),
-      experimentWorker(std::make_unique<ExperimentWorker>()) {
+      experimentWorker(std::make_unique<ExperimentWorker>()),
+      columnWorkers{std::make_unique<ColumnModelWorker>(), std::make_unique<ColumnModelWorker>()} {
   columns[0].config = ModelConfig{SimilarityKind::Dot, Separation::softmax(), beta, false};
   columns[1].config = ModelConfig{SimilarityKind::Kernel, Separation::softmax(), beta, false};
   stage1.config.batchSize = kStage1BatchAuto;
@@ -52,12 +53,24 @@ static void showStep(const AppModel& model, RetrievalColumn& col, const Retrieva
                             model.query.target, col.model->config().separation);
 }
 
+// Whether the column retrieves with a kernel of W from the current Stage I run whose step is
+// older than the newest: while Stage I plays, a column keeps such a W until its next Step, Run or
+// Reset (or until Stage I stops), so a trajectory keeps one W and no snapshot starts a rebuild.
+static bool sameRunOlderStep(const AppModel& model, const RetrievalColumn& col,
+                             const Stage1Snapshot& snap) {
+  return col.wGeneration == snap.generation && col.wStep != snap.stepsDone && model.stage1Playing();
+}
+
 // (Re)builds the column's HopfieldModel when its inputs changed. A kernel model uses the newest
-// Stage I W; building it costs a D·d·M product, so it happens only on reset, never per frame.
-static void ensureModel(AppModel& model, RetrievalColumn& col) {
+// Stage I W (`newestW`, or whenever Stage I is not playing; otherwise a W of the same run that the
+// column already has or is building stays). Building costs a D·d·M product: below
+// model.syncModelBuildWork multiply-adds it happens here, otherwise on the column's worker
+// (updateModel takes the result in), and never per frame.
+static void ensureModel(AppModel& model, RetrievalColumn& col, bool newestW) {
   col.modelError.clear();
   if (!model.memories.patterns) {
     col.model.reset();
+    col.buildId = 0;
     col.modelError = "no memories loaded";
     return;
   }
@@ -65,6 +78,7 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
   const Stage1Snapshot* snap = model.stage1.snapshot.get();
   if (kernel && (!snap || !snap->W)) {
     col.model.reset();
+    col.buildId = 0;
     col.modelError = "waiting for Stage I to initialise W";
     return;
   }
@@ -73,7 +87,9 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
   // that shares it, and nothing at all changed keeps the model.
   if (col.model && &col.model->similarity().memories() == model.memories.patterns.get() &&
       col.model->config().similarity == col.config.similarity &&
-      (!kernel || (col.wGeneration == snap->generation && col.wStep == snap->stepsDone))) {
+      (!kernel || (col.wGeneration == snap->generation && col.wStep == snap->stepsDone) ||
+       (!newestW && sameRunOlderStep(model, col, *snap)))) {
+    col.buildId = 0;
     const ModelConfig& had = col.model->config();
     if (had.separation == col.config.separation && had.beta == col.config.beta &&
         had.betaAfterSeparation == col.config.betaAfterSeparation)
@@ -86,12 +102,42 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
     }
     return;
   }
+  const ColumnBuildTag want{model.memories.version, col.config.similarity,
+                            kernel ? snap->generation : 0, kernel ? snap->stepsDone : -1};
+  if (col.building()) {
+    // The build under way is what is wanted, or (Stage I playing) a W of the same run: it stays;
+    // β and the separation are applied to it when it arrives (takeColumnBuild).
+    const ColumnBuildTag& b = col.buildTag;
+    if (b == want) return;
+    if (kernel && model.stage1Playing() && b.memoriesVersion == want.memoriesVersion &&
+        b.similarity == want.similarity && b.wGeneration == want.wGeneration)
+      return;
+  }
+  col.buildId = 0;
   try {
     std::shared_ptr<const Matrix> W = kernel ? model.scaledFeatureMap(snap) : nullptr;
-    // A kernel model caches ΞᵀWᵀW: two D·d·M products (1.2 GFLOP at M = 500, d = 784). The UI
-    // thread otherwise runs one OpenMP thread (runStudio); for this it takes every core, and the
-    // workers, at lower priority, yield them.
-    OmpThreadsScope allCores(kernel ? static_cast<int>(std::thread::hardware_concurrency()) : 0);
+    const Matrix& xi = *model.memories.patterns;
+    const double work =
+        modelBuildWork(col.config.similarity, xi.rows(), xi.cols(), W ? W->rows() : 0);
+    if (work >= model.syncModelBuildWork) {
+      ColumnModelJob job;
+      job.tag = want;
+      job.patterns = model.memories.patterns;
+      job.config = col.config;
+      job.featureMap = W;
+      job.work = work;
+      col.buildTag = want;
+      col.buildWork = work;
+      col.buildStarted = std::chrono::steady_clock::now();
+      col.model.reset();  // not shown as this column's result meanwhile (and its memory freed)
+      col.buildId = model.columnWorkers[static_cast<size_t>(&col - model.columns.data())]->start(
+          std::move(job));
+      return;
+    }
+    // The UI thread otherwise runs one OpenMP thread (runStudio); for this it takes every core,
+    // and the workers, at lower priority, yield them. The column worker builds with the same
+    // count, so a model has the same bits whichever thread built it.
+    OmpThreadsScope allCores(static_cast<int>(std::thread::hardware_concurrency()));
     col.model = std::make_shared<const HopfieldModel>(model.memories.patterns, col.config, W.get());
     col.wStep = kernel ? snap->stepsDone : -1;
     col.wGeneration = kernel ? snap->generation : 0;
@@ -102,11 +148,16 @@ static void ensureModel(AppModel& model, RetrievalColumn& col) {
 }
 
 static void invalidateModels(AppModel& model) {
-  for (auto& col : model.columns) col.model.reset();
+  for (auto& col : model.columns) {
+    col.model.reset();
+    col.buildId = 0;  // a build under way is for the old inputs: its result is dropped
+  }
 }
 
-static void resetColumn(AppModel& model, RetrievalColumn& col) {
-  ensureModel(model, col);
+// The column back at x₀ = the query with its current model (none while it builds: the state
+// is the query and no weights are shown).
+static void restartTrajectory(const AppModel& model, RetrievalColumn& col) {
+  col.runStepsLeft = col.stepsLeft = 0;  // a Run under way ends with its trajectory
   col.steps = 0;
   col.energy.clear();
   col.converged = false;
@@ -120,14 +171,26 @@ static void resetColumn(AppModel& model, RetrievalColumn& col) {
   showStep(model, col, col.model->evaluate(Matrix(model.query.pixels)));
 }
 
+static void resetColumn(AppModel& model, RetrievalColumn& col, bool newestW = false) {
+  ensureModel(model, col, newestW);
+  restartTrajectory(model, col);
+}
+
 // Whether a transport command for `side` (empty = both columns) acts on column `s`.
 static bool actsOn(const std::optional<Side>& side, int s) {
   return !side || index(*side) == s;
 }
 
-static void resetColumns(AppModel& model, std::optional<Side> side = std::nullopt) {
+static void resetColumns(AppModel& model, std::optional<Side> side = std::nullopt,
+                         bool newestW = false) {
   for (int s = 0; s < 2; ++s)
-    if (actsOn(side, s)) resetColumn(model, model.columns[s]);
+    if (actsOn(side, s)) resetColumn(model, model.columns[s], newestW);
+}
+
+// A new query: Steps and a Run queued for the old one while a model builds are dropped.
+static void resetColumnsForNewQuery(AppModel& model) {
+  for (auto& col : model.columns) col.queuedSteps = col.queuedRunSteps = 0;
+  resetColumns(model);
 }
 
 // True when a kernel column retrieves with an older W than Stage I's newest. A trajectory keeps
@@ -139,13 +202,20 @@ static bool usesOlderW(const AppModel& model, const RetrievalColumn& col) {
   return snap && snap->W && (col.wGeneration != snap->generation || col.wStep != snap->stepsDone);
 }
 
-// One retrieval step x ← Ξ sep(β s(Ξ, x)); returns max |Δx|. A column without a model, or with an
-// older W, first returns to the query with the newest one.
-static double stepColumn(AppModel& model, RetrievalColumn& col) {
-  if (!col.model || usesOlderW(model, col)) resetColumn(model, col);
+// The same for a kernel model still building.
+static bool buildsOlderW(const AppModel& model, const RetrievalColumn& col) {
+  if (!col.building() || !usesKernel(col.config)) return false;
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  return snap && snap->W &&
+         (col.buildTag.wGeneration != snap->generation || col.buildTag.wStep != snap->stepsDone);
+}
+
+// One retrieval step x ← Ξ sep(β s(Ξ, x)) with the column's model; returns max |Δx|.
+static double advanceColumn(const AppModel& model, RetrievalColumn& col) {
   if (!col.model || col.state.size() == 0) return 0;
-  // The column holds x_t with P_t = sep(β s(Ξ, x_t)) of its model (resetColumn made them), so
-  // core's advance() takes it to x_{t+1} with P_{t+1} and E(x_{t+1}) for one similarity product.
+  // The column holds x_t with P_t = sep(β s(Ξ, x_t)) of its model (restartTrajectory made them),
+  // so core's advance() takes it to x_{t+1} with P_{t+1} and E(x_{t+1}) for one similarity
+  // product.
   RetrievalStep current{Matrix(col.state), Matrix(col.weights), {}};
   col.model->advance(current, true);
   const double delta = (current.state.col(0) - col.state).cwiseAbs().maxCoeff();
@@ -154,6 +224,111 @@ static double stepColumn(AppModel& model, RetrievalColumn& col) {
   col.converged = delta < kConvergenceTolerance;
   ++col.version;
   return delta;
+}
+
+// The steps under way over frames (queued Steps first, then the Run) that fit this frame (at
+// least one).
+static void continueRun(const AppModel& model, RetrievalColumn& col) {
+  const auto start = std::chrono::steady_clock::now();
+  while (col.model && (col.stepsLeft > 0 || (col.runStepsLeft > 0 && !col.converged))) {
+    advanceColumn(model, col);
+    --(col.stepsLeft > 0 ? col.stepsLeft : col.runStepsLeft);
+    if (std::chrono::steady_clock::now() - start >= model.runFrameBudget) break;
+  }
+  if (!col.model) col.stepsLeft = 0;
+  if (!col.model || (col.stepsLeft == 0 && col.converged)) col.runStepsLeft = 0;
+}
+
+// Run to convergence: at most maxSteps steps with the column's model, at once on a small set,
+// over frames on a large one (updateModel goes on with it).
+static void runColumn(const AppModel& model, RetrievalColumn& col, int maxSteps) {
+  if (!col.model || !model.memories.patterns) return;
+  const Matrix& xi = *model.memories.patterns;
+  if (static_cast<double>(xi.rows()) * static_cast<double>(xi.cols()) >= model.runAtOnceWork) {
+    col.runStepsLeft = maxSteps;
+    continueRun(model, col);
+    return;
+  }
+  for (int i = 0; i < maxSteps && !col.converged && col.model; ++i) advanceColumn(model, col);
+}
+
+// A Step: a column without a model, or with an older W, first returns to the query with the
+// newest one. While that model builds on the worker, the step is queued (takeColumnBuild).
+static void stepColumn(AppModel& model, RetrievalColumn& col) {
+  if (!col.building() && (!col.model || usesOlderW(model, col))) resetColumn(model, col, true);
+  if (col.building()) {
+    ++col.queuedSteps;
+    return;
+  }
+  advanceColumn(model, col);
+}
+
+static void runColumnCommand(AppModel& model, RetrievalColumn& col, int maxSteps) {
+  if (!col.building() && (!col.model || usesOlderW(model, col))) resetColumn(model, col, true);
+  if (col.building()) {
+    col.queuedRunSteps = std::max(col.queuedRunSteps, std::max(1, maxSteps));
+    return;
+  }
+  runColumn(model, col, maxSteps);
+}
+
+// Takes in the model the column's worker built for the build awaited. A result for inputs that
+// have changed meanwhile (another set or similarity, a new Stage I run, or, Stage I not playing,
+// a newer W) is dropped and the right build started; otherwise the column starts from the query
+// with it and carries out the Steps and Run queued while it built.
+static void takeColumnBuild(AppModel& model, size_t s) {
+  RetrievalColumn& col = model.columns[s];
+  if (!col.building()) return;
+  auto result = model.columnWorkers[s]->latest();
+  if (!result || result->id != col.buildId) return;
+  col.buildId = 0;
+  const bool kernel = usesKernel(col.config);
+  const Stage1Snapshot* snap = model.stage1.snapshot.get();
+  const ColumnBuildTag& tag = result->tag;
+  const bool current = model.memories.patterns && tag.memoriesVersion == model.memories.version &&
+                       tag.similarity == col.config.similarity &&
+                       (!kernel || (snap && snap->W && tag.wGeneration == snap->generation &&
+                                    (tag.wStep == snap->stepsDone || model.stage1Playing())));
+  if (!current) {
+    resetColumn(model, col, true);
+    return;
+  }
+  if (!result->model) {
+    col.model.reset();
+    col.modelError = result->error;
+    col.queuedSteps = col.queuedRunSteps = 0;
+    restartTrajectory(model, col);
+    return;
+  }
+  col.modelError.clear();
+  col.model = result->model;
+  col.wStep = kernel ? tag.wStep : -1;
+  col.wGeneration = kernel ? tag.wGeneration : 0;
+  const ModelConfig& had = col.model->config();
+  if (!(had.separation == col.config.separation && had.beta == col.config.beta &&
+        had.betaAfterSeparation == col.config.betaAfterSeparation)) {
+    try {
+      col.model = std::make_shared<const HopfieldModel>(col.model->withConfig(col.config));
+    } catch (const std::exception& e) {
+      col.model.reset();
+      col.modelError = e.what();
+    }
+  }
+  restartTrajectory(model, col);
+  // Queued transport runs with this model even if Stage I moved on meanwhile: the user asked
+  // for steps, and taking a newer W would start another build (and, playing, never end). On a
+  // large set the steps go on over frames (updateModel), as a Run does, not all in this one.
+  const Matrix& xi = *model.memories.patterns;
+  if (col.model &&
+      static_cast<double>(xi.rows()) * static_cast<double>(xi.cols()) >= model.runAtOnceWork) {
+    col.stepsLeft = col.queuedSteps;
+    col.runStepsLeft = col.queuedRunSteps;
+    col.queuedSteps = col.queuedRunSteps = 0;
+    return;
+  }
+  for (; col.queuedSteps > 0; --col.queuedSteps) advanceColumn(model, col);
+  if (col.queuedRunSteps > 0) runColumn(model, col, col.queuedRunSteps);
+  col.queuedRunSteps = 0;
 }
 
 // ---- query ----------------------------------------------------------------------------------
@@ -171,7 +346,7 @@ static void rebuildQuery(AppModel& model) {
   q.pixels = q.corrupted;
   q.undo.clear();
   ++q.version;
-  resetColumns(model);
+  resetColumnsForNewQuery(model);
 }
 
 static void paint(AppModel& model, const PaintStroke& s) {
@@ -212,7 +387,7 @@ static void paint(AppModel& model, const PaintStroke& s) {
       }
   }
   ++q.version;
-  resetColumns(model);
+  resetColumnsForNewQuery(model);
 }
 
 // ---- Stage I ----------------------------------------------------------------------------------
@@ -404,7 +579,9 @@ bool waitForLoad(AppModel& model, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     updateModel(model);
-    if (!model.loading() && (!model.memories.set || model.stage1.snapshot)) return true;
+    if (!model.loading() && (!model.memories.set || model.stage1.snapshot) &&
+        !model.columnsBuilding())
+      return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -443,6 +620,7 @@ static void installMemories(AppModel& model, const LoadMemories& cmd,
       model.stage1.config.init == FeatureInit::Identity)
     model.stage1.config.featureDim = 0;
   invalidateModels(model);
+  for (auto& col : model.columns) col.queuedSteps = col.queuedRunSteps = 0;  // were for the old set
   model.stage1.initialW.reset();  // fitted to the old memories' d
   model.stage1.initialWSource.clear();
   // A run over the old set is abandoned (cancelled above, within one step), and whatever it
@@ -702,7 +880,7 @@ void applyCommand(AppModel& model, const Command& command) {
             model.query.pixels = model.query.undo.back();
             model.query.undo.pop_back();
             ++model.query.version;
-            resetColumns(model);
+            resetColumnsForNewQuery(model);
           },
           [&](const ClearPaint&) { rebuildQuery(model); },
           [&](const SetStage1Config& c) { setStage1Config(model, c.config); },
@@ -763,15 +941,15 @@ void applyCommand(AppModel& model, const Command& command) {
               if (actsOn(c.side, s)) stepColumn(model, model.columns[s]);
           },
           [&](const RunRetrieval& c) {
-            for (int s = 0; s < 2; ++s) {
-              if (!actsOn(c.side, s)) continue;
-              RetrievalColumn& col = model.columns[s];
-              if (usesOlderW(model, col)) resetColumn(model, col);
-              for (int i = 0; i < c.maxSteps && !col.converged; ++i)
-                if (stepColumn(model, col) == 0 && !col.model) break;
-            }
+            for (int s = 0; s < 2; ++s)
+              if (actsOn(c.side, s)) runColumnCommand(model, model.columns[s], c.maxSteps);
           },
-          [&](const ResetRetrieval& c) { resetColumns(model, c.side); },
+          [&](const ResetRetrieval& c) {
+            for (int s = 0; s < 2; ++s)
+              if (actsOn(c.side, s))
+                model.columns[s].queuedSteps = model.columns[s].queuedRunSteps = 0;
+            resetColumns(model, c.side, true);
+          },
           [&](const SetKernelScale& c) {
             model.fairness.kernelScale = c.scale;
             invalidateModels(model);
@@ -830,17 +1008,23 @@ void updateModel(AppModel& model) {
     // (rebuilt only when the user is not mid-trajectory, so E_K stays one function per run).
     for (auto& col : model.columns) {
       if (!usesKernel(col.config)) continue;
-      const bool waiting = !col.model;
+      const bool waiting = !col.model && !col.building();
       const bool idle = col.steps == 0 && !model.stage1Worker->playing();
       if (waiting || (first && idle)) resetColumn(model, col);
     }
   }
   // While Stage I is not playing (finished, paused, or after a single step), a kernel column takes
-  // the newest W at once: rebuilding costs a D·d·M product, too much for every frame of a run but
-  // nothing once per change. While it plays, the next Step or Run takes it (stepColumn).
+  // the newest W at once (a build under way for an older one is dropped): rebuilding costs a
+  // D·d·M product, too much for every frame of a run but nothing once per change. While it plays,
+  // the next Step or Run takes it (stepColumn).
   if (!model.stage1Worker->playing())
     for (auto& col : model.columns)
-      if (usesOlderW(model, col)) resetColumn(model, col);
+      if (usesOlderW(model, col) || buildsOlderW(model, col)) resetColumn(model, col, true);
+  // After the newest snapshot is in: a build for a W that is no longer wanted was replaced above
+  // (its result has another id) and is never shown.
+  for (size_t s = 0; s < model.columns.size(); ++s) takeColumnBuild(model, s);
+  for (auto& col : model.columns)
+    if (col.stepping()) continueRun(model, col);
   if (s1.restoreTarget >= 0 && s1.snapshot && s1.snapshot->stepsDone >= s1.restoreTarget &&
       !model.stage1Worker->playing()) {
     model.stage1Worker->setTargetSteps(s1.config.steps);

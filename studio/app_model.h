@@ -23,6 +23,7 @@
 #include "studio/playground.h"
 #include "studio/session.h"
 #include "studio/settings.h"
+#include "studio/workers/column_model_worker.h"
 #include "studio/workers/experiment_worker.h"
 #include "studio/workers/load_worker.h"
 #include "studio/workers/metastable_worker.h"
@@ -98,6 +99,23 @@ struct RetrievalColumn {
   QueryOutcome outcome;
   bool converged = false;
   uint64_t version = 0;  // bumps whenever state changes (texture cache key)
+  // A model too costly for the UI thread (AppModel::syncModelBuildWork) is built on the column's
+  // ColumnModelWorker; meanwhile `model` is null, `state` is the query and the panel says
+  // "building". buildId is the build awaited (0 = none); a result with another id is dropped.
+  uint64_t buildId = 0;
+  ColumnBuildTag buildTag;  // what that build is for
+  double buildWork = 0;     // its multiply-adds (the panel's time estimate)
+  std::chrono::steady_clock::time_point buildStarted;
+  // Step and Run pressed while the model builds, carried out when it arrives (steps first).
+  int queuedSteps = 0;
+  int queuedRunSteps = 0;  // the queued Run's step limit; 0 = no Run queued
+  // A Run on a large set (M·d ≥ AppModel::runAtOnceWork) goes on over frames: the steps it may
+  // still take.
+  int runStepsLeft = 0;
+  // Steps queued during a build, on a large set carried out over frames too (before the Run).
+  int stepsLeft = 0;
+  bool stepping() const { return runStepsLeft > 0 || stepsLeft > 0; }
+  bool building() const { return buildId != 0; }
 };
 
 struct QueryState {
@@ -163,11 +181,27 @@ struct AppModel {
   std::unique_ptr<Stage1Worker> stage1Worker;
   std::unique_ptr<MetastableWorker> metastableWorker;
   std::unique_ptr<ExperimentWorker> experimentWorker;
+  std::array<std::unique_ptr<ColumnModelWorker>, 2> columnWorkers;  // one per Side
+  // Column models costing at least this many multiply-adds (modelBuildWork) are built on the
+  // column's worker, cheaper ones at once on the UI thread. Tests set 0 to force the worker.
+  double syncModelBuildWork = kSyncModelBuildWork;
+  // A Stage II step costs a few passes over the M × d score matrix and Ξ on the UI thread (~60 ms
+  // at M = 60,000, d = 784). Below runAtOnceWork = M·d a Run takes all its steps at once (200
+  // steps at M = 500: a few ms in all); from it on, a Run goes on over frames, stepping for at most
+  // runFrameBudget per frame (at least one step), so the window keeps drawing and Reset stops it.
+  // Tests set both to 0: one step per frame on any set.
+  double runAtOnceWork = 1e6;
+  std::chrono::nanoseconds runFrameBudget = std::chrono::milliseconds(8);
 
   const RetrievalColumn& column(Side s) const { return columns[index(s)]; }
   RetrievalColumn& column(Side s) { return columns[index(s)]; }
   bool stage1Playing() const { return stage1Worker->playing(); }
   bool loading() const { return memories.loadId != 0; }
+  bool columnsBuilding() const { return columns[0].building() || columns[1].building(); }
+  // A column building its model or running to convergence over frames (scripts wait for both).
+  bool columnsBusy() const {
+    return columnsBuilding() || columns[0].stepping() || columns[1].stepping();
+  }
   // The U-Hop feature map the current settings give for a Stage I snapshot's W (fair-comparison
   // scale applied; rows normalised first when Stage I says so). Null when there is no W yet.
   std::shared_ptr<const Matrix> scaledFeatureMap(const Stage1Snapshot* snapshot) const;
@@ -227,7 +261,8 @@ struct SetBeta {
 struct SetBetaLinked {
   bool linked = true;
 };
-// Retrieval transport; an empty `side` acts on both columns.
+// Retrieval transport; an empty `side` acts on both columns. Step and Run pressed while a
+// column's model builds on its worker are queued and carried out when it arrives; Reset drops them.
 struct StepRetrieval {
   std::optional<Side> side;
 };
@@ -332,7 +367,8 @@ void applyCommands(AppModel& model, Commands& commands);  // applies in order, t
 void updateModel(AppModel& model);
 
 // Tests and scripts only (the UI never waits): calls updateModel until the load under way, its
-// statistics and the Stage I initialisation of the new set are taken in. False on timeout.
+// statistics, the Stage I initialisation of the new set and the columns' models built on their
+// workers are taken in. False on timeout.
 bool waitForLoad(AppModel& model, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // The sweep configuration StartExperiment asks for, checked against the loaded memories.

@@ -572,6 +572,11 @@ void ScriptRunner::advance(const AppModel& model, Commands& commands) {
       return;
     }
   }
+  // A column model building on its worker, or a Run going on over frames (a large set), holds
+  // the script, as a load does: the next line sees the model, the Steps queued while it built
+  // and the whole Run carried out, whatever the machine's speed, so a script's outcome does not
+  // depend on timing.
+  if (model.columnsBusy()) return;
   // Lines that push nothing (caption, a wait that is over) run on in the same frame; a line that
   // pushes Commands ends the frame's share, so the next line sees them applied.
   while (next_ < lines_.size() && !failed()) {

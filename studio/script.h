@@ -153,7 +153,8 @@ std::string fillPlaceholders(const std::string& text, const nlohmann::json& stat
 // Runs parsed lines against an AppModel, a few per frame. A line's Commands are applied before
 // the next line runs (advance returns after a line that pushed Commands), so `target 3` after
 // `load` sees the new memories. `wait` holds the script until the job is idle; `pause` holds it
-// until resume() (interactive) or is a no-op (headless).
+// until resume() (interactive) or is a no-op (headless). While a column's model builds on its
+// worker (AppModel::columnsBuilding) no line runs, so `step` and `wait` see it built.
 class ScriptRunner {
  public:
   ScriptRunner(std::vector<ScriptLine> lines, std::string name, bool interactive);

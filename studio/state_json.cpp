@@ -40,6 +40,7 @@ nlohmann::json columnJson(const RetrievalColumn& col, bool kernelColumn, const M
   j["converged"] = col.converged;
   j["energy"] = col.energy.empty() ? nlohmann::json(nullptr) : nlohmann::json(col.energy.back());
   j["model_error"] = col.modelError;
+  j["building"] = col.building();  // the model is being built on the column's worker
   return j;
 }
 
@@ -136,6 +137,7 @@ nlohmann::json stateJson(const AppModel& model) {
   const bool running = model.metastableWorker->running() || m.pendingAfterStage1;
   meta["done"] = m.result != nullptr && m.result->error.empty() && !running;
   meta["running"] = running;
+  meta["progress"] = model.metastableWorker->progress();  // 0..1 of the run under way
   meta["steps"] = m.steps;
   if (m.result) {
     meta["queries"] = m.result->queries;

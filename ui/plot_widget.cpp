@@ -592,6 +592,8 @@ PlotSpec specAsShown(const PlotSpec& spec, const PlotViewState& view) {
 void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float height,
               std::optional<PlotExportRequest>& exportRequest, TextureCache* textures) {
   ImGui::PushID(id);
+  // Keys this plot's image textures (heat maps) apart from every other plot's.
+  const ImGuiID plotId = ImGui::GetID("##plot");
   const float F = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, F * 12), height > 0 ? height : std::max(avail.y, F * 10));

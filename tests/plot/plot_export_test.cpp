@@ -364,6 +364,35 @@ TEST(FitRange, ConstantEmptyHiddenAndErrors) {
   EXPECT_DOUBLE_EQ(r.yMax, 5.5) << "hidden series do not count";
 }
 
+TEST(FitRange, IntegerAxisWithOnePointSpansAWholeStep) {
+  // Stage I's loss after its first step is one point at step 0: a plain axis puts it in
+  // −0.5..0.5 and ticks −0.4 … 0.4; a step axis spans [0, 1] (padded) and ticks 0 and 1.
+  const auto w = [](const std::string& s) { return 8.0 * double(s.size()); };
+  PlotSpec spec;
+  spec.series.push_back(series("loss", {0}, {-1.5}));
+  PlotRange r = fitRange(spec, false);
+  EXPECT_DOUBLE_EQ(r.xMin, -0.5);
+  EXPECT_DOUBLE_EQ(r.xMax, 0.5);
+  spec.xAxis.integerTicks = true;
+  r = fitRange(spec, false);
+  EXPECT_DOUBLE_EQ(r.xMin, -0.05);
+  EXPECT_DOUBLE_EQ(r.xMax, 1.05);
+  EXPECT_EQ(chooseTicks(r.xMin, r.xMax, AxisScale::Linear, 600, 13, true, w, 0, true).major,
+            (Doubles{0, 1}));
+  // The y axis (no integerTicks) keeps its span around the value: −1.5 ± 0.15.
+  EXPECT_DOUBLE_EQ(r.yMin, -1.65);
+  EXPECT_DOUBLE_EQ(r.yMax, -1.35);
+  // A lone later step 7 gets 7 and 8; longer runs are padded as before.
+  spec.series[0] = series("loss", {7}, {1});
+  r = fitRange(spec, false);
+  EXPECT_EQ(chooseTicks(r.xMin, r.xMax, AxisScale::Linear, 600, 13, true, w, 0, true).major,
+            (Doubles{7, 8}));
+  spec.series[0] = series("loss", {0, 1, 2, 3}, {4, 3, 2, 1});
+  r = fitRange(spec, false);
+  EXPECT_DOUBLE_EQ(r.xMin, -0.15);
+  EXPECT_DOUBLE_EQ(r.xMax, 3.15);
+}
+
 TEST(FitRange, LogSkipsNonPositive) {
   PlotSpec spec;
   spec.series.push_back(series("a", {0, 1, 2, 3}, {-1, 0, 1, 100}));

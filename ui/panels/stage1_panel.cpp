@@ -306,6 +306,7 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   PlotSpec lossSpec;
   lossSpec.title = c.loss.kind == LossKind::Average ? "loss L_Φ per step" : "loss L_max per step";
   lossSpec.xAxis.label = "";
+  lossSpec.xAxis.integerTicks = true;  // Stage I steps
   lossSpec.yAxis.label = c.loss.kind == LossKind::Average ? "L_Φ" : "L_max";
   lossSpec.tooltip =
       "L_Φ after each Stage I step (lower = memories more uniformly spread in feature space). The "
@@ -314,6 +315,7 @@ void Stage1Panel::draw(const AppModel& model, Commands& commands, UiContext& ui)
   PlotSpec distSpec;
   distSpec.title = "feature distances per step";
   distSpec.xAxis.label = "";
+  distSpec.xAxis.integerTicks = true;
   distSpec.yAxis.label = "";
   distSpec.tooltip =
       "Min and mean of ‖u_μ − u_ν‖ over pairs of normalised features u_μ = Wξ_μ/‖Wξ_μ‖. "

@@ -1,6 +1,7 @@
 #include "ui/panels/stage2_panel.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -257,7 +258,7 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
               ? "The comparison model; default dot similarity + softmax = modern Hopfield network."
               : "U-Hop: the kernel K(ξ, x) = ⟨Wξ, Wx⟩ with W learned in Stage I (scaled as chosen "
                 "under Fair comparison) + its own separation.");
-  if (col.config.similarity == SimilarityKind::Kernel && col.wStep >= 0) {
+  if (col.config.similarity == SimilarityKind::Kernel && col.wStep >= 0 && !col.building()) {
     ImGui::SameLine();
     const Stage1Snapshot* snap = model.stage1.snapshot.get();
     const bool stale =
@@ -350,6 +351,11 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
   tooltip("Back to the query x₀ (and to the newest Stage I W).");
   recordItem(ui, "stage2.reset." + name);
 
+  if (col.building()) {
+    drawBuilding(model, side, ui);
+    ImGui::PopID();
+    return;
+  }
   if (!col.modelError.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, colorBad());
     ImGui::TextWrapped("%s", col.modelError.c_str());
@@ -484,6 +490,58 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
   ui.record("stage2.column." + name, columnMin,
             ImVec2(columnMin.x + columnW, ImGui::GetCursorScreenPos().y));
   ImGui::PopID();
+}
+
+// A column whose model builds on its worker: what it is building, for how long (against the
+// time the last build's rate predicts), what is queued, and the query it will start from.
+void Stage2Panel::drawBuilding(const AppModel& model, Side side, UiContext& ui) {
+  const RetrievalColumn& col = model.column(side);
+  const MemorySet& set = *model.memories.set;
+  const int s = index(side);
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - col.buildStarted).count();
+  const double expected =
+      model.columnWorkers[static_cast<size_t>(s)]->expectedSeconds(col.buildWork);
+  char what[96];
+  if (col.buildTag.similarity == SimilarityKind::Kernel)
+    std::snprintf(what, sizeof what, "building the %s model for W step %d…",
+                  side == Side::UHop ? "U-Hop" : "kernel", col.buildTag.wStep);
+  else
+    std::snprintf(what, sizeof what, "building the %s model…",
+                  side == Side::UHop ? "U-Hop" : "baseline");
+  ImGui::PushStyleColor(ImGuiCol_Text, colorWarn());
+  ImGui::TextWrapped("%s", what);  // the column is narrow: wrap rather than cut "W step N"
+  ImGui::PopStyleColor();
+  tooltip(
+      "The model's score operator (for the kernel ΞᵀWᵀW, two D·d·M products) is built off the "
+      "UI thread for a set this large. Step and Run pressed meanwhile are carried out when it "
+      "arrives; until then nothing is shown as this column's result.");
+  char overlay[64];
+  if (expected > 0)
+    std::snprintf(overlay, sizeof overlay, "%.1f s of ~%.1f s", elapsed, expected);
+  else
+    std::snprintf(overlay, sizeof overlay, "%.1f s", elapsed);
+  // Without an estimate (the first build) the bar only shows that time passes.
+  const float fraction = expected > 0 ? static_cast<float>(std::min(0.99, elapsed / expected))
+                                      : static_cast<float>(std::fmod(elapsed, 1.0));
+  ImGui::ProgressBar(fraction, ImVec2(-1, 0), overlay);
+  if (col.queuedSteps > 0 || col.queuedRunSteps > 0) {
+    if (col.queuedRunSteps > 0 && col.queuedSteps > 0)
+      ImGui::TextDisabled("queued: %d step%s, then Run", col.queuedSteps,
+                          col.queuedSteps == 1 ? "" : "s");
+    else if (col.queuedRunSteps > 0)
+      ImGui::TextDisabled("queued: Run");
+    else
+      ImGui::TextDisabled("queued: %d step%s", col.queuedSteps, col.queuedSteps == 1 ? "" : "s");
+    tooltip("Carried out as soon as the model is built. Reset drops them.");
+  }
+  if (col.state.size() == set.dimension()) {
+    const float imgSize = std::min(em() * 5.5f, ImGui::GetContentRegionAvail().x * 0.42f);
+    char key[32];
+    std::snprintf(key, sizeof key, "state%d", s);
+    image(ui, key, col.version, col.state.data(), set.shape, imgSize, true);
+    tooltip("x₀, the query: where this column starts once its model is built.");
+  }
 }
 
 void Stage2Panel::drawEnergy(const AppModel& model, UiContext& ui, float height) {

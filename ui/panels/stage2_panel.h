@@ -32,6 +32,7 @@ struct Stage2Panel {
  private:
   void drawQuery(const AppModel& model, Commands& commands, UiContext& ui);
   void drawColumn(const AppModel& model, Side side, Commands& commands, UiContext& ui);
+  void drawBuilding(const AppModel& model, Side side, UiContext& ui);
   void drawEnergy(const AppModel& model, UiContext& ui, float height);
   // Heights in font heights (em), so that a 2× re-render of the frame decides as the frame did:
   // of the query and model columns last frame (where the energy goes), and of a column's top-k
