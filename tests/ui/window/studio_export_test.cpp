@@ -42,8 +42,9 @@ class StudioExportTest : public ::testing::Test {
     const std::string command =
         "cd '" + dir_.string() + "' && env -u XDG_PICTURES_DIR HOME='" + (dir_ / "home").string() +
         "' XDG_CONFIG_HOME='" + (dir_ / "config").string() +
-        "' timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) +
-        "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() + "'";
+        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
+        std::string(UHOP_STUDIO) + "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() +
+        "'";
     const int status = std::system(command.c_str());
     std::ifstream in(log);
     std::stringstream text;
