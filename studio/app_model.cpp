@@ -805,6 +805,8 @@ void applyCommand(AppModel& model, const Command& command) {
           [&](const Quit&) { model.quitRequested = true; },
           [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
           [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
+          [&](const SetTheoryViewShown& c) { model.theoryView.shown = c.shown; },
+          [&](const ToggleTheoryView&) { model.theoryView.shown = !model.theoryView.shown; },
           [&](const LoadW& c) { loadW(model, c.path); },
           [&](const SaveW& c) { saveW(model, c.path); },
           [&](const ResetSettings&) { resetSettings(model); },
@@ -864,6 +866,7 @@ void updateModel(AppModel& model) {
   auto sweep = model.experimentWorker->latest();
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
   updateFeatureView(model);
+  updateTheoryView(model);
 }
 
 // ---- settings ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "studio/feature_view.h"
 #include "studio/session.h"
 #include "studio/settings.h"
+#include "studio/theory_view.h"
 #include "studio/workers/experiment_worker.h"
 #include "studio/workers/load_worker.h"
 #include "studio/workers/metastable_worker.h"
@@ -150,6 +151,7 @@ struct AppModel {
   MetastableState metastable;
   ExperimentsState experiments;
   FeatureViewState featureView;
+  TheoryViewState theoryView;
   // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
   // resolution): counts, so that every press writes its file.
   int screenshotsRequested = 0;
@@ -304,6 +306,12 @@ struct SetFeatureViewShown {
   bool shown = false;
 };
 struct ToggleFeatureView {};
+// The Theory window is on screen (View ▸ Theory, F7): while it is, the model computes the theory
+// of every memory whatever M (studio/theory_view.h).
+struct SetTheoryViewShown {
+  bool shown = false;
+};
+struct ToggleTheoryView {};
 
 using Command =
     std::variant<LoadMemories, CancelLoad, SelectTarget, SetCorruption, PaintStroke, SetBrush,
@@ -312,7 +320,8 @@ using Command =
                  RunRetrieval, ResetRetrieval, SetKernelScale, SetReferenceCompatible,
                  RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
                  LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
-                 LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView>;
+                 LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView,
+                 SetTheoryViewShown, ToggleTheoryView>;
 
 using Commands = std::vector<Command>;
 

@@ -190,7 +190,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     bad("expected play, pause, step, reset or set after stage1, got '" + op + "'");
   }
   if (verb == "wait") {
-    const std::string usage = "wait stage1|metastable|experiment|frames N";
+    const std::string usage = "wait stage1|metastable|experiment|theory|frames N";
     if (w.size() < 2) bad("usage: " + usage);
     ScriptWait wait;
     if (w[1] == "frames") {
@@ -206,9 +206,17 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       wait.job = ScriptWait::Job::Metastable;
     else if (w[1] == "experiment")
       wait.job = ScriptWait::Job::Experiment;
+    else if (w[1] == "theory")
+      wait.job = ScriptWait::Job::Theory;
     else
       bad("cannot wait for '" + w[1] + "' (usage: " + usage + ")");
     return wait;
+  }
+  if (verb == "theory") {
+    expectWords(w, 2, 2, "theory show|hide");
+    if (w[1] == "show") return ScriptTheory{true};
+    if (w[1] == "hide") return ScriptTheory{false};
+    bad("expected show or hide after theory, got '" + w[1] + "'");
   }
   if (verb == "target") {
     expectWords(w, 2, 2, "target INDEX");
@@ -370,7 +378,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
   }
   bad("unknown command '" + verb +
       "' (known: load, stage1, wait, target, corrupt, paint, model, step, run, metastable, "
-      "experiment, caption, pause, screenshot, record)");
+      "experiment, caption, pause, screenshot, record, theory)");
 }
 
 std::string trim(const std::string& s) {
@@ -532,6 +540,9 @@ bool ScriptRunner::jobIdle(const ScriptWait& wait, const AppModel& model) const 
     case ScriptWait::Job::Experiment:
       return !model.experimentWorker->running() &&
              model.experiments.snapshot == model.experimentWorker->latest();
+    case ScriptWait::Job::Theory:
+      // Idle once the numbers for the current settings are in (or nothing asks for them).
+      return !theoryWanted(model) || (currentTheory(model) && !model.theoryView.busy());
     case ScriptWait::Job::Frames:
       return framesWaited_ >= wait.frames;
   }
@@ -723,6 +734,10 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
           },
           [&](const ScriptRecord& c) {
             record_ = c;
+            return true;
+          },
+          [&](const ScriptTheory& c) {
+            commands.push_back(SetTheoryViewShown{c.show});
             return true;
           },
       },

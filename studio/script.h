@@ -3,7 +3,8 @@
 //   load SOURCE [memories=M] [offset=K] [grayscale=0|1]
 //   stage1 play | pause | step | reset
 //   stage1 set KEY=VALUE...        optimizer, init, steps, lr, t, loss, batch, seed
-//   wait stage1 | metastable | experiment | frames N
+//   wait stage1 | metastable | experiment | theory | frames N
+//   theory show | hide             the Theory window (its numbers are computed while shown)
 //   target INDEX                   corrupt SPEC [seed=S]          paint X Y [radius=R] [value=V]
 //   model baseline|uhop KEY=VALUE...   similarity, separation, beta
 //   step baseline|uhop|both [N]    run baseline|uhop|both
@@ -52,7 +53,7 @@ struct ScriptStage1Set {
   std::optional<uint64_t> seed;
 };
 struct ScriptWait {
-  enum class Job { Stage1, Metastable, Experiment, Frames } job = Job::Frames;
+  enum class Job { Stage1, Metastable, Experiment, Theory, Frames } job = Job::Frames;
   int frames = 0;
 };
 struct ScriptTarget {
@@ -90,6 +91,9 @@ struct ScriptCaption {
   std::string text;  // empty hides the caption; may hold {placeholders}
 };
 struct ScriptPause {};
+struct ScriptTheory {
+  bool show = true;
+};
 struct ScriptScreenshot {
   std::string path;
   int scale = 1;  // 1 = the window's pixels, 2 = re-rendered at twice the resolution
@@ -109,7 +113,7 @@ struct ScriptRecord {
 using ScriptAction =
     std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
                  ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
-                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord>;
+                 ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord, ScriptTheory>;
 
 struct ScriptLine {
   int number = 0;    // 1-based line in the file
