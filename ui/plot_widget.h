@@ -40,6 +40,12 @@ struct PlotViewState {
   float selectX0 = 0, selectY0 = 0;
   // Tick density drawn last frame (AxisTicks::maxTicks), passed on to exports.
   int shownXTicks = 0, shownYTicks = 0;
+
+  // Scatter plots whose points stand for things (memories): with pickPoints, hovering picks the
+  // visible marker nearest the mouse (within about half a font size) instead of the x read-out,
+  // rings it, and reports it here for the caller's own tooltip; −1 when none this frame.
+  bool pickPoints = false;
+  int hoveredSeries = -1, hoveredPoint = -1;
 };
 
 // Whether y is drawn on a log axis: the user's toggle if set, else the spec's scale.

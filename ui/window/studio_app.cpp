@@ -28,6 +28,7 @@
 #include "studio/script.h"
 #include "studio/state_json.h"
 #include "ui/panels/comparison_panel.h"
+#include "ui/panels/theory_panel.h"
 #include "ui/panels/experiments_panel.h"
 #include "ui/panels/feature_space_panel.h"
 #include "ui/panels/lesson_bar.h"
@@ -154,6 +155,7 @@ struct Studio {
   ComparisonPanel comparisonPanel;
   ExperimentsPanel experimentsPanel;
   FeatureSpacePanel featureSpacePanel;
+  TheoryPanel theoryPanel;
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   float stage1Fraction = 0.34f;
   float metastableFraction = 0.5f;
@@ -246,6 +248,8 @@ struct Studio {
       ImGui::Separator();
       if (ImGui::MenuItem("Feature space", "F4", model.featureView.shown))
         commands.push_back(ToggleFeatureView{});
+      if (ImGui::MenuItem("Theory", "F7", model.theoryView.shown))
+        commands.push_back(ToggleTheoryView{});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -441,6 +445,7 @@ struct Studio {
           "R        reset Stage I\n"
           "Ctrl+Z   undo the last brush stroke\n"
           "F4       feature space window (memories as points, similarity maps, Δ)\n"
+          "F7       theory window (Δ, error bound vs measured error per memory)\n"
           "F12      save the window as PNG\n"
           "PgDn / → next slide of a lesson (Space at a pause)\n"
           "PgUp / ← previous slide (replayed from the lesson's start)\n"
@@ -590,6 +595,7 @@ struct Studio {
     drawPopups();
     ImGui::End();
     featureSpacePanel.draw(model, commands, ui);
+    theoryPanel.draw(model, commands, ui);
     drawCaption();
   }
 
