@@ -202,19 +202,17 @@ void drawTheoryLine(const AppModel& model, Side side) {
   if (target < 0 || target >= static_cast<int>(report.memories.size())) return;
   const MemoryTheory& t = report.memories[target];
   const ModelConfig& c = r->key.configs[s];
-  // Short enough for a narrow column; wraps rather than being cut off when narrower still.
+  // One short line, so both columns keep the same height; the tooltip says what each part is.
   std::string line = std::string(delta) + " " + format("%.3g", t.delta);
   if (c.separation.kind == SeparationKind::Softmax)
-    line += t.vacuous ? " · bound vacuous" : " · bound " + format("%.2g", std::exp(t.logBound));
+    line += t.vacuous ? " · vacuous" : " · bound " + format("%.2g", std::exp(t.logBound));
   else if (alphaAbove1(c) && t.exact)
     line += *t.exact ? " · exact: yes" : " · exact: no";
-  line += " · err " + format("%.3g", t.measuredError);
-  ImGui::PushTextWrapPos(0);
+  line += " · err " + format("%.2g", t.measuredError);
   if (t.vacuous)
     textColored(colorWarn(), "%s", line.c_str());
   else
     ImGui::TextUnformatted(line.c_str());
-  ImGui::PopTextWrapPos();
   tooltip(
       "The theory of the target memory in this column's feature space (docs/method.md §10): Δ = "
       "K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_ν, ξ_μ); for softmax the bound 2m(M−1)·exp(−β(Δ − 2m_Φ R)) "
