@@ -35,7 +35,8 @@ Matrix featureColumns(const HopfieldModel& model, const Matrix& memories, const 
 
 }  // namespace
 
-FeatureSeparation featureSeparation(const Matrix& F, std::size_t blockBytes) {
+FeatureSeparation featureSeparation(const Matrix& F, std::size_t blockBytes,
+                                    const RetrievalControl& control) {
   const int M = static_cast<int>(F.cols());
   if (M < 2) throw ConfigError("theory: needs at least two memories, got " + std::to_string(M));
   VectorD norms2(M);
@@ -45,9 +46,15 @@ FeatureSeparation featureSeparation(const Matrix& F, std::size_t blockBytes) {
 
   // Rows ν of the Gram matrix in blocks of B × M floats; each column μ keeps its running maximum
   // of K(ξ_ν, ξ_μ) over ν ≠ μ.
-  const int B = blockColumns(blockBytes, sizeof(float) * static_cast<std::size_t>(M), M);
+  int B = blockColumns(blockBytes, sizeof(float) * static_cast<std::size_t>(M), M);
+  if (control.cancel) B = std::min(B, cancellableChunkSize(M, static_cast<int>(F.rows())));
+  FeatureSeparation out;
   Matrix G;
   for (int start = 0; start < M; start += B) {
+    if (control.cancel && control.cancel->load()) {
+      out.cancelled = true;
+      return out;
+    }
     const int rows = std::min(B, M - start);
     G.noalias() = F.middleCols(start, rows).transpose() * F;
     for (int mu = 0; mu < M; ++mu)
@@ -58,8 +65,8 @@ FeatureSeparation featureSeparation(const Matrix& F, std::size_t blockBytes) {
         runnerUp(mu) = std::max(runnerUp(mu), k);
         if (nu < mu) minDistance2 = std::min(minDistance2, norms2(nu) + norms2(mu) - 2 * k);
       }
+    if (control.progress) control.progress(double(start + rows) / M);
   }
-  FeatureSeparation out;
   out.delta = norms2 - runnerUp;
   out.minDistance = std::sqrt(std::max(0.0, minDistance2));
   out.maxFeatureNorm = std::sqrt(norms2.maxCoeff());
@@ -99,9 +106,17 @@ TheoryReport computeTheory(std::shared_ptr<const Matrix> memories, const TheoryC
   HopfieldModel model(memories, mc, featureMap);
   const Matrix& xi = *memories;
 
+  // Progress: the Gram blocks are the first half of the work, the query batches the second.
+  const RetrievalControl& control = config.control;
+  RetrievalControl sepControl{control.cancel, nullptr};
+  if (control.progress) sepControl.progress = [&](double f) { control.progress(0.5 * f); };
   const FeatureSeparation sep =
-      featureSeparation(featureColumns(model, xi, featureMap), config.blockBytes);
+      featureSeparation(featureColumns(model, xi, featureMap), config.blockBytes, sepControl);
   TheoryReport report;
+  if (sep.cancelled) {
+    report.cancelled = true;
+    return report;
+  }
   report.radius = sep.minDistance / 2;
   report.maxFeatureNorm = sep.maxFeatureNorm;
   for (int mu = 0; mu < M; ++mu)
@@ -132,10 +147,14 @@ TheoryReport computeTheory(std::shared_ptr<const Matrix> memories, const TheoryC
   // ‖Φ(x_μ) − Φ(ξ_μ)‖ = s √K(u, u) equals queryFraction · R: the query lies inside the sphere
   // the bound is stated for. Queries go in batches of B so the M × B scores stay in budget.
   const double target = config.queryFraction * report.radius;
-  const int B =
-      blockColumns(config.blockBytes, sizeof(float) * (static_cast<std::size_t>(M) + 2 * d), M);
+  int B = blockColumns(config.blockBytes, sizeof(float) * (static_cast<std::size_t>(M) + 2 * d), M);
+  if (control.cancel) B = std::min(B, cancellableChunkSize(M, d));
   Matrix X, S, next;
   for (int start = 0; start < M; start += B) {
+    if (control.cancel && control.cancel->load()) {
+      report.cancelled = true;
+      return report;
+    }
     const int n = std::min(B, M - start);
     X.resize(d, n);
     Matrix U(d, n);
@@ -163,6 +182,7 @@ TheoryReport computeTheory(std::shared_ptr<const Matrix> memories, const TheoryC
     for (int q = 0; q < n; ++q)
       report.memories[start + q].measuredError =
           (next.col(q) - xi.col(start + q)).cast<double>().norm();
+    if (control.progress) control.progress(0.5 + 0.5 * double(start + n) / M);
   }
   return report;
 }

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/evaluation.h"
 #include "core/hopfield.h"
 
 namespace uhop {
@@ -21,11 +22,15 @@ struct FeatureSeparation {
   VectorD delta;              // Δ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_ν, ξ_μ)
   double minDistance = 0;     // min_{μ≠ν} ‖Φξ_μ − Φξ_ν‖
   double maxFeatureNorm = 0;  // m_Φ = max_μ ‖Φξ_μ‖
+  bool cancelled = false;     // control.cancel stopped it: nothing above holds
 };
 
 // Δ, the minimum pairwise distance and the largest norm of the feature columns F = ΦΞ (D × M,
-// M ≥ 2), from Gram blocks FᵀF of at most `blockBytes` (one row of M at least).
-FeatureSeparation featureSeparation(const Matrix& features, std::size_t blockBytes);
+// M ≥ 2), from Gram blocks FᵀF of at most `blockBytes` (one row of M at least). With
+// control.cancel set, blocks also stay under kCancellableChunkWork multiply-adds and the cancel is
+// read between them; control.progress gets the fraction of Gram rows done.
+FeatureSeparation featureSeparation(const Matrix& features, std::size_t blockBytes,
+                                    const RetrievalControl& control = {});
 
 // The softmax bound of PAPER.md "Theory": 2 m (M − 1) exp(−β (Δ − 2 m_Φ R)), and its natural log
 // (finite where the bound itself overflows).
@@ -43,6 +48,9 @@ struct TheoryConfig {
   double queryFraction = 0.5;  // the query sits at feature distance queryFraction · R from ξ_μ
   uint64_t seed = 0;           // the query's direction: N(0, I_d) from deriveSeed(seed, μ)
   std::size_t blockBytes = std::size_t{64} << 20;
+  // Cancel read between blocks (which then stay short, as in evaluateAllMemories); progress is
+  // the fraction of the whole report done (the Gram blocks first, then the query batches).
+  RetrievalControl control;
 };
 
 struct MemoryTheory {
@@ -63,6 +71,7 @@ struct TheoryReport {
   double maxFeatureNorm = 0;  // m_Φ
   double maxError = 0;        // 2m
   std::vector<MemoryTheory> memories;
+  bool cancelled = false;  // config.control.cancel stopped it: the rest is incomplete
 };
 
 // The whole report for memories Ξ (d × M, M ≥ 2). `featureMap` is W for the kernel.

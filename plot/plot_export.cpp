@@ -123,7 +123,12 @@ std::string seriesPath(const PlotSeries& s, uint32_t color, const Frame& f, cons
              num(markerR) + " " + num(markerR) + " 0 1 0 " + num(2 * markerR) + " 0 a" +
              num(markerR) + " " + num(markerR) + " 0 1 0 " + num(-2 * markerR) + " 0";
       }
-      out += " fill=\"" + colorToHex(color) + "\" stroke=\"none\"";
+      if (s.hollow) {
+        out += " fill=\"none\"";
+        appendStrokeStyle(out, color, markerR * 0.45);
+      } else {
+        out += " fill=\"" + colorToHex(color) + "\" stroke=\"none\"";
+      }
       break;
     }
     case SeriesStyle::Bars: {
@@ -210,7 +215,14 @@ void appendLegendEntry(std::string& out, const PlotSeries& s, uint32_t c, double
     }
     if (s.style != SeriesStyle::Line) {
       out += "<circle cx=\"" + num(x + g.swatch / 2) + "\" cy=\"" + num(cy) + "\" r=\"" +
-             num(fs * 0.25) + "\" fill=\"" + colorToHex(c) + "\"/>\n";
+             num(fs * 0.25) + "\"";
+      if (s.hollow) {
+        out += " fill=\"none\"";
+        appendStrokeStyle(out, c, fs * 0.1);
+      } else {
+        out += " fill=\"" + colorToHex(c) + "\"";
+      }
+      out += "/>\n";
     }
   }
   out += text(x + g.swatch + g.gap, cy + fs * 0.35, s.name, std::string("fill=\"") + kInk + "\"");

@@ -32,6 +32,9 @@ struct PlotSeries {
   SeriesStyle style = SeriesStyle::Line;
   std::vector<double> x, y;
   std::vector<double> yError;  // empty, or ± error bar per point (e.g. std over seeds)
+  // Markers drawn as rings, not discs: points that stand in for a value off the scale (a vacuous
+  // bound placed on its limit line), set apart from the series' real points.
+  bool hollow = false;
 };
 
 // A raster drawn under the series (a heat map): `width` × `height` cells covering

@@ -984,6 +984,8 @@ void applyCommand(AppModel& model, const Command& command) {
           [&](const Quit&) { model.quitRequested = true; },
           [&](const SetFeatureViewShown& c) { model.featureView.shown = c.shown; },
           [&](const ToggleFeatureView&) { model.featureView.shown = !model.featureView.shown; },
+          [&](const SetTheoryViewShown& c) { model.theoryView.shown = c.shown; },
+          [&](const ToggleTheoryView&) { model.theoryView.shown = !model.theoryView.shown; },
           [&](const LoadW& c) { loadW(model, c.path); },
           [&](const SaveW& c) { saveW(model, c.path); },
           [&](const ResetSettings&) { resetSettings(model); },
@@ -1051,6 +1053,7 @@ void updateModel(AppModel& model) {
   if (sweep && sweep != model.experiments.snapshot) model.experiments.snapshot = sweep;
   updateFeatureView(model);
   updatePlayground(model.playground);
+  updateTheoryView(model);
 }
 
 // ---- settings ---------------------------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include "studio/session.h"
 #include "studio/settings.h"
 #include "studio/workers/column_model_worker.h"
+#include "studio/theory_view.h"
 #include "studio/workers/experiment_worker.h"
 #include "studio/workers/load_worker.h"
 #include "studio/workers/metastable_worker.h"
@@ -170,6 +171,7 @@ struct AppModel {
   ExperimentsState experiments;
   FeatureViewState featureView;
   PlaygroundState playground;  // View ▸ Energy playground (studio/playground.h)
+  TheoryViewState theoryView;
   // Window PNGs asked for and not yet written (F12; Shift+F12 re-renders at twice the
   // resolution): counts, so that every press writes its file.
   int screenshotsRequested = 0;
@@ -346,6 +348,12 @@ struct SetFeatureViewShown {
   bool shown = false;
 };
 struct ToggleFeatureView {};
+// The Theory window is on screen (View ▸ Theory, F7): while it is, the model computes the theory
+// of every memory whatever M (studio/theory_view.h).
+struct SetTheoryViewShown {
+  bool shown = false;
+};
+struct ToggleTheoryView {};
 
 using Command =
     std::variant<LoadMemories, CancelLoad, SelectTarget, SetCorruption, PaintStroke, SetBrush,
@@ -355,7 +363,7 @@ using Command =
                  RunMetastable, SetMetastableSteps, StartExperiment, CancelExperiment, SaveSession,
                  LoadSession, SetMetastableCompare, SetTheme, SetUiScale, RequestScreenshot, Quit,
                  LoadW, SaveW, ResetSettings, SetFeatureViewShown, ToggleFeatureView,
-                 SetExportFolder, PlaygroundCommand>;
+                 SetExportFolder, PlaygroundCommand, SetTheoryViewShown, ToggleTheoryView>;
 
 using Commands = std::vector<Command>;
 

@@ -190,7 +190,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     bad("expected play, pause, step, reset or set after stage1, got '" + op + "'");
   }
   if (verb == "wait") {
-    const std::string usage = "wait stage1|metastable|experiment|playground|frames N";
+    const std::string usage = "wait stage1|metastable|experiment|playground|theory|frames N";
     if (w.size() < 2) bad("usage: " + usage);
     ScriptWait wait;
     if (w[1] == "frames") {
@@ -208,9 +208,17 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
       wait.job = ScriptWait::Job::Experiment;
     else if (w[1] == "playground")
       wait.job = ScriptWait::Job::Playground;
+    else if (w[1] == "theory")
+      wait.job = ScriptWait::Job::Theory;
     else
       bad("cannot wait for '" + w[1] + "' (usage: " + usage + ")");
     return wait;
+  }
+  if (verb == "theory") {
+    expectWords(w, 2, 2, "theory show|hide");
+    if (w[1] == "show") return ScriptTheory{true};
+    if (w[1] == "hide") return ScriptTheory{false};
+    bad("expected show or hide after theory, got '" + w[1] + "'");
   }
   if (verb == "target") {
     expectWords(w, 2, 2, "target INDEX");
@@ -384,7 +392,7 @@ ScriptAction parseAction(const std::vector<std::string>& w, const std::string& r
     })};
   bad("unknown command '" + verb +
       "' (known: load, stage1, wait, target, corrupt, paint, model, step, run, metastable, "
-      "experiment, caption, pause, screenshot, record, export, playground)");
+      "experiment, caption, pause, screenshot, record, export, playground, theory)");
 }
 
 std::string trim(const std::string& s) {
@@ -555,6 +563,9 @@ bool ScriptRunner::jobIdle(const ScriptWait& wait, const AppModel& model) const 
              model.experiments.snapshot == model.experimentWorker->latest();
     case ScriptWait::Job::Playground:
       return model.playground.idle();
+    case ScriptWait::Job::Theory:
+      // Idle once the numbers for the current settings are in (or nothing asks for them).
+      return !theoryWanted(model) || (currentTheory(model) && !model.theoryView.busy());
     case ScriptWait::Job::Frames:
       return framesWaited_ >= wait.frames;
   }
@@ -760,6 +771,10 @@ bool ScriptRunner::run(const ScriptLine& line, const AppModel& model, Commands& 
           },
           [&](const ScriptPlayground& c) {
             commands.push_back(c.command);
+            return true;
+          },
+          [&](const ScriptTheory& c) {
+            commands.push_back(SetTheoryViewShown{c.show});
             return true;
           },
       },

@@ -3,7 +3,8 @@
 //   load SOURCE [memories=M] [offset=K] [grayscale=0|1]
 //   stage1 play | pause | step | reset
 //   stage1 set KEY=VALUE...        optimizer, init, steps, lr, t, loss, batch, seed
-//   wait stage1 | metastable | experiment | playground | frames N
+//   wait stage1 | metastable | experiment | playground | theory | frames N
+//   theory show | hide             the Theory window (its numbers are computed while shown)
 //   target INDEX                   corrupt SPEC [seed=S]          paint X Y [radius=R] [value=V]
 //   model baseline|uhop KEY=VALUE...   similarity, separation, beta
 //   step baseline|uhop|both [N]    run baseline|uhop|both
@@ -55,7 +56,7 @@ struct ScriptStage1Set {
   std::optional<uint64_t> seed;
 };
 struct ScriptWait {
-  enum class Job { Stage1, Metastable, Experiment, Playground, Frames } job = Job::Frames;
+  enum class Job { Stage1, Metastable, Experiment, Playground, Theory, Frames } job = Job::Frames;
   int frames = 0;
 };
 struct ScriptTarget {
@@ -93,6 +94,9 @@ struct ScriptCaption {
   std::string text;  // empty hides the caption; may hold {placeholders}
 };
 struct ScriptPause {};
+struct ScriptTheory {
+  bool show = true;
+};
 struct ScriptScreenshot {
   std::string path;
   int scale = 1;  // 1 = the window's pixels, 2 = re-rendered at twice the resolution
@@ -125,7 +129,7 @@ using ScriptAction =
     std::variant<ScriptLoad, ScriptStage1, ScriptStage1Set, ScriptWait, ScriptTarget, ScriptCorrupt,
                  ScriptPaint, ScriptModel, ScriptRetrieve, ScriptMetastable, ScriptExperiment,
                  ScriptCaption, ScriptPause, ScriptScreenshot, ScriptRecord, ScriptExport,
-                 ScriptPlayground>;
+                 ScriptPlayground, ScriptTheory>;
 
 struct ScriptLine {
   int number = 0;    // 1-based line in the file

@@ -1,5 +1,6 @@
 #include "studio/state_json.h"
 
+#include <cmath>
 #include <fstream>
 
 #include "core/types.h"
@@ -72,6 +73,53 @@ nlohmann::json playgroundJson(const PlaygroundState& s) {
   j["trajectory_energy"] = energies;  // [baseline, U-Hop], E(x_0) … E(x_T); empty without query
   j["message"] = s.message;
   return j;
+}
+
+// The theory of the target (studio/theory_view.h) for the current settings; null numbers while it
+// is being computed or where a column has no report (no feature space, no W yet).
+nlohmann::json theoryJson(const AppModel& model) {
+  const TheoryViewResult* r = currentTheory(model);
+  nlohmann::json t;
+  t["shown"] = model.theoryView.shown;
+  t["done"] = r != nullptr;
+  t["running"] = model.theoryView.busy();
+  const int target = model.query.target;
+  auto memory = [&](int side) -> const MemoryTheory* {
+    if (!r || !r->reports[side] || target < 0 ||
+        target >= static_cast<int>(r->reports[side]->memories.size()))
+      return nullptr;
+    return &r->reports[side]->memories[target];
+  };
+  auto number = [](const MemoryTheory* m, double MemoryTheory::*field) {
+    // NaN (a bound of a separation that has none) and ±inf (an overflowing bound) are null in JSON.
+    return m && std::isfinite(m->*field) ? nlohmann::json(m->*field) : nlohmann::json(nullptr);
+  };
+  auto radius = [&](int side) {
+    return r && r->reports[side] ? nlohmann::json(r->reports[side]->radius)
+                                 : nlohmann::json(nullptr);
+  };
+  auto exact = [&](const MemoryTheory* m) {
+    return m && m->exact ? nlohmann::json(*m->exact) : nlohmann::json(nullptr);
+  };
+  const MemoryTheory* base = memory(0);
+  const MemoryTheory* uhop = memory(1);
+  t["target"] = {
+      {"index", target},
+      {"delta", number(base, &MemoryTheory::delta)},
+      {"delta_kernel", number(uhop, &MemoryTheory::delta)},
+      {"radius", radius(0)},
+      {"radius_kernel", radius(1)},
+      {"bound_baseline", number(base, &MemoryTheory::bound)},
+      {"bound_uhop", number(uhop, &MemoryTheory::bound)},
+      {"vacuous_baseline", base ? nlohmann::json(base->vacuous) : nlohmann::json(nullptr)},
+      {"vacuous_uhop", uhop ? nlohmann::json(uhop->vacuous) : nlohmann::json(nullptr)},
+      {"measured_baseline", number(base, &MemoryTheory::measuredError)},
+      {"measured_uhop", number(uhop, &MemoryTheory::measuredError)},
+      {"exact_baseline", exact(base)},
+      {"exact_uhop", exact(uhop)}};
+  t["error_baseline"] = r ? r->errors[0] : std::string();
+  t["error_uhop"] = r ? r->errors[1] : std::string();
+  return t;
 }
 
 }  // namespace
@@ -163,6 +211,7 @@ nlohmann::json stateJson(const AppModel& model) {
                  : e                              ? e->error
                                                   : std::string();
   j["experiment"] = exp;
+  j["theory"] = theoryJson(model);
   j["status"] = model.statusMessage;
   j["playground"] = playgroundJson(model.playground);
   return j;

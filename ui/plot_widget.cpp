@@ -201,7 +201,11 @@ void drawSeries(const PlotSpec& spec, const PlotViewState& view, const Canvas& c
     if (markers) {
       for (size_t k = 0; k < n; ++k) {
         const double x = pointX(s, k), y = s.y[k];
-        if (plottable(x, y, c.logX, c.logY))
+        if (!plottable(x, y, c.logX, c.logY)) continue;
+        if (s.hollow)
+          c.dl->AddCircle(ImVec2(c.px(x), c.py(y)), markerR, color, 12,
+                          std::max(1.2f, markerR * 0.45f));
+        else
           c.dl->AddCircleFilled(ImVec2(c.px(x), c.py(y)), markerR, color, 12);
       }
     }
@@ -429,7 +433,10 @@ LegendHit drawLegend(const PlotSpec& spec, const PlotViewState& view, const Canv
       if (s.style != SeriesStyle::Markers) {
         c.dl->AddLine(ImVec2(e.x, cy), ImVec2(e.x + swatch, cy), color, std::max(1.5f, F * 0.11f));
       }
-      if (s.style != SeriesStyle::Line)
+      if (s.style != SeriesStyle::Line && s.hollow)
+        c.dl->AddCircle(ImVec2(e.x + swatch * 0.5f, cy), std::max(2.0f, F * 0.22f), color, 12,
+                        std::max(1.2f, F * 0.09f));
+      else if (s.style != SeriesStyle::Line)
         c.dl->AddCircleFilled(ImVec2(e.x + swatch * 0.5f, cy), std::max(2.0f, F * 0.22f), color,
                               12);
     }
@@ -500,6 +507,29 @@ void drawHoverReadout(const PlotSpec& spec, const PlotViewState& view, const Can
     ImGui::TextUnformatted(line.c_str());
   }
   ImGui::EndTooltip();
+}
+
+// The visible marker nearest the mouse on screen, within 0.6 font sizes, ringed and written to
+// view.hoveredSeries / hoveredPoint (lines and bars are not points one can pick).
+void pickNearestPoint(const PlotSpec& spec, PlotViewState& view, const Canvas& c, ImVec2 mouse) {
+  double bestD2 = std::pow(c.F * 0.6, 2);
+  for (size_t i = 0; i < spec.series.size(); ++i) {
+    const PlotSeries& s = spec.series[i];
+    if (isHidden(view, i) || s.style == SeriesStyle::Line || s.style == SeriesStyle::Bars) continue;
+    for (size_t k = 0; k < pointCount(s); ++k) {
+      const double x = pointX(s, k);
+      if (!plottable(x, s.y[k], c.logX, c.logY)) continue;
+      const double dx = c.px(x) - mouse.x, dy = c.py(s.y[k]) - mouse.y;
+      if (dx * dx + dy * dy < bestD2) {
+        bestD2 = dx * dx + dy * dy;
+        view.hoveredSeries = int(i), view.hoveredPoint = int(k);
+      }
+    }
+  }
+  if (view.hoveredSeries < 0) return;
+  const PlotSeries& s = spec.series[size_t(view.hoveredSeries)];
+  const size_t k = size_t(view.hoveredPoint);
+  c.dl->AddCircle(ImVec2(c.px(pointX(s, k)), c.py(s.y[k])), c.F * 0.45f, c.col.text, 16, 2.0f);
 }
 
 void contextMenu(const PlotSpec& spec, PlotViewState& view,
@@ -602,6 +632,7 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (view.hidden.size() < spec.series.size()) view.hidden.resize(spec.series.size(), false);
+  view.hoveredSeries = view.hoveredPoint = -1;
 
   Canvas c;
   c.dl = ImGui::GetWindowDrawList();
@@ -745,7 +776,10 @@ void drawPlot(const char* id, const PlotSpec& spec, PlotViewState& view, float h
   } else if (hovered && r.hasData && !view.pointerEdit && !view.selecting && !legend.overLegend &&
              c.contains(mouse)) {
     c.dl->PushClipRect(c.min, c.max, true);
-    drawHoverReadout(spec, view, c, mouse);
+    if (view.pickPoints)
+      pickNearestPoint(spec, view, c, mouse);
+    else
+      drawHoverReadout(spec, view, c, mouse);
     c.dl->PopClipRect();
   } else if (hovered && legend.series >= 0) {
     ImGui::SetTooltip("click to %s", view.hidden[size_t(legend.series)] ? "show" : "hide");

@@ -47,6 +47,11 @@ struct PlotViewState {
   bool suppressContextMenu = false;
   // The data rectangle on screen when last drawn (with xMin…yMax it maps mouse ↔ data).
   float frameX0 = 0, frameY0 = 0, frameX1 = 0, frameY1 = 0;
+  // Scatter plots whose points stand for things (memories): with pickPoints, hovering picks the
+  // visible marker nearest the mouse (within about half a font size) instead of the x read-out,
+  // rings it, and reports it here for the caller's own tooltip; −1 when none this frame.
+  bool pickPoints = false;
+  int hoveredSeries = -1, hoveredPoint = -1;
 };
 
 // Whether y is drawn on a log axis: the user's toggle if set, else the spec's scale.

@@ -30,11 +30,12 @@ TEST(CliHelp, CommandHelpListsOptionsDefaultsAndAllowedValues) {
   EXPECT_NE(r.out.find("--memory-budget"), std::string::npos);
   EXPECT_NE(r.out.find("mask:0.5"), std::string::npos) << "the default of --corrupt";
   EXPECT_EQ(r.out.find("unknown option"), std::string::npos);
-  for (const char* command : {"stage1", "sweep", "metastable", "info"})
+  for (const char* command : {"stage1", "sweep", "metastable", "info", "landscape", "theory"})
     EXPECT_EQ(runCli(std::string(command) + " --help").exitCode, 0) << command;
   RunResult top = runCli("--help");
   ASSERT_EQ(top.exitCode, 0);
-  for (const char* command : {"stage1", "retrieve", "sweep", "metastable", "info"})
+  for (const char* command :
+       {"stage1", "retrieve", "sweep", "metastable", "info", "landscape", "theory"})
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
 }
 

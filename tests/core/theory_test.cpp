@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <memory>
 
@@ -158,6 +159,35 @@ TEST(Theory, BlockedEqualsOneBlock) {
       if (nu != mu) runnerUp = std::max(runnerUp, G(nu, mu));
     EXPECT_NEAR(b.memories[mu].delta, G(mu, mu) - runnerUp, 1e-5);
   }
+}
+
+TEST(Theory, ProgressRisesToOneAndACancelStopsIt) {
+  // 64-byte blocks: one Gram row, then one query per block, so progress is reported 2·M times:
+  // the Gram rows to ½, the queries from ½ to 1, never going back.
+  auto xi = std::make_shared<Matrix>(Matrix::Random(4, 9));
+  TheoryConfig c = config(SimilarityKind::Dot, Separation::softmax(), 1);
+  c.blockBytes = 64;
+  std::atomic<bool> cancel{false};
+  std::vector<double> seen;
+  c.control.cancel = &cancel;
+  c.control.progress = [&](double f) { seen.push_back(f); };
+  const TheoryReport done = computeTheory(xi, c);
+  EXPECT_FALSE(done.cancelled);
+  ASSERT_EQ(seen.size(), 18u);
+  EXPECT_DOUBLE_EQ(seen[8], 0.5);
+  EXPECT_DOUBLE_EQ(seen.back(), 1.0);
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GT(seen[i], seen[i - 1]) << i;
+  // The hook does not change the numbers.
+  TheoryConfig plain = config(SimilarityKind::Dot, Separation::softmax(), 1);
+  EXPECT_EQ(computeTheory(xi, plain).memories[3].measuredError, done.memories[3].measuredError);
+  // A cancel raised after the third Gram row stops before the fourth.
+  seen.clear();
+  c.control.progress = [&](double f) {
+    seen.push_back(f);
+    if (seen.size() == 3) cancel = true;
+  };
+  EXPECT_TRUE(computeTheory(xi, c).cancelled);
+  EXPECT_EQ(seen.size(), 3u);
 }
 
 TEST(Theory, RefusesWhatHasNoTheory) {

@@ -448,6 +448,24 @@ TEST(PlotToSvg, PythonParserAcceptsEscapedNames) {
       << "the checker must be able to fail";
 }
 
+TEST(PlotToSvg, HollowMarkersAreRingsOnLogLogAxes) {
+  // A log-log scatter (the Theory window's) with one filled and one hollow marker series: the
+  // hollow one is stroked, not filled, in the plot and in its legend swatch; the axes get decade
+  // labels.
+  PlotSpec spec;
+  spec.xAxis.scale = spec.yAxis.scale = AxisScale::Log10;
+  spec.series.push_back(series("held", {1e-6, 1e-3}, {1e-4, 1e-1}, {}, SeriesStyle::Markers));
+  spec.series.push_back(series("vacuous", {1e-2}, {10}, {}, SeriesStyle::Markers));
+  spec.series[0].color = packColor(255, 0, 0);
+  spec.series[1].color = packColor(0, 0, 255);
+  spec.series[1].hollow = true;
+  const std::string svg = plotToSvg(spec);
+  EXPECT_NE(svg.find("fill=\"#ff0000\" stroke=\"none\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("fill=\"none\" stroke=\"#0000ff\""), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("fill=\"#0000ff\""), std::string::npos) << "the hollow series is never filled";
+  EXPECT_NE(svg.find(">1e-"), std::string::npos) << "decade labels: " << svg;
+}
+
 TEST(PlotToSvg, HasTitleLabelsAndOnePathPerSeries) {
   const PlotSpec spec = sampleSpec();
   const std::string svg = plotToSvg(spec);

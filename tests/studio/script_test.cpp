@@ -127,6 +127,7 @@ TEST(ScriptTest, ParseErrorsNameTheLineAndTheReason) {
   EXPECT_EQ(parseError("paint 3 3 value=2\n"),
             "demo.uhop:1: value expects a number in 0..1, got '2'");
   EXPECT_EQ(parseError("wait forever\n").rfind("demo.uhop:1: cannot wait for 'forever'", 0), 0u);
+  EXPECT_EQ(parseError("theory open\n"), "demo.uhop:1: expected show or hide after theory, got 'open'");
   EXPECT_EQ(parseError("stage1 set batch=1\n"),
             "demo.uhop:1: batch must be 0 (full batch) or at least 2");
   EXPECT_NE(parseError("corrupt blur:3\n").find("demo.uhop:1: corruption: "), std::string::npos);
@@ -226,6 +227,35 @@ TEST(ScriptTest, WaitStage1WaitsForTheStepsAndUHopTakesTheTrainedW) {
   EXPECT_EQ(j["stage1"]["running"], false);
   EXPECT_EQ(j["uhop"]["w_step"], 5);
   EXPECT_DOUBLE_EQ(j["stage1"]["loss"].get<double>(), model.stage1.snapshot->history.back().loss);
+}
+
+TEST(ScriptTest, TheoryShowAndWaitGiveTheTargetsNumbers) {
+  AppModel model;
+  ScriptRunner runner(parseScript("load builtin memories=12\n"
+                                  "wait stage1\n"
+                                  "target 3\n"
+                                  "theory show\n"
+                                  "wait theory\n",
+                                  "s"),
+                      "s", false);
+  ASSERT_TRUE(runToEnd(runner, model)) << runner.error();
+  EXPECT_TRUE(model.theoryView.shown);
+  const nlohmann::json t = stateJson(model)["theory"];
+  ASSERT_TRUE(t["done"].get<bool>()) << t.dump();
+  // Δ₃ of the dot product from the memories directly: ‖ξ₃‖² − max_{ν≠3} ⟨ξ_ν, ξ₃⟩.
+  const Matrix& xi = model.memories.set->patterns;
+  double rival = -1e300;
+  for (int n = 0; n < 12; ++n)
+    if (n != 3) rival = std::max(rival, static_cast<double>(xi.col(n).dot(xi.col(3))));
+  const double delta = xi.col(3).squaredNorm() - rival;
+  EXPECT_NEAR(t["target"]["delta"].get<double>(), delta, 1e-3 * std::abs(delta));
+  EXPECT_TRUE(t["target"]["delta_kernel"].is_number());
+  EXPECT_TRUE(t["target"]["measured_baseline"].is_number());
+  EXPECT_TRUE(t["target"]["measured_uhop"].is_number());
+  EXPECT_TRUE(t["target"]["vacuous_uhop"].is_boolean());
+  ScriptRunner hide(parseScript("theory hide\n", "h"), "h", false);
+  ASSERT_TRUE(runToEnd(hide, model)) << hide.error();
+  EXPECT_FALSE(model.theoryView.shown);
 }
 
 TEST(ScriptTest, Stage1BatchSizeRestartsTheRun) {

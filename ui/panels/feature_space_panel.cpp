@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "plot/palette.h"
@@ -33,15 +34,17 @@ std::string labelName(int label, const std::string& source) {
 }  // namespace
 
 PlotSpec layoutPlot(const FeatureViewResult& r, const PlaneLayout& layout, const std::string& title,
-                    const std::string& source) {
+                    const std::string& source, std::vector<std::vector<int>>* memoryOf) {
   PlotSpec spec;
   spec.title = title;
   spec.xAxis.label = "principal axis 1";
   spec.yAxis.label = "principal axis 2";
   // One series per label, in label order (the legend reads 0, 1, 2, …).
   std::map<int, PlotSeries> byLabel;
+  std::map<int, std::vector<int>> memoriesByLabel;
   for (Eigen::Index n = 0; n < layout.cols(); ++n) {
     const int label = r.labels.empty() ? -1 : r.labels[n];
+    if (n < static_cast<Eigen::Index>(r.shown.size())) memoriesByLabel[label].push_back(r.shown[n]);
     PlotSeries& s = byLabel[label];
     if (s.name.empty()) {
       s.name = label < 0 ? "memories" : labelName(label, source);
@@ -51,7 +54,10 @@ PlotSpec layoutPlot(const FeatureViewResult& r, const PlaneLayout& layout, const
     s.x.push_back(layout(0, n));
     s.y.push_back(layout(1, n));
   }
-  for (auto& [label, s] : byLabel) spec.series.push_back(std::move(s));
+  for (auto& [label, s] : byLabel) {
+    spec.series.push_back(std::move(s));
+    if (memoryOf) memoryOf->push_back(std::move(memoriesByLabel[label]));
+  }
   return spec;
 }
 
@@ -83,6 +89,31 @@ PlotSpec marginHistogram(const FeatureViewResult& r, int bins) {
   histogram(r.rawMargins, "Δ_μ raw (dot product)");
   if (!r.kernelMargins.empty()) histogram(r.kernelMargins, "Δ^Φ_μ kernel (U-Hop)");
   return spec;
+}
+
+void memoryTooltip(const AppModel& model, UiContext& ui, int memory) {
+  const MemorySet* set = model.memories.set.get();
+  if (!set || memory < 0 || memory >= set->count()) return;
+  ImGui::BeginTooltip();
+  char key[32];
+  std::snprintf(key, sizeof key, "mem%d", memory);
+  image(ui, key, model.memories.version, set->patterns.col(memory).data(), set->shape, em() * 5,
+        false);
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("memory #%d", memory);
+  if (memory < static_cast<int>(set->labels.size())) {
+    const int label = set->labels[memory];
+    const std::string name = labelName(label, model.memories.source);
+    if (name == "class " + std::to_string(label))
+      ImGui::Text("label %d", label);
+    else
+      ImGui::Text("label %d (%s)", label, name.c_str());
+  }
+  if (memory < static_cast<int>(set->names.size()))
+    ImGui::TextUnformatted(set->names[memory].c_str());
+  ImGui::EndGroup();
+  ImGui::EndTooltip();
 }
 
 void FeatureSpacePanel::draw(const AppModel& model, Commands& commands, UiContext& ui) {
@@ -124,20 +155,36 @@ void FeatureSpacePanel::drawContent(const AppModel& model, UiContext& ui) {
   const float avail = ImGui::GetContentRegionAvail().y;
   const float plotH = std::max(em() * 12, avail * 0.5f);
   if (ImGui::BeginTable("feature-layouts", 2, ImGuiTableFlags_SizingStretchSame)) {
+    // Hovering a point shows that memory (the plot picks the nearest marker).
+    auto hoverMemory = [&](const PlotViewState& view, const std::vector<std::vector<int>>& of) {
+      if (view.hoveredSeries >= 0 && view.hoveredSeries < static_cast<int>(of.size()) &&
+          view.hoveredPoint < static_cast<int>(of[view.hoveredSeries].size()))
+        memoryTooltip(model, ui, of[view.hoveredSeries][view.hoveredPoint]);
+    };
+    std::vector<std::vector<int>> memoryOf;
     ImGui::TableNextColumn();
+    rawView.pickPoints = true;
     plot(ui, "plot.feature.raw",
-         layoutPlot(*r, r->raw, "Raw memories ξ (PCA)", model.memories.source), rawView, plotH);
-    tooltip("The memories on the two directions along which they vary most. Fixed per memory set.");
+         layoutPlot(*r, r->raw, "Raw memories ξ (PCA)", model.memories.source, &memoryOf), rawView,
+         plotH);
+    hoverMemory(rawView, memoryOf);
+    if (rawView.hoveredSeries < 0)
+      tooltip(
+          "The memories on the two directions along which they vary most. Fixed per memory set. "
+          "Hover a point to see that memory.");
     ImGui::TableNextColumn();
     if (r->feature.cols() > 0) {
       const std::string title = "Feature space Wξ/‖Wξ‖ at Stage I step " + std::to_string(r->wStep);
-      plot(ui, "plot.feature.kernel", layoutPlot(*r, r->feature, title, model.memories.source),
-           featureView, plotH);
-      tooltip(
-          "The normalised features on their two main directions, turned each step to best match "
-          "the "
-          "previous picture (Procrustes), so motion means the geometry changed. Stage I spreads "
-          "them.");
+      memoryOf.clear();
+      featureView.pickPoints = true;
+      plot(ui, "plot.feature.kernel",
+           layoutPlot(*r, r->feature, title, model.memories.source, &memoryOf), featureView, plotH);
+      hoverMemory(featureView, memoryOf);
+      if (featureView.hoveredSeries < 0)
+        tooltip(
+            "The normalised features on their two main directions, turned each step to best "
+            "match the previous picture (Procrustes), so motion means the geometry changed. "
+            "Stage I spreads them. Hover a point to see that memory.");
     } else {
       ImGui::TextDisabled("waiting for Stage I's W");
     }

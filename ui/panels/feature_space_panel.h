@@ -18,9 +18,15 @@ struct FeatureSpacePanel {
   void drawContent(const AppModel& model, UiContext& ui);
 };
 
+// The tooltip of a hovered memory: its thumbnail (the texture cache's "mem<i>" key, shared with
+// the memories panel), index and label. Used by the Feature space and Theory windows.
+void memoryTooltip(const AppModel& model, UiContext& ui, int memory);
+
 // The plot of one layout: one marker series per label (or one series without labels).
+// `memoryOf`, if given, gets the memory index of every point: (*memoryOf)[series][point].
 PlotSpec layoutPlot(const FeatureViewResult& r, const PlaneLayout& layout, const std::string& title,
-                    const std::string& source);
+                    const std::string& source,
+                    std::vector<std::vector<int>>* memoryOf = nullptr);
 // Grouped bars of Δ_μ and Δ^Φ_μ over common bins.
 PlotSpec marginHistogram(const FeatureViewResult& r, int bins = 20);
 

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "plot/palette.h"
+#include "ui/panels/theory_panel.h"
 #include "ui/theme.h"
 
 namespace uhop::ui {
@@ -420,6 +421,13 @@ void Stage2Panel::drawColumn(const AppModel& model, Side side, Commands& command
   else
     ImGui::Text("max p %.3f · support 0 (diffuse) · k₉₀ %d", o.maxWeight, o.k90);
   ImGui::PopTextWrapPos();
+  tooltip(
+      "max p: the largest weight. support k: |{μ : p_μ > ε}|, the exact non-zeros (ε = 0) for "
+      "sparsemax and entmax, ε = 0.01 for softmax and poly. Diffuse: k = 0, every weight ≤ ε, "
+      "a state near the global average (never a single memory). k₉₀: the fewest memories whose "
+      "weights sum to 0.9 (Ramsauer et al.). A single memory has k₉₀ = 1.");
+  drawTheoryLine(model, side);
+
   // Top-k weights: bars plus the memories' thumbnails underneath, in the same order.
   bool topK = col.weights.size() == set.count();
   if (topK && foldTopK) {

@@ -24,6 +24,10 @@ void shortcutCommands(const std::vector<KeyPress>& presses, bool typing, Command
       commands.push_back(PlaygroundCommand{PlaygroundToggle{}});
       continue;
     }
+    if (p.key == GLFW_KEY_F7 && !p.repeat) {
+      commands.push_back(ToggleTheoryView{});
+      continue;
+    }
     if (typing) continue;
     if (ctrl) {
       if (p.key == GLFW_KEY_Z) commands.push_back(UndoPaint{});

@@ -29,6 +29,7 @@
 #include "studio/script.h"
 #include "studio/state_json.h"
 #include "ui/panels/comparison_panel.h"
+#include "ui/panels/theory_panel.h"
 #include "ui/panels/experiments_panel.h"
 #include "ui/panels/feature_space_panel.h"
 #include "ui/panels/lesson_bar.h"
@@ -158,6 +159,7 @@ struct Studio {
   ExperimentsPanel experimentsPanel;
   FeatureSpacePanel featureSpacePanel;
   PlaygroundPanel playgroundPanel;
+  TheoryPanel theoryPanel;
   bool selectExperimentsTab = false;  // --tab experiments / --run-sweep: open it once
   // The presenter layout's page on screen, and one to switch to at the next frame (--tab, a
   // lesson's command).
@@ -294,6 +296,8 @@ struct Studio {
         commands.push_back(ToggleFeatureView{});
       if (ImGui::MenuItem("Energy playground", "F6", model.playground.shown))
         commands.push_back(PlaygroundCommand{PlaygroundToggle{}});
+      if (ImGui::MenuItem("Theory", "F7", model.theoryView.shown))
+        commands.push_back(ToggleTheoryView{});
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -525,6 +529,7 @@ struct Studio {
           "F4       feature space window (memories as points, similarity maps, Δ)\n"
           "F6       energy playground (2-D memories: energy, basins, Stage I live)\n"
           "F11      full screen with the presenter layout (F11 again: back to the window)\n"
+          "F7       theory window (Δ, error bound vs measured error per memory)\n"
           "F12      save the window as PNG\n"
           "PgDn / → next slide of a lesson (Space at a pause)\n"
           "PgUp / ← previous slide (replayed from the lesson's start)\n"
@@ -654,6 +659,7 @@ struct Studio {
     ImGui::End();
     featureSpacePanel.draw(model, commands, ui);
     playgroundPanel.draw(model, commands, ui);
+    theoryPanel.draw(model, commands, ui);
     drawCaption(caption);
   }
 

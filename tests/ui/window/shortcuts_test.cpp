@@ -64,6 +64,15 @@ TEST(ShortcutsTest, LettersAreTextWhileTyping) {
   EXPECT_TRUE(std::holds_alternative<RequestScreenshot>(commands[1]));
 }
 
+TEST(ShortcutsTest, F4AndF7ToggleTheirWindowsEvenWhileTyping) {
+  Commands commands;
+  shortcutCommands({{GLFW_KEY_F7, 0, false}, {GLFW_KEY_F7, 0, true}, {GLFW_KEY_F4, 0, false}}, true,
+                   commands);
+  ASSERT_EQ(commands.size(), 2u);  // a held F7 toggles once
+  EXPECT_TRUE(std::holds_alternative<ToggleTheoryView>(commands[0]));
+  EXPECT_TRUE(std::holds_alternative<ToggleFeatureView>(commands[1]));
+}
+
 TEST(ShortcutsTest, PlainQAndCtrlSpaceDoNothing) {
   Commands commands;
   shortcutCommands({{GLFW_KEY_Q, 0, false}, {GLFW_KEY_SPACE, GLFW_MOD_CONTROL, false}}, false,

@@ -101,6 +101,34 @@ TEST_F(StudioScriptTest, RunsToTheEndAndWritesTheState) {
   EXPECT_EQ(pngSize(dir_ / "shot2x.png"), std::make_pair(2560, 1600));
 }
 
+TEST_F(StudioScriptTest, TheoryWindowShowsAndItsScreenshotIsWritten) {
+  const fs::path script = write("theory.uhop",
+                                "load builtin memories=64\n"
+                                "stage1 set steps=30\n"
+                                "stage1 play\n"
+                                "wait stage1\n"
+                                "target 5\n"
+                                "theory show\n"
+                                "wait theory\n"
+                                "wait frames 3\n"
+                                "screenshot theory.png\n");
+  ASSERT_EQ(
+      run("--script '" + script.string() + "' --state-json state.json --layout-json layout.json"),
+      0)
+      << err_;
+  std::ifstream in(dir_ / "state.json");
+  ASSERT_TRUE(in) << "no state JSON";
+  const nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_TRUE(j["theory"]["done"].get<bool>()) << j["theory"].dump();
+  EXPECT_TRUE(j["theory"]["target"]["delta_kernel"].is_number());
+  std::ifstream layoutIn(dir_ / "layout.json");
+  ASSERT_TRUE(layoutIn);
+  const nlohmann::json layout = nlohmann::json::parse(layoutIn);
+  EXPECT_TRUE(layout["rects"].contains("window.theory")) << layout.dump();
+  EXPECT_TRUE(layout["rects"].contains("plot.theory.scatter")) << layout.dump();
+  EXPECT_EQ(pngSize(dir_ / "theory.png"), std::make_pair(1280, 800));
+}
+
 TEST_F(StudioScriptTest, ABadLineExitsTwoNamingTheLine) {
   // Found when the line runs: a target beyond the loaded memories.
   const fs::path runtime =
