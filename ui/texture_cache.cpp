@@ -7,6 +7,24 @@
 #include <vector>
 
 namespace uhop::ui {
+namespace {
+
+// Fills texture `id` with `width` × `height` RGBA bytes, keeping whichever texture was bound.
+void upload(GLuint id, int width, int height, bool nearest, const void* rgba) {
+  GLint previous = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+  glBindTexture(GL_TEXTURE_2D, id);
+  const GLint filter = nearest ? GL_NEAREST : GL_LINEAR;
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, 0x812F /* GL_CLAMP_TO_EDGE */);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, 0x812F);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+}
+
+}  // namespace
 
 TextureCache::~TextureCache() {
   clear();
@@ -28,18 +46,7 @@ void* TextureCache::get(const std::string& key, uint64_t version, const float* p
       }
       rgba[i * 4 + 3] = 255;
     }
-    GLint previous = 0;
-    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-    glBindTexture(GL_TEXTURE_2D, e.id);
-    const GLint filter = nearest ? GL_NEAREST : GL_LINEAR;
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, 0x812F /* GL_CLAMP_TO_EDGE */);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, 0x812F);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, shape.width, shape.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
-                 rgba.data());
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+    upload(e.id, shape.width, shape.height, nearest, rgba.data());
     e.version = version;
     e.shape = shape;
     e.nearest = nearest;
@@ -56,18 +63,8 @@ void* TextureCache::getRgba(const std::string& key, uint64_t version, const uint
   if (fresh) glGenTextures(1, &e.id);
   const ImageShape shape{width, height, 4};  // 4 channels: never equal to a float image's shape
   if (fresh || e.version != version || !(e.shape == shape) || e.nearest != nearest) {
-    GLint previous = 0;
-    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-    glBindTexture(GL_TEXTURE_2D, e.id);
-    const GLint filter = nearest ? GL_NEAREST : GL_LINEAR;
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, 0x812F /* GL_CLAMP_TO_EDGE */);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, 0x812F);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     // 0xAABBGGRR read as bytes on a little-endian machine is R, G, B, A: GL_RGBA as it is.
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+    upload(e.id, width, height, nearest, rgba);
     e.version = version;
     e.shape = shape;
     e.nearest = nearest;

@@ -15,49 +15,20 @@
 #include <string>
 #include <vector>
 
+#include "tests/ui/window/headless_studio.h"
+
 namespace uhop::ui {
 namespace {
 
 namespace fs = std::filesystem;
 
-class StudioExportTest : public ::testing::Test {
+class StudioExportTest : public HeadlessStudioTest {
  protected:
-  void SetUp() override {
-    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0)
-      GTEST_SKIP() << "xvfb-run not installed";
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::absolute(fs::path(UHOP_TEST_TMP) / "studio_export" / info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "home");
-  }
+  void SetUp() override { prepare("studio_export"); }
 
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
+  // The studio with the test's own home, so a default export folder lands inside the test's.
   int run(const std::string& args) {
-    const fs::path log = dir_ / "stderr.txt";
-    const std::string command =
-        "cd '" + dir_.string() + "' && env -u XDG_PICTURES_DIR HOME='" + (dir_ / "home").string() +
-        "' XDG_CONFIG_HOME='" + (dir_ / "config").string() +
-        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-        std::string(UHOP_STUDIO) + "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() +
-        "'";
-    const int status = std::system(command.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    err_ = text.str();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  static std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return HeadlessStudioTest::run(args, "HOME='" + (dir_ / "home").string() + "'");
   }
 
   // The files in `folder` whose names start with `prefix` and end with `ext`, sorted.
@@ -72,9 +43,6 @@ class StudioExportTest : public ::testing::Test {
     std::sort(out.begin(), out.end());
     return out;
   }
-
-  fs::path dir_;
-  std::string err_;
 };
 
 constexpr const char* kScript =

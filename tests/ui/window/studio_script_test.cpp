@@ -12,44 +12,16 @@
 #include <sstream>
 #include <string>
 
+#include "tests/ui/window/headless_studio.h"
+
 namespace uhop::ui {
 namespace {
 
 namespace fs = std::filesystem;
 
-class StudioScriptTest : public ::testing::Test {
+class StudioScriptTest : public HeadlessStudioTest {
  protected:
-  void SetUp() override {
-    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0)
-      GTEST_SKIP() << "xvfb-run not installed";
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(UHOP_TEST_TMP) / "studio_script" / info->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
-  // Runs the studio at 1280×800 with the user's settings out of reach; returns its exit code,
-  // with stderr in err_.
-  int run(const std::string& args) {
-    const fs::path log = dir_ / "stderr.txt";
-    const std::string command =
-        "cd '" + dir_.string() + "' && XDG_CONFIG_HOME='" + (dir_ / "config").string() +
-        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-        std::string(UHOP_STUDIO) + "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() +
-        "'";
-    const int status = std::system(command.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    err_ = text.str();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
+  void SetUp() override { prepare("studio_script"); }
 
   // Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian).
   static std::pair<int, int> pngSize(const fs::path& p) {
@@ -60,9 +32,6 @@ class StudioScriptTest : public ::testing::Test {
     auto be = [&](int i) { return (h[i] << 24) | (h[i + 1] << 16) | (h[i + 2] << 8) | h[i + 3]; };
     return {be(16), be(20)};
   }
-
-  fs::path dir_;
-  std::string err_;
 };
 
 TEST_F(StudioScriptTest, RunsToTheEndAndWritesTheState) {
