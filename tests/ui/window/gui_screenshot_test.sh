@@ -32,7 +32,9 @@ fi
 set +e
 # Display numbers start from one derived from this shell's pid: two xvfb-run -a started at
 # the same moment (ctest -j) would otherwise both take :99 and one would fail.
-timeout 120 xvfb-run -a -n $((100 + $$ % 4000)) -s "-screen 0 1600x1000x24" "$app" --data "$tmp/no-such-folder" --frames 5 \
+# The X authority file is ours (-f): xvfb-run's own temporary folder sometimes failed to be
+# removed, and it then exits 5 whatever the studio returned.
+timeout 120 xvfb-run -a -n $((100 + $$ % 4000)) -f "$tmp/Xauthority" -s "-screen 0 1600x1000x24" "$app" --data "$tmp/no-such-folder" --frames 5 \
   --screenshot "$tmp/fallback.png" >"$tmp/baddata.out" 2>&1
 rc=$?
 set -e
@@ -43,11 +45,11 @@ if [ "$rc" -ne 1 ] || ! grep -q "no-such-folder: no such file or folder" "$tmp/b
   exit 1
 fi
 
-timeout 180 xvfb-run -a -n $((100 + $$ % 4000)) -s "-screen 0 1600x1000x24" "$app" --autoplay --frames 300 --size 1600x1000 \
+timeout 180 xvfb-run -a -n $((100 + $$ % 4000)) -f "$tmp/Xauthority" -s "-screen 0 1600x1000x24" "$app" --autoplay --frames 300 --size 1600x1000 \
   --screenshot "$tmp/shot.png" --layout-json "$tmp/layout.json" --frame-stats "$tmp/frames.json"
 
 # 3. The Experiments tab with a capacity sweep running, and the 2× re-rendered window PNG.
-timeout 180 xvfb-run -a -n $((100 + $$ % 4000)) -s "-screen 0 1600x1000x24" "$app" --frames 150 --size 1600x1000 \
+timeout 180 xvfb-run -a -n $((100 + $$ % 4000)) -f "$tmp/Xauthority" -s "-screen 0 1600x1000x24" "$app" --frames 150 --size 1600x1000 \
   --run-sweep capacity --screenshot "$tmp/experiments.png" --screenshot-2x "$tmp/experiments-2x.png" \
   --layout-json "$tmp/experiments-layout.json"
 

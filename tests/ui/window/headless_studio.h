@@ -34,15 +34,17 @@ class HeadlessStudioTest : public ::testing::Test {
 
   // Runs the studio at 1280×800 in the test's folder with `env` ("NAME='value' …") set; returns
   // its exit code, with stderr in err_. The display search starts from a number derived from the
-  // shell's pid: two xvfb-run -a started at once (ctest -j) would both take :99.
+  // shell's pid: two xvfb-run -a started at once (ctest -j) would both take :99. The X authority
+  // file lives in the test's folder (-f), so xvfb-run has no temporary folder of its own to
+  // remove: that removal failing now and then made it exit 5 whatever the studio returned.
   int run(const std::string& args, const std::string& env = "") {
     const std::filesystem::path log = dir_ / "stderr.txt";
     const std::string command =
         "cd '" + dir_.string() + "' && env -u XDG_PICTURES_DIR XDG_CONFIG_HOME='" +
         (dir_ / "config").string() + "' " + env +
-        " timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-        std::string(UHOP_STUDIO) + "' --size 1280x800 " + args + " >/dev/null 2>'" + log.string() +
-        "'";
+        " timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -f '" + (dir_ / "Xauthority").string() +
+        "' -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) + "' --size 1280x800 " + args +
+        " >/dev/null 2>'" + log.string() + "'";
     const int status = std::system(command.c_str());
     err_ = read(log);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -56,8 +56,9 @@ TEST(LessonsTest, EveryLessonWritesASlidePerPause) {
     fs::create_directories(dir);
     const std::string command =
         "cd '" + dir.string() + "' && XDG_CONFIG_HOME='" + (dir / "config").string() +
-        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-        std::string(UHOP_STUDIO) + "' --size 1280x800 --script '" + lesson.string() +
+        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -f '" + (dir / "Xauthority").string() +
+        "' -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) +
+        "' --size 1280x800 --script '" + lesson.string() +
         "' --screenshot-each slides >/dev/null 2>stderr.txt";
     const int status = std::system(command.c_str());
     std::stringstream err;

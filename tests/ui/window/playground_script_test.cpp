@@ -37,8 +37,8 @@ TEST(PlaygroundScriptTest, OpensComputesAndScreenshots) {
                                     "screenshot basins.png\n";
   const std::string command =
       "cd '" + dir.string() + "' && XDG_CONFIG_HOME='" + (dir / "config").string() +
-      "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-      std::string(UHOP_STUDIO) +
+      "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -f '" + (dir / "Xauthority").string() +
+      "' -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) +
       "' --size 1280x800 --script pg.uhop --state-json state.json --layout-json layout.json"
       " >/dev/null 2>stderr.txt";
   const int status = std::system(command.c_str());

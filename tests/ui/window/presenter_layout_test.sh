@@ -70,7 +70,7 @@ while read -r name size scale theme layout page check; do
   [ -z "$name" ] && continue
   [[ -n "$only" && "$name" != *$only* ]] && continue
   printf '%s\n%s\nwait frames 3\n' "$setup" "${ending[$page]}" >"$out/$name.uhop"
-  if ! timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s "-screen 0 ${size}x24" "$app" --size "$size" --scale "$scale" \
+  if ! timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -f "$out/Xauthority" -s "-screen 0 ${size}x24" "$app" --size "$size" --scale "$scale" \
     --theme "$theme" --layout "$layout" --script "$out/$name.uhop" --screenshot "$out/$name.png" \
     --layout-json "$out/$name.json" >"$out/$name.log" 2>&1; then
     echo "FAIL: $name: uhop-studio failed:"

@@ -126,9 +126,9 @@ class RecordingStudioTest : public ::testing::Test {
     const fs::path log = dir_ / "stderr.txt";
     const std::string command =
         "cd '" + dir_.string() + "' && XDG_CONFIG_HOME='" + (dir_ / "config").string() +
-        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -s '-screen 0 1280x800x24' '" +
-        std::string(UHOP_STUDIO) + "' --size 1280x800 --script s.uhop " + args + " >/dev/null 2>'" +
-        log.string() + "'";
+        "' timeout 300 xvfb-run -a -n $((100 + $$ % 4000)) -f '" + (dir_ / "Xauthority").string() +
+        "' -s '-screen 0 1280x800x24' '" + std::string(UHOP_STUDIO) +
+        "' --size 1280x800 --script s.uhop " + args + " >/dev/null 2>'" + log.string() + "'";
     const int status = std::system(command.c_str());
     std::stringstream text;
     text << std::ifstream(log).rdbuf();
