@@ -11,17 +11,12 @@
 #include <thread>
 
 #include "core/evaluation.h"
+#include "tests/studio/settle.h"
 
 namespace uhop::ui {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Waits for the Stage I worker, then lets the model take in its snapshot.
-void settle(AppModel& model) {
-  ASSERT_TRUE(model.stage1Worker->waitIdle(30s));
-  updateModel(model);
-}
 
 void loadBuiltin(AppModel& model, int count = 16) {
   applyCommand(model, LoadMemories{"builtin", count, 0});
@@ -688,8 +683,7 @@ TEST(AppModelTest, BadWFilesChangeNothing) {
     EXPECT_EQ(model.stage1.snapshot, snapshot);
     EXPECT_FALSE(model.stage1.initialW);
     if (path == narrow) {
-      EXPECT_NE(model.statusMessage.find("5 × 10 but the memories have d = 784"),
-                std::string::npos)
+      EXPECT_NE(model.statusMessage.find("5 × 10 but the memories have d = 784"), std::string::npos)
           << model.statusMessage;
     }
   }

@@ -12,16 +12,12 @@
 #include "studio/app_model.h"
 #include "studio/script.h"
 #include "studio/state_json.h"
+#include "tests/studio/settle.h"
 
 namespace uhop::ui {
 namespace {
 
 using namespace std::chrono_literals;
-
-void settle(AppModel& model) {
-  ASSERT_TRUE(model.stage1Worker->waitIdle(30s));
-  updateModel(model);
-}
 
 // Frames (updateModel) until no column builds; false after 30 s.
 bool untilBuilt(AppModel& model) {
