@@ -15,6 +15,7 @@
 #include "core/random.h"
 #include "studio/app_model.h"
 #include "studio/script.h"
+#include "tests/studio/settle.h"
 
 namespace uhop::ui {
 namespace {
@@ -309,14 +310,7 @@ TEST(PlaygroundTest, ScriptLinesDriveTheModel) {
       "wait playground\n",
       "pg.uhop");
   ScriptRunner runner(lines, "pg.uhop", false);
-  Commands commands;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!runner.finished() && std::chrono::steady_clock::now() < deadline) {
-    runner.advance(model, commands);
-    applyCommands(model, commands);
-    updateModel(model);
-    std::this_thread::sleep_for(1ms);
-  }
+  runScript(model, runner);
   ASSERT_FALSE(runner.failed()) << runner.error();
   ASSERT_TRUE(runner.finished());
   const PlaygroundState& s = model.playground;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "studio/app_model.h"
+#include "studio/script.h"
 
 namespace uhop::ui {
 
@@ -13,6 +15,18 @@ namespace uhop::ui {
 inline void settle(AppModel& model) {
   ASSERT_TRUE(model.stage1Worker->waitIdle(std::chrono::seconds(30)));
   updateModel(model);
+}
+
+// Runs a script through the model as the frame loop does, until it ends or a minute passes.
+inline void runScript(AppModel& model, ScriptRunner& runner) {
+  Commands commands;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!runner.finished() && std::chrono::steady_clock::now() < deadline) {
+    runner.advance(model, commands);
+    applyCommands(model, commands);
+    updateModel(model);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 }  // namespace uhop::ui

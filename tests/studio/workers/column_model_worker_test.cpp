@@ -175,14 +175,7 @@ TEST(ColumnModelWorker, ScriptStepWaitsForTheBuild) {
                                   "caption {uhop.steps}\n",
                                   "s"),
                       "s", false);
-  Commands commands;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!runner.finished() && std::chrono::steady_clock::now() < deadline) {
-    runner.advance(model, commands);
-    applyCommands(model, commands);
-    updateModel(model);
-    std::this_thread::sleep_for(1ms);
-  }
+  runScript(model, runner);
   ASSERT_TRUE(runner.finished() && !runner.failed()) << runner.error();
   // The caption line ran after the queued steps were carried out.
   EXPECT_EQ(runner.caption(), "3");
