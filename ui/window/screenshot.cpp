@@ -76,32 +76,4 @@ void writePng(const std::string& path, const RgbImage& image) {
   }
 }
 
-std::string writeNumberedPng(const std::string& dir, const RgbImage& image) {
-  const std::vector<uint8_t> bytes = encodePng(image);
-  const fs::path folder = dir.empty() ? fs::path(".") : fs::path(dir);
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  for (int n = 1; n < 100000; ++n) {
-    char name[64];
-    std::snprintf(name, sizeof name, "uhop-studio-%03d.png", n);
-    const std::string path = (folder / name).string();
-    // O_EXCL: the name is ours only if nobody has it, so nothing is ever overwritten.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-      if (errno == EEXIST) continue;
-      throw std::runtime_error("could not create " + path + ": " + std::strerror(errno));
-    }
-    try {
-      writeAll(fd, bytes, path);
-    } catch (...) {
-      ::close(fd);
-      ::unlink(path.c_str());
-      throw;
-    }
-    ::close(fd);
-    return path;
-  }
-  throw std::runtime_error("no free screenshot name in " + folder.string());
-}
-
 }  // namespace uhop::ui

@@ -20,7 +20,5 @@ RgbImage readFramebuffer(int width, int height);
 std::vector<uint8_t> encodePng(const RgbImage& image);
 // Writes `path` (temp file + rename). Throws std::runtime_error naming the path.
 void writePng(const std::string& path, const RgbImage& image);
-// Writes <dir>/uhop-studio-NNN.png with the first free N and returns the path written.
-std::string writeNumberedPng(const std::string& dir, const RgbImage& image);
 
 }  // namespace uhop::ui
